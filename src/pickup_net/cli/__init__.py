@@ -1,0 +1,10 @@
+"""The `pickup-net` command line: one Typer app, one module per command group."""
+
+import typer
+
+app = typer.Typer(
+    name="pickup-net",
+    help="Plan neighbourhood pickup networks: hub shops, stock and van routes.",
+    no_args_is_help=True,
+    add_completion=False,
+)

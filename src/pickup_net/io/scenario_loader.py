@@ -1,0 +1,195 @@
+"""Read a scenario YAML and the CSV/GeoJSON files it names into a validated `Scenario`.
+
+Every problem is reported as one line naming the file, the line or feature, the field and the bad
+value, and loading stops before anything is written anywhere.
+"""
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from pickup_net.models import Depot, Order, Parameters, Product, Scenario, Shop, VehicleType
+
+TABLES: dict[str, type[BaseModel]] = {
+    "shops": Shop,
+    "products": Product,
+    "orders": Order,
+    "depots": Depot,
+    "vehicle_types": VehicleType,
+}
+_MAX_REPORTED = 30
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be planned; `messages` holds one line per problem."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Load and validate the scenario YAML at `path`; street file paths become absolute.
+
+    Raises
+    ------
+    ScenarioError
+        With one message per problem found (file, line, field and value named).
+    """
+    path = Path(path)
+    spec = _read_yaml(path)
+    problems: list[str] = []
+    data: dict[str, Any] = {"name": spec.get("name") or path.stem}
+    if "currency" in spec:
+        data["currency"] = spec["currency"]
+    sources: dict[str, tuple[str, list[int]]] = {}
+    for table, model in TABLES.items():
+        if table not in spec:
+            problems.append(f"{path.name}: missing key {table!r} (the {table} file)")
+            continue
+        file = path.parent / str(spec[table])
+        rows, lines, read_problems = _read_table(file, model)
+        problems += read_problems
+        data[table] = rows
+        sources[table] = (file.name, lines)
+    if "parameters" in spec:
+        try:
+            data["parameters"] = Parameters.model_validate(spec["parameters"] or {})
+        except ValidationError as error:
+            problems += [f"{path.name}: parameters.{m}" for m in format_errors(error)]
+    if spec.get("streets"):
+        streets = (path.parent / str(spec["streets"])).resolve()
+        if not streets.is_file():
+            problems.append(f"{path.name}: streets: file {str(spec['streets'])!r} does not exist")
+        data["streets_file"] = str(streets)
+    unknown = set(spec) - {"name", "currency", "streets", "parameters", *TABLES}
+    problems += [f"{path.name}: unknown key {key!r}" for key in sorted(unknown)]
+    if problems:
+        raise ScenarioError(problems[:_MAX_REPORTED])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(_locate(format_errors(error), sources)) from None
+
+
+def format_errors(error: ValidationError) -> list[str]:
+    """Turn a pydantic error into lines like `shops[12].lon: 190.0 is not a longitude`."""
+    lines = []
+    for item in error.errors():
+        where = "".join(
+            f"[{part}]" if isinstance(part, int) else f".{part}" for part in item["loc"]
+        )
+        message = item["msg"].removeprefix("Value error, ")
+        if not item["loc"]:
+            lines += message.split("; ")
+            continue
+        value = item.get("input")
+        shown = (
+            "" if isinstance(value, dict | list) or str(value) in message else f" (got {value!r})"
+        )
+        lines.append(f"{where.lstrip('.')}: {message}{shown}")
+    return lines
+
+
+def _locate(messages: list[str], sources: dict[str, tuple[str, list[int]]]) -> list[str]:
+    """Rewrite `orders[4].product_id: ...` as `orders.csv line 6 (orders[4]).product_id: ...`."""
+    located = []
+    for message in messages:
+        table, _, rest = message.partition("[")
+        if table in sources and rest[:1].isdigit():
+            index = int(rest.split("]", 1)[0])
+            file, lines = sources[table]
+            line = lines[index] if index < len(lines) else index
+            message = f"{file} {_row_word(file)} {line}: {table}[{rest}"
+        located.append(message)
+    return located[:_MAX_REPORTED]
+
+
+def _row_word(file: str) -> str:
+    return "feature" if file.endswith((".geojson", ".json")) else "line"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ScenarioError([f"{path}: scenario file does not exist"])
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ScenarioError([f"{path.name}: not valid YAML ({error})"]) from None
+    if not isinstance(spec, dict):
+        raise ScenarioError([f"{path.name}: expected a mapping of keys, got {type(spec).__name__}"])
+    return spec
+
+
+def _read_table(
+    file: Path, model: type[BaseModel]
+) -> tuple[list[dict[str, Any]], list[int], list[str]]:
+    """Read rows of a CSV or GeoJSON file, validating each row against `model`."""
+    if not file.is_file():
+        return [], [], [f"{file.name}: file does not exist ({file})"]
+    try:
+        if file.suffix.lower() in (".geojson", ".json"):
+            rows, lines, header = _read_geojson(file)
+        else:
+            rows, lines, header = _read_csv(file)
+    except (ValueError, KeyError, UnicodeDecodeError) as error:
+        return [], [], [f"{file.name}: cannot be read ({error})"]
+    required = [
+        name
+        for name, field in model.model_fields.items()
+        if field.is_required() and name not in header
+    ]
+    if required:
+        return [], [], [f"{file.name}: missing column {name!r}" for name in required]
+    unknown = sorted(set(header) - set(model.model_fields))
+    if unknown:
+        return [], [], [f"{file.name}: unknown column {name!r}" for name in unknown]
+    problems = []
+    for row, line in zip(rows, lines, strict=True):
+        try:
+            model.model_validate(row)
+        except ValidationError as error:
+            label = f" ({row['id']})" if row.get("id") else ""
+            word = _row_word(file.name)
+            problems += [f"{file.name} {word} {line}{label}: {m}" for m in format_errors(error)]
+    return rows, lines, problems[:_MAX_REPORTED]
+
+
+def _read_csv(file: Path) -> tuple[list[dict[str, Any]], list[int], list[str]]:
+    """Rows of a CSV file with empty cells dropped (so defaults apply); lines are 1-based."""
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = [name.strip() for name in reader.fieldnames or []]
+        rows, lines = [], []
+        for number, raw in enumerate(reader, start=2):
+            if None in raw:
+                raise ValueError(f"line {number} has more cells than the header")
+            rows.append(
+                {k.strip(): v.strip() for k, v in raw.items() if v is not None and v.strip()}
+            )
+            lines.append(number)
+    return rows, lines, header
+
+
+def _read_geojson(file: Path) -> tuple[list[dict[str, Any]], list[int], list[str]]:
+    """Point features of a GeoJSON FeatureCollection; lon/lat come from the geometry."""
+    collection = json.loads(file.read_text(encoding="utf-8"))
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not isinstance(features, list):
+        raise ValueError("not a GeoJSON FeatureCollection")
+    rows, header = [], set()
+    for number, feature in enumerate(features):
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") != "Point":
+            raise ValueError(f"feature {number} is not a Point")
+        lon, lat = geometry["coordinates"][:2]
+        row = {**(feature.get("properties") or {}), "lon": lon, "lat": lat}
+        if "id" not in row and "id" in feature:
+            row["id"] = feature["id"]
+        header |= set(row)
+        rows.append(row)
+    return rows, list(range(len(rows))), sorted(header)
