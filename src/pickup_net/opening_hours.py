@@ -2,13 +2,15 @@
 
 Supported: `24/7`, weekday ranges and lists (`Mo-Fr`, `Mo,We,Sa`), several time spans per day
 (`09:00-13:00,16:00-20:00`), rules separated by `;` (later rules replace earlier ones for the days
-they name, as in OSM), `off`/`closed`, and `24:00` as the end of the day.
+they name, as in OSM), `off`/`closed`, `24:00` as the end of the day, and `PH`/`SH` (accepted, not applied).
 """
 
 import re
 from datetime import date
 
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+HOLIDAYS = ("PH", "SH")
+"""Public and school holidays: accepted in day lists and ignored (the plan date's weekday rules)."""
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 
 Window = tuple[int, int]
@@ -49,7 +51,9 @@ def windows_on(text: str, day: date) -> list[Window]:
 def _parse_rule(rule: str) -> tuple[list[int], list[Window]]:
     """Split one `;`-separated rule into the weekdays it names and their windows."""
     parts = rule.split(maxsplit=1)
-    if parts[0][:2] in WEEKDAYS:
+    if parts[0][:2] in HOLIDAYS and parts[0][:2] not in WEEKDAYS and "," not in parts[0]:
+        return [], []
+    if parts[0][:2] in WEEKDAYS or parts[0][:2] in HOLIDAYS:
         days = _parse_days(parts[0])
         rest = parts[1].strip() if len(parts) > 1 else ""
     else:
@@ -66,6 +70,8 @@ def _parse_days(text: str) -> list[int]:
     """Parse `Mo-Fr`, `Sa`, `Mo,We,Fr` or `Fr-Mo` (wrapping) into weekday numbers."""
     days: list[int] = []
     for piece in text.split(","):
+        if piece in HOLIDAYS:
+            continue
         if "-" in piece:
             first, last = piece.split("-", 1)
             start, end = _day_index(first), _day_index(last)

@@ -1,0 +1,41 @@
+"""Rebuild the bundled Fontibón scenario from its OSM extract (seeded: the same files every time).
+
+Run: `.venv/bin/python scenarios/build_fontibon.py`. Real: streets and shops (OpenStreetMap).
+Generated: customers, order history, catalogue, fleet and the depot's choice (see README).
+"""
+
+from pathlib import Path
+
+from pickup_net.io.osm_features import read_osm_features
+from pickup_net.io.scenario_writer import write_scenario
+from pickup_net.models import Parameters
+from pickup_net.synth.scenario import GeneratorSettings, generate_scenario
+
+HERE = Path(__file__).parent / "fontibon"
+STREETS = HERE / "fontibon.osm.pbf"
+SETTINGS = GeneratorSettings(
+    name="Bogotá Fontibón",
+    bbox=(-74.163, 4.660, -74.105, 4.690),
+    customers=600,
+    history_days=84,
+)
+PARAMETERS = Parameters(
+    max_walk_m=600,
+    service_level=0.95,
+    hub_fixed_cost=25_000,
+    walk_cost_per_km=2_000,
+    location_time_limit_s=20,
+    routing_time_limit_s=20,
+)
+
+
+def main() -> None:
+    """Write `scenarios/fontibon/scenario.yaml` and its tables."""
+    features = read_osm_features(STREETS)
+    scenario = generate_scenario(features, STREETS, SETTINGS, PARAMETERS)
+    path = write_scenario(scenario, HERE)
+    print(f"wrote {path}: {len(scenario.shops)} shops, {len(scenario.orders)} orders")
+
+
+if __name__ == "__main__":
+    main()

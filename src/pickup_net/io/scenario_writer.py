@@ -1,0 +1,38 @@
+"""Write a `Scenario` as a folder: one YAML file naming one CSV per table, ready for `load_scenario`."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import yaml
+
+from pickup_net.io.scenario_loader import TABLES
+from pickup_net.models import Scenario
+
+
+def write_scenario(scenario: Scenario, folder: Path, yaml_name: str = "scenario.yaml") -> Path:
+    """Write `scenario` into `folder` (CSV tables, the street file copied beside them).
+
+    Returns the path of the YAML file.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    spec: dict = {"name": scenario.name, "currency": scenario.currency}
+    if scenario.streets_file:
+        source = Path(scenario.streets_file)
+        target = folder / source.name
+        if source.resolve() != target.resolve():
+            shutil.copyfile(source, target)
+        spec["streets"] = target.name
+    for table, model in TABLES.items():
+        file = folder / f"{table}.csv"
+        with file.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(model.model_fields))
+            writer.writeheader()
+            for item in getattr(scenario, table):
+                row = item.model_dump(mode="json")
+                writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        spec[table] = file.name
+    spec["parameters"] = scenario.parameters.model_dump(mode="json", exclude_defaults=True)
+    path = folder / yaml_name
+    path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
