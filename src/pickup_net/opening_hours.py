@@ -2,7 +2,8 @@
 
 Supported: `24/7`, weekday ranges and lists (`Mo-Fr`, `Mo,We,Sa`), several time spans per day
 (`09:00-13:00,16:00-20:00`), rules separated by `;` (later rules replace earlier ones for the days
-they name, as in OSM), `off`/`closed`, `24:00` as the end of the day, and `PH`/`SH` (accepted, not applied).
+they name, as in OSM), `off`/`closed`, `24:00` as the end of the day, and `PH`/`SH` (accepted,
+not applied).
 """
 
 import re

@@ -1,4 +1,4 @@
-"""Read the features a scenario generator needs from an OSM extract: shops and residential streets."""
+"""Read what a scenario generator needs from an OSM extract: corner shops and street lines."""
 
 from dataclasses import dataclass, field
 from pathlib import Path

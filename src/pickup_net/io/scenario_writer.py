@@ -1,4 +1,4 @@
-"""Write a `Scenario` as a folder: one YAML file naming one CSV per table, ready for `load_scenario`."""
+"""Write a `Scenario` as a folder: a YAML file naming one CSV per table, for `load_scenario`."""
 
 import csv
 import shutil

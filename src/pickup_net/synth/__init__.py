@@ -1,4 +1,4 @@
-"""Seeded, documented generators for scenarios on real street extracts (customers, orders, fleet)."""
+"""Seeded, documented generators of scenarios on real street extracts (customers, orders)."""
 
 from pickup_net.synth.catalogue import default_fleet, default_products
 from pickup_net.synth.customers import Customer, place_customers

@@ -1,6 +1,7 @@
 """Place customers on real residential streets, uniformly by street length, with a seeded RNG."""
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from pyproj import Geod
@@ -55,7 +56,7 @@ def _segments(
     """Rows of (lon1, lat1, lon2, lat2, length_m) for every street segment inside `bbox`."""
     rows = []
     for line in streets:
-        for (x1, y1), (x2, y2) in zip(line[:-1], line[1:], strict=True):
+        for (x1, y1), (x2, y2) in pairwise(line):
             if bbox is None or all(
                 bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3] for x, y in ((x1, y1), (x2, y2))
             ):
