@@ -1,0 +1,176 @@
+"""OR-Tools routing engine: every constraint of the problem, matrices passed to the C++ side."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from pickup_net.routing.compiled import CompiledModel, arc_cost, unit_time_cost
+from pickup_net.routing.problem import FrozenRoute, RoutingProblem, sorted_windows
+from pickup_net.routing.solution import EngineRoute, EngineSolution
+
+FIRST_SOLUTION = "LOCAL_CHEAPEST_INSERTION"
+FIRST_SOLUTION_NO_TIME = "PATH_CHEAPEST_ARC"
+RANK = "rank"
+
+
+def solve_ortools(
+    problem: RoutingProblem,
+    model: CompiledModel,
+    time_limit_s: float,
+    frozen: Sequence[FrozenRoute] = (),
+    first_solution: str | None = None,
+) -> EngineSolution:
+    """Solve with OR-Tools' routing library and guided local search within ``time_limit_s``.
+
+    The search is deterministic, so it takes no seed.
+    """
+    started = time.perf_counter()
+    vehicles = problem.vehicles
+    starts = [model.depot_node(v.start_location) for v in vehicles]
+    ends = [model.depot_node(v.end_location) for v in vehicles]
+    n_nodes = len(model.node_loc)
+    manager = pywrapcp.RoutingIndexManager(n_nodes, len(vehicles), starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+    cost_cb: dict[float, int] = {}
+    for k, v in enumerate(vehicles):
+        if v.cost_per_km not in cost_cb:
+            cost_cb[v.cost_per_km] = routing.RegisterTransitMatrix(
+                arc_cost(model, v.cost_per_km).tolist()
+            )
+        routing.SetArcCostEvaluatorOfVehicle(cost_cb[v.cost_per_km], k)
+        routing.SetFixedCostOfVehicle(round(v.fixed_cost * model.cost_scale), k)
+    _add_loads(routing, model)
+    if model.has_time:
+        _add_time(routing, manager, problem, model)
+    for p in range(len(model.stop_index)):
+        index = manager.NodeToIndex(model.stop_node(p))
+        routing.AddDisjunction([index], int(model.penalty[p]))
+        if len(model.allowed_vehicles[p]) < len(vehicles):
+            routing.SetAllowedVehiclesForIndex(model.allowed_vehicles[p], index)
+    _freeze(routing, manager, problem, model, frozen)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    strategy = first_solution or (FIRST_SOLUTION if model.has_time else FIRST_SOLUTION_NO_TIME)
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    remaining = max(0.1, time_limit_s - (time.perf_counter() - started))
+    params.time_limit.FromMilliseconds(int(remaining * 1000))
+    assignment = routing.SolveWithParameters(params)
+    routes: list[EngineRoute] = []
+    objective = None
+    if assignment is not None:
+        objective = float(assignment.ObjectiveValue())
+        time_dim = routing.GetDimensionOrDie("time") if model.has_time else None
+        for k in range(len(vehicles)):
+            index = routing.Start(k)
+            depart = None
+            if time_dim is not None:
+                depart = assignment.Value(time_dim.CumulVar(index)) / model.time_scale
+            stops: list[int] = []
+            index = assignment.Value(routing.NextVar(index))
+            while not routing.IsEnd(index):
+                node = manager.IndexToNode(index)
+                stops.append(model.stop_index[node - len(model.depot_locs)])
+                index = assignment.Value(routing.NextVar(index))
+            if stops:
+                routes.append(EngineRoute(vehicle=k, stops=stops, depart_s=depart))
+    return EngineSolution(
+        engine="ortools",
+        routes=routes,
+        objective=objective,
+        stats={
+            "first_solution": strategy,
+            "metaheuristic": "GUIDED_LOCAL_SEARCH",
+            "status": int(routing.status()),
+            "seconds": time.perf_counter() - started,
+        },
+    )
+
+
+def _add_loads(routing: pywrapcp.RoutingModel, model: CompiledModel) -> None:
+    """One capacity dimension per load unit that any stop uses."""
+    for name, demand, caps in (
+        ("liters", model.demand_liters, model.capacity_liters),
+        ("kg", model.demand_kg, model.capacity_kg),
+    ):
+        if not demand.any():
+            continue
+        cb = routing.RegisterUnaryTransitVector(demand.tolist())
+        routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
+
+
+def _add_time(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    problem: RoutingProblem,
+    model: CompiledModel,
+) -> None:
+    """Time: service plus travel per speed class; windows, shifts, duration and hourly cost."""
+    transit: dict[float, int] = {}
+    per_vehicle = []
+    for v in problem.vehicles:
+        if v.speed_factor not in transit:
+            matrix = model.durations[v.speed_factor] + model.service[:, None]
+            np.fill_diagonal(matrix, 0)
+            transit[v.speed_factor] = routing.RegisterTransitMatrix(matrix.tolist())
+        per_vehicle.append(transit[v.speed_factor])
+    horizon = model.horizon
+    routing.AddDimensionWithVehicleTransits(per_vehicle, horizon, horizon, False, "time")
+    dim = routing.GetDimensionOrDie("time")
+    ts = model.time_scale
+    for p, stop_i in enumerate(model.stop_index):
+        windows = sorted_windows(problem.stops[stop_i])
+        if not windows:
+            continue
+        var = dim.CumulVar(manager.NodeToIndex(model.stop_node(p)))
+        var.SetRange(windows[0].start_s * ts, min(windows[-1].end_s * ts, horizon))
+        for a, b in itertools.pairwise(windows):
+            var.RemoveInterval(a.end_s * ts + 1, b.start_s * ts - 1)
+    for k, v in enumerate(problem.vehicles):
+        dim.CumulVar(routing.Start(k)).SetRange(v.shift_start_s * ts, v.shift_end_s * ts)
+        dim.CumulVar(routing.End(k)).SetRange(v.shift_start_s * ts, v.shift_end_s * ts)
+        if v.max_duration_s is not None:
+            dim.SetSpanUpperBoundForVehicle(v.max_duration_s * ts, k)
+        coeff = unit_time_cost(model, v.cost_per_hour)
+        if coeff > 0:
+            dim.SetSpanCostCoefficientForVehicle(coeff, k)
+        routing.AddVariableMaximizedByFinalizer(dim.CumulVar(routing.Start(k)))
+        routing.AddVariableMinimizedByFinalizer(dim.CumulVar(routing.End(k)))
+
+
+def _freeze(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    problem: RoutingProblem,
+    model: CompiledModel,
+    frozen: Sequence[FrozenRoute],
+) -> None:
+    """Frozen stops keep their vehicle and order; done ones stay first, back to back."""
+    if not frozen:
+        return
+    vehicle_of = {v.id: k for k, v in enumerate(problem.vehicles)}
+    position = {problem.stops[i].id: p for p, i in enumerate(model.stop_index)}
+    solver = routing.solver()
+    routing.AddConstantDimension(1, len(model.node_loc) + 1, True, RANK)
+    rank = routing.GetDimensionOrDie(RANK)
+    for fr in frozen:
+        k = vehicle_of[fr.vehicle_id]
+        previous = routing.Start(k)
+        for n, stop_id in enumerate(fr.stop_ids):
+            if stop_id not in position:
+                continue
+            index = manager.NodeToIndex(model.stop_node(position[stop_id]))
+            if k not in model.allowed_vehicles[position[stop_id]]:
+                continue
+            routing.SetAllowedVehiclesForIndex([k], index)
+            if n < fr.done:
+                solver.Add(routing.NextVar(previous) == index)
+            else:
+                solver.Add(rank.CumulVar(previous) < rank.CumulVar(index))
+            previous = index

@@ -1,0 +1,132 @@
+"""PyVRP engine (hybrid genetic search) for the problems its constraint set covers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import pyvrp
+from pyvrp.stop import MaxRuntime
+
+from pickup_net.routing.compiled import (
+    UNREACHABLE,
+    CompiledModel,
+    unit_distance_cost,
+    unit_time_cost,
+)
+from pickup_net.routing.problem import FrozenRoute, RoutingProblem, Vehicle, sorted_windows
+from pickup_net.routing.solution import EngineRoute, EngineSolution
+
+_NO_LIMIT = np.iinfo(np.int64).max
+
+
+def pyvrp_fits(problem: RoutingProblem, frozen: Sequence[FrozenRoute] = ()) -> str | None:
+    """None when PyVRP covers the problem, else the constraint it lacks."""
+    if frozen:
+        return "frozen stops"
+    if any(len(s.windows) > 1 for s in problem.stops):
+        return "several time windows per stop"
+    return None
+
+
+def solve_pyvrp(
+    problem: RoutingProblem, model: CompiledModel, time_limit_s: float, seed: int = 0
+) -> EngineSolution:
+    """Solve with PyVRP within ``time_limit_s``; the caller checks ``pyvrp_fits`` first."""
+    started = time.perf_counter()
+    n_depots = len(model.depot_locs)
+    speeds = sorted(model.durations)
+    groups = _vehicle_groups(problem.vehicles)
+    ts = model.time_scale
+    clients = []
+    for p, stop_i in enumerate(model.stop_index):
+        stop = problem.stops[stop_i]
+        windows = sorted_windows(stop)
+        node = model.stop_node(p)
+        clients.append(
+            pyvrp.Client(
+                location=node,
+                delivery=[int(model.demand_liters[node]), int(model.demand_kg[node])],
+                service_duration=int(model.service[node]),
+                tw_early=windows[0].start_s * ts if windows else 0,
+                tw_late=windows[0].end_s * ts if windows else _NO_LIMIT,
+                prize=int(model.penalty[p]),
+                required=False,
+            )
+        )
+    depots = [pyvrp.Depot(location=d) for d in range(n_depots)]
+    vehicle_types = []
+    for members in groups:
+        v = problem.vehicles[members[0]]
+        vehicle_types.append(
+            pyvrp.VehicleType(
+                num_available=len(members),
+                capacity=[model.capacity_liters[members[0]], model.capacity_kg[members[0]]],
+                start_depot=model.depot_node(v.start_location),
+                end_depot=model.depot_node(v.end_location),
+                fixed_cost=round(v.fixed_cost * model.cost_scale),
+                tw_early=v.shift_start_s * ts,
+                tw_late=v.shift_end_s * ts,
+                shift_duration=v.max_duration_s * ts if v.max_duration_s is not None else _NO_LIMIT,
+                unit_distance_cost=unit_distance_cost(model, v.cost_per_km),
+                unit_duration_cost=unit_time_cost(model, v.cost_per_hour),
+                profile=speeds.index(v.speed_factor),
+                name=v.type_id,
+            )
+        )
+    locations = [pyvrp.Location(x=0.0, y=0.0) for _ in model.node_loc]
+    data = pyvrp.ProblemData(
+        locations=locations,
+        clients=clients,
+        depots=depots,
+        vehicle_types=vehicle_types,
+        distance_matrices=[_distance_matrix(model) for _ in speeds],
+        duration_matrices=[_duration_matrix(model, f) for f in speeds],
+    )
+    remaining = max(0.1, time_limit_s - (time.perf_counter() - started))
+    result = pyvrp.solve(data, stop=MaxRuntime(remaining), seed=seed, collect_stats=False)
+    best = result.best
+    routes: list[EngineRoute] = []
+    if best.is_feasible():
+        used = [0] * len(groups)
+        for route in best.routes():
+            t = route.vehicle_type()
+            vehicle = groups[t][used[t]]
+            used[t] += 1
+            stops = [model.stop_index[a.idx] for a in route if a.is_client()]
+            depart = route.start_time() / ts
+            routes.append(EngineRoute(vehicle=vehicle, stops=stops, depart_s=depart))
+    return EngineSolution(
+        engine="pyvrp",
+        routes=routes,
+        objective=float(result.cost()) if best.is_feasible() else None,
+        stats={
+            "iterations": result.num_iterations,
+            "feasible": best.is_feasible(),
+            "seconds": time.perf_counter() - started,
+        },
+    )
+
+
+def _vehicle_groups(vehicles: list[Vehicle]) -> list[list[int]]:
+    """Vehicles identical but for their id, in first-seen order."""
+    groups: dict[tuple, list[int]] = {}
+    for k, v in enumerate(vehicles):
+        key = (
+            v.type_id, v.start_location, v.end_location, v.capacity_liters, v.capacity_kg,
+            v.fixed_cost, v.cost_per_km, v.cost_per_hour, v.speed_factor, v.shift_start_s,
+            v.shift_end_s, v.max_duration_s,
+        )
+        groups.setdefault(key, []).append(k)
+    return list(groups.values())
+
+
+def _distance_matrix(model: CompiledModel) -> np.ndarray:
+    return np.ascontiguousarray(model.distance_m, dtype=np.int64)
+
+
+def _duration_matrix(model: CompiledModel, speed: float) -> np.ndarray:
+    matrix = np.minimum(model.durations[speed], UNREACHABLE).astype(np.int64)
+    np.fill_diagonal(matrix, 0)
+    return np.ascontiguousarray(matrix)

@@ -1,0 +1,64 @@
+"""Typed output of the routing stage: routes with stop timelines, unassigned stops with reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StopVisit:
+    """One stop on a route: times (s since midnight), load left after it, leg from previous stop."""
+
+    stop_id: str
+    location_id: str
+    arrival_s: float
+    wait_s: float
+    start_s: float
+    end_s: float
+    load_liters: float
+    load_kg: float
+    distance_m: float
+    travel_s: float
+
+
+@dataclass(frozen=True)
+class Route:
+    """A vehicle's tour from its start depot back to its end depot."""
+
+    vehicle_id: str
+    engine: str
+    depart_s: float
+    return_s: float
+    visits: list[StopVisit]
+    distance_m: float
+    duration_s: float
+    cost: float
+    load_liters: float
+    load_kg: float
+    return_distance_m: float
+    return_travel_s: float
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    """A stop left out, with its reason; ``certain`` is False for the post-solve heuristic."""
+
+    stop_id: str
+    reason: str
+    certain: bool
+
+
+@dataclass(frozen=True)
+class RoutingResult:
+    """Routes, unassigned stops and solver statistics; ``cost`` is the sum of route costs."""
+
+    routes: list[Route]
+    unassigned: list[Unassigned]
+    cost: float
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def distance_m(self) -> float:
+        """Total distance driven."""
+        return sum(r.distance_m for r in self.routes)

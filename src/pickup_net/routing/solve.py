@@ -1,0 +1,141 @@
+"""``solve_routing``: screen, compile, search with one or two engines, check, explain."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Literal
+
+from pickup_net.routing.auto import solve_parallel
+from pickup_net.routing.compiled import compile_model
+from pickup_net.routing.ortools_engine import solve_ortools
+from pickup_net.routing.probe import probe_unassigned
+from pickup_net.routing.problem import TIER_FACTOR, FrozenRoute, RoutingProblem
+from pickup_net.routing.pyvrp_engine import pyvrp_fits, solve_pyvrp
+from pickup_net.routing.result import Route, RoutingResult
+from pickup_net.routing.screen import screen_stops
+from pickup_net.routing.solution import EngineSolution
+from pickup_net.routing.timeline import check_route
+
+Engine = Literal["auto", "ortools", "pyvrp"]
+#: Share of the time limit left for the post-solve probe (at least one second).
+PROBE_SHARE = 0.1
+
+
+def solve_routing(
+    problem: RoutingProblem,
+    time_limit_s: float = 10.0,
+    seed: int = 0,
+    engine: Engine = "auto",
+    frozen: Sequence[FrozenRoute] = (),
+) -> RoutingResult:
+    """Plan van routes for ``problem`` and explain every stop left out.
+
+    Parameters
+    ----------
+    problem
+        Matrices, fleet and stops.
+    time_limit_s
+        Wall-clock budget of the search, model building included.
+    seed
+        Seed of the randomised engine (PyVRP); OR-Tools' search is deterministic.
+    engine
+        ``"auto"`` runs OR-Tools and, in a second process, PyVRP where it fits the problem (else a
+        second OR-Tools search) and keeps the best checked solution; ``"ortools"`` or ``"pyvrp"``
+        run one engine.
+    frozen
+        Stops that must stay first on their vehicle, in the given order (re-planning).
+
+    Returns
+    -------
+    RoutingResult
+        Routes with timelines recomputed by the checker, unassigned stops with reasons, and stats.
+
+    Raises
+    ------
+    ValueError
+        If ``engine`` is unknown, PyVRP is asked for a problem it does not fit, or ``frozen``
+        names an unknown vehicle or stop.
+    """
+    started = time.perf_counter()
+    _validate_frozen(problem, frozen)
+    screen = screen_stops(problem)
+    model = compile_model(problem, screen)
+    search_s = max(0.1, time_limit_s * (1 - PROBE_SHARE) - (time.perf_counter() - started))
+    if not screen.servable:
+        solutions: list[EngineSolution] = []
+    elif engine == "auto":
+        solutions = solve_parallel(problem, model, search_s, seed, frozen)
+    elif engine == "ortools":
+        solutions = [solve_ortools(problem, model, search_s, frozen)]
+    elif engine == "pyvrp":
+        missing = pyvrp_fits(problem, frozen)
+        if missing is not None:
+            raise ValueError(f"engine: 'pyvrp' does not support {missing}; use 'ortools'")
+        solutions = [solve_pyvrp(problem, model, search_s, seed)]
+    else:
+        raise ValueError(f"engine: {engine!r} is not 'auto', 'ortools' or 'pyvrp'")
+    best, routes, violations = _best(problem, solutions)
+    routed = {i for r in (best.routes if best else []) for i in r.stops}
+    missing_stops = [i for i in screen.servable if i not in routed]
+    probe_s = max(1.0, time_limit_s * PROBE_SHARE)
+    unassigned = screen.unassigned + probe_unassigned(
+        problem, best.routes if best else [], missing_stops, screen.allowed_vehicles, probe_s
+    )
+    stats = {
+        "engine": best.engine if best else None,
+        "engine_per_route": {r.vehicle_id: r.engine for r in routes},
+        "engines_run": [
+            {"engine": s.engine, "objective": s.objective, **s.stats} for s in solutions
+        ],
+        "objective": best.objective if best else None,
+        "integer_scaling": model.scaling(),
+        "bound": None,
+        "violations": violations,
+        "seconds": time.perf_counter() - started,
+    }
+    return RoutingResult(
+        routes=routes, unassigned=unassigned, cost=sum(r.cost for r in routes), stats=stats
+    )
+
+
+def _best(
+    problem: RoutingProblem, solutions: Sequence[EngineSolution]
+) -> tuple[EngineSolution | None, list[Route], list[str]]:
+    """Solution with fewest broken routes, then least dropped-stop penalty, then least cost."""
+    best: tuple[tuple[float, float, float], EngineSolution, list[Route], list[str]] | None = None
+    for solution in solutions:
+        routes: list[Route] = []
+        violations: list[str] = []
+        for er in solution.routes:
+            vehicle = problem.vehicles[er.vehicle]
+            check = check_route(
+                problem, vehicle, [problem.stops[i] for i in er.stops], solution.engine, er.depart_s
+            )
+            routes.append(check.route)
+            violations.extend(f"{vehicle.id}: {v}" for v in check.violations)
+        served = {i for er in solution.routes for i in er.stops}
+        dropped = sum(
+            TIER_FACTOR ** (3 - s.priority) for i, s in enumerate(problem.stops) if i not in served
+        )
+        key = (len(violations), dropped, sum(r.cost for r in routes))
+        if best is None or key < best[0]:
+            best = (key, solution, routes, violations)
+    if best is None:
+        return None, [], []
+    return best[1], best[2], best[3]
+
+
+def _validate_frozen(problem: RoutingProblem, frozen: Sequence[FrozenRoute]) -> None:
+    vehicles = {v.id for v in problem.vehicles}
+    stops = {s.id for s in problem.stops}
+    seen: set[str] = set()
+    for i, fr in enumerate(frozen):
+        if fr.vehicle_id not in vehicles:
+            raise ValueError(f"frozen[{i}].vehicle_id: {fr.vehicle_id!r} is not a vehicle")
+        for stop_id in fr.stop_ids:
+            if stop_id not in stops:
+                raise ValueError(f"frozen[{i}].stop_ids: {stop_id!r} is not a stop")
+            if stop_id in seen:
+                raise ValueError(f"frozen[{i}].stop_ids: {stop_id!r} is frozen twice")
+            seen.add(stop_id)
