@@ -108,9 +108,7 @@ def compile_model(problem: RoutingProblem, screen: Screen) -> CompiledModel:
         capacity_liters=[_floor(v.capacity_liters) for v in problem.vehicles],
         capacity_kg=[_floor(v.capacity_kg) for v in problem.vehicles],
         penalty=np.zeros(len(stops), np.int64),
-        allowed_vehicles={
-            p: screen.allowed_vehicles[i] for p, i in enumerate(screen.servable)
-        },
+        allowed_vehicles={p: screen.allowed_vehicles[i] for p, i in enumerate(screen.servable)},
         horizon=horizon,
         has_time=windows_used or shifts_used or not finite.all(),
     )

@@ -80,7 +80,7 @@ def _insertion_reason(
     if best is not None:
         return (
             f"{LABEL}: fits into the route of {best[1]} at extra cost {best[0]:.2f}; the "
-            f"solver did not insert it within the time limit or valued the drop penalty of its {tier} lower"
+            f"solver did not insert it in time or valued the drop penalty of its {tier} lower"
         )
     detail = ", ".join(f"{cause} on {n} route(s)" for cause, n in causes.most_common())
     return f"{LABEL}: no feasible insertion in any route ({detail or 'no routes'}); {tier}"

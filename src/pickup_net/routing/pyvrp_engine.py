@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pyvrp
@@ -39,6 +40,16 @@ def solve_pyvrp(
     speeds = sorted(model.durations)
     groups = _vehicle_groups(problem.vehicles)
     ts = model.time_scale
+    dims = [
+        (demand, caps)
+        for demand, caps in (
+            (model.demand_liters, model.capacity_liters),
+            (model.demand_kg, model.capacity_kg),
+        )
+        if demand.any()
+    ]
+    demands = [d for d, _ in dims]
+    capacities = [c for _, c in dims]
     clients = []
     for p, stop_i in enumerate(model.stop_index):
         stop = problem.stops[stop_i]
@@ -47,12 +58,12 @@ def solve_pyvrp(
         clients.append(
             pyvrp.Client(
                 location=node,
-                delivery=[int(model.demand_liters[node]), int(model.demand_kg[node])],
+                delivery=[int(d[node]) for d in demands],
                 service_duration=int(model.service[node]),
                 tw_early=windows[0].start_s * ts if windows else 0,
                 tw_late=windows[0].end_s * ts if windows else _NO_LIMIT,
-                prize=int(model.penalty[p]),
-                required=False,
+                prize=0 if stop.priority == 0 else int(model.penalty[p]),
+                required=stop.priority == 0,
             )
         )
     depots = [pyvrp.Depot(location=d) for d in range(n_depots)]
@@ -62,7 +73,7 @@ def solve_pyvrp(
         vehicle_types.append(
             pyvrp.VehicleType(
                 num_available=len(members),
-                capacity=[model.capacity_liters[members[0]], model.capacity_kg[members[0]]],
+                capacity=[caps[members[0]] for caps in capacities],
                 start_depot=model.depot_node(v.start_location),
                 end_depot=model.depot_node(v.end_location),
                 fixed_cost=round(v.fixed_cost * model.cost_scale),
@@ -111,13 +122,9 @@ def solve_pyvrp(
 
 def _vehicle_groups(vehicles: list[Vehicle]) -> list[list[int]]:
     """Vehicles identical but for their id, in first-seen order."""
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[Vehicle, list[int]] = {}
     for k, v in enumerate(vehicles):
-        key = (
-            v.type_id, v.start_location, v.end_location, v.capacity_liters, v.capacity_kg,
-            v.fixed_cost, v.cost_per_km, v.cost_per_hour, v.speed_factor, v.shift_start_s,
-            v.shift_end_s, v.max_duration_s,
-        )
+        key = replace(v, id="")
         groups.setdefault(key, []).append(k)
     return list(groups.values())
 

@@ -52,9 +52,11 @@ def _able_vehicles(problem: RoutingProblem, stop: Stop) -> tuple[list[int], str]
             f"no vehicle able to reach it is large enough for {stop.liters:g} L / {stop.kg:g} kg"
         )
     windows = sorted_windows(stop)
-    in_time = [(k, v) for k, v in large if not windows or _earliest_arrival(problem, v, stop) <= (
-        windows[-1].end_s + TIME_TOL_S
-    )]
+    in_time = [
+        (k, v)
+        for k, v in large
+        if not windows or _earliest_arrival(problem, v, stop) <= (windows[-1].end_s + TIME_TOL_S)
+    ]
     if not in_time:
         return [], "its time windows close before any vehicle can arrive"
     alone = [k for k, v in in_time if check_route(problem, v, [stop]).feasible]
