@@ -1,0 +1,96 @@
+"""Compiled arrays of a location problem: allowed pairs sorted by cost, masks and flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from pickup_net.location.problem import LocationProblem
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Index-based view of a problem; allowed pairs in CSR by customer, each row sorted by cost."""
+
+    n: int
+    m: int
+    indptr: np.ndarray  # (n + 1,) row pointers into shop / cost
+    shop: np.ndarray  # (nnz,) shop index of each allowed pair
+    cost: np.ndarray  # (nnz,) assignment cost, rows ascending
+    row: np.ndarray  # (nnz,) customer index of each pair
+    home: np.ndarray  # (n,) home-delivery cost, inf = must be assigned
+    demand: np.ndarray  # (n, d)
+    capacity: np.ndarray  # (m, d)
+    fixed: np.ndarray  # (m,)
+    p: int | None
+    forced_open: np.ndarray  # (m,) bool
+    forced_closed: np.ndarray  # (m,) bool
+    binding: np.ndarray  # (m,) bool: capacity can bind at this shop
+    integral: bool  # all costs integers: bounds may be rounded up
+
+    @property
+    def capacitated(self) -> bool:
+        """Whether any capacity can bind."""
+        return bool(self.binding.any())
+
+    @property
+    def nnz(self) -> int:
+        """Number of allowed (customer, shop) pairs."""
+        return int(self.shop.size)
+
+    def by_shop(self) -> sp.csc_array:
+        """Allowed pairs as a CSC matrix (customer x shop) whose data are pair positions + 1."""
+        positions = np.arange(1, self.nnz + 1, dtype=np.int64)
+        return sp.csc_array((positions, (self.row, self.shop)), shape=(self.n, self.m))
+
+
+def compile_problem(problem: LocationProblem) -> Instance:
+    """Turn a validated problem into sorted index arrays, dropping forced-closed shops' pairs."""
+    n, m = problem.n_customers, problem.n_shops
+    index = {s: j for j, s in enumerate(problem.shop_ids)}
+    forced_open = np.zeros(m, dtype=bool)
+    forced_open[[index[s] for s in problem.force_open]] = True
+    forced_closed = np.zeros(m, dtype=bool)
+    forced_closed[[index[s] for s in problem.force_closed]] = True
+
+    if sp.issparse(problem.assign_cost):
+        csr = sp.csr_array(problem.assign_cost)
+        row = np.repeat(np.arange(n), np.diff(csr.indptr))
+        shop, cost = csr.indices.astype(np.int64), csr.data.astype(np.float64)
+    else:
+        row, shop = np.nonzero(np.isfinite(problem.assign_cost))
+        cost = problem.assign_cost[row, shop]
+    keep = ~forced_closed[shop]
+    row, shop, cost = row[keep], shop[keep], cost[keep]
+    order = np.lexsort((shop, cost, row))
+    row, shop, cost = row[order].astype(np.int64), shop[order].astype(np.int64), cost[order]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=n), out=indptr[1:])
+
+    demand, capacity = problem.demand, problem.capacity
+    load = np.zeros((m, demand.shape[1]))
+    for k in range(demand.shape[1]):
+        load[:, k] = np.bincount(shop, weights=demand[row, k], minlength=m)
+    binding = (load > capacity + 1e-9).any(axis=1)
+    fixed = np.zeros(m) if problem.fixed_cost is None else problem.fixed_cost
+    finite_home = problem.home_cost[np.isfinite(problem.home_cost)]
+    integral = all(np.all(a == np.round(a)) for a in (cost, finite_home, fixed))
+    return Instance(
+        n=n,
+        m=m,
+        indptr=indptr,
+        shop=shop,
+        cost=cost,
+        row=row,
+        home=problem.home_cost,
+        demand=demand,
+        capacity=capacity,
+        fixed=fixed,
+        p=problem.n_hubs,
+        forced_open=forced_open,
+        forced_closed=forced_closed,
+        binding=binding,
+        integral=bool(integral),
+    )

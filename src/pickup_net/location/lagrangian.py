@@ -1,0 +1,255 @@
+"""Lagrangian relaxation of the assignment constraints: lower bounds, hub fixing, repaired open sets.
+
+Relaxing ``sum_j x_ij + home_i = 1`` with multipliers ``lambda_i`` splits the problem by shop: each
+shop's value is its fixed cost plus the cheapest set of customers it could serve at reduced cost
+``c_ij - lambda_i`` within its capacity (a knapsack: solved exactly by dynamic programming for small
+integral demands, else bounded by its fractional relaxation, taking the best single dimension).
+The bound is improved by subgradient steps (Polyak step size, halved when stalling).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pickup_net.location._instance import Instance
+
+_DP_MAX_CELLS = 2_000_000  # largest (binding shops x capacity) table solved exactly per customer
+
+
+@dataclass
+class LagrangianOutcome:
+    """Best bound found, the hubs it fixes, and how many subgradient steps it took."""
+
+    lower_bound: float
+    fixed_open: np.ndarray
+    fixed_closed: np.ndarray
+    iterations: int
+    multipliers: np.ndarray
+    shop_values: np.ndarray = field(repr=False)
+
+
+def fixing_tolerance(inst: Instance, upper_bound: float) -> float:
+    """Slack below the incumbent that still excludes only solutions no better than it."""
+    if inst.integral:
+        return 1.0 - 1e-6
+    return 1e-9 * max(1.0, abs(upper_bound))
+
+
+def lagrangian_bound(
+    inst: Instance,
+    upper_bound: float,
+    start_costs: np.ndarray,
+    deadline: float,
+    on_open_set: Callable[[np.ndarray], float],
+    max_iterations: int = 3000,
+) -> LagrangianOutcome:
+    """Subgradient optimisation of the Lagrangian dual; fixes hubs against ``upper_bound``.
+
+    Bounds computed after fixing hold for solutions cheaper than the incumbent, so the returned
+    bound is capped by the final incumbent cost (then it holds for every solution).
+
+    ``on_open_set`` is offered the open set of the relaxation from time to time and returns the
+    cost of the solution it repaired from it (the incumbent may improve while bounding).
+    """
+    lam = start_costs.copy()
+    fin = np.isfinite(lam)
+    lam[~fin] = inst.cost.max(initial=0.0) + 1.0
+    knap = _Knapsacks(inst)
+    fixed_open = inst.forced_open.copy()
+    fixed_closed = inst.forced_closed.copy()
+    best_lb, best_lam, best_rho = -np.inf, lam.copy(), np.zeros(inst.m)
+    alpha, stall, it = 2.0, 0, 0
+    tried: set[bytes] = set()
+    while it < max_iterations and time.monotonic() < deadline:
+        it += 1
+        reduced = inst.cost - lam[inst.row]
+        rho, take = knap.shop_values(reduced)
+        rho = rho + inst.fixed
+        y = _choose(inst, rho, fixed_open, fixed_closed)
+        home_take = inst.home < lam
+        bound = float(lam.sum() + np.minimum(0.0, inst.home - lam).sum() + rho[y].sum())
+        if not np.isfinite(best_lb) or bound > best_lb + 1e-9 * max(1.0, abs(best_lb)):
+            best_lb, best_lam, best_rho, stall = bound, lam.copy(), rho.copy(), 0
+        else:
+            stall += 1
+            if stall >= 20:
+                alpha, stall = alpha / 2.0, 0
+        key = np.packbits(y).tobytes()
+        if key not in tried and (it % 5 == 1 or stall == 0):
+            tried.add(key)
+            upper_bound = min(upper_bound, on_open_set(y))
+        tol = fixing_tolerance(inst, upper_bound)
+        _fix(inst, bound, rho, y, upper_bound - tol, fixed_open, fixed_closed)
+        if best_lb >= upper_bound - tol or alpha < 1e-5:
+            break
+        served = np.bincount(inst.row, weights=(take * y[inst.shop]), minlength=inst.n)
+        grad = 1.0 - home_take - served
+        norm = float(grad @ grad)
+        if norm == 0.0:
+            break
+        target = upper_bound if np.isfinite(upper_bound) else bound + 0.1 * abs(bound) + 1.0
+        step = alpha * max(target - bound, 1e-6 * max(1.0, abs(bound))) / norm
+        lam = lam + step * grad
+    return LagrangianOutcome(
+        lower_bound=min(best_lb, upper_bound),
+        fixed_open=fixed_open,
+        fixed_closed=fixed_closed,
+        iterations=it,
+        multipliers=best_lam,
+        shop_values=best_rho,
+    )
+
+
+def _choose(
+    inst: Instance, rho: np.ndarray, fixed_open: np.ndarray, fixed_closed: np.ndarray
+) -> np.ndarray:
+    """Open set minimising the relaxation: forced ones, then the p cheapest (or all negative)."""
+    y = fixed_open.copy()
+    free = np.flatnonzero(~fixed_open & ~fixed_closed)
+    if inst.p is None:
+        y[free[rho[free] < 0]] = True
+    else:
+        need = inst.p - int(fixed_open.sum())
+        if need > 0:
+            part = np.argpartition(rho[free], need - 1)[:need] if need < free.size else slice(None)
+            y[free[part]] = True
+    return y
+
+
+def _fix(
+    inst: Instance,
+    bound: float,
+    rho: np.ndarray,
+    y: np.ndarray,
+    threshold: float,
+    fixed_open: np.ndarray,
+    fixed_closed: np.ndarray,
+) -> None:
+    """Close (open) shops whose opening (closing) lifts the bound above ``threshold``."""
+    free = ~fixed_open & ~fixed_closed
+    chosen_free = y & free
+    other_free = ~y & free
+    if inst.p is None:
+        open_penalty = np.maximum(rho, 0.0)
+        close_penalty = np.maximum(-rho, 0.0)
+    else:
+        last_in = rho[chosen_free].max() if chosen_free.any() else np.inf
+        first_out = rho[other_free].min() if other_free.any() else np.inf
+        open_penalty = rho - last_in
+        close_penalty = first_out - rho
+    fixed_closed |= other_free & (bound + open_penalty > threshold)
+    fixed_open |= chosen_free & (bound + close_penalty > threshold)
+
+
+class _Knapsacks:
+    """Per-shop values of the relaxed problem: plain sums, or knapsacks where capacity binds."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        self.binding_pair = inst.binding[inst.shop]
+        demand = inst.demand[inst.row]
+        self.dims = [
+            k
+            for k in range(inst.demand.shape[1])
+            if np.any(demand[self.binding_pair, k] > 0)
+            and np.any(inst.capacity[inst.binding, k] < np.inf)
+        ]
+        self.exact = {k: self._dp_fits(k) for k in self.dims}
+
+    def _dp_fits(self, k: int) -> bool:
+        """Small integral demands and capacities: the 0-1 knapsack is solved exactly."""
+        inst = self.inst
+        cap = inst.capacity[inst.binding, k]
+        dem = inst.demand[:, k]
+        if not (np.all(dem == np.round(dem)) and np.all(np.isfinite(cap))):
+            return False
+        cells = int(inst.binding.sum()) * (int(cap.max()) + 1)
+        return cells <= _DP_MAX_CELLS and cells * inst.n <= 50 * _DP_MAX_CELLS
+
+    def shop_values(self, reduced: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Value of each shop and the (possibly fractional) pairs it takes."""
+        inst = self.inst
+        neg = reduced < 0
+        take = neg.astype(np.float64)
+        rho = np.bincount(inst.shop, weights=np.where(neg, reduced, 0.0), minlength=inst.m)
+        if not self.dims:
+            return rho, take
+        best = np.full(inst.m, -np.inf)
+        best_take = take.copy()
+        for k in self.dims:
+            if self.exact[k]:
+                value, chosen = self._dp(reduced, k)
+            else:
+                value, chosen = self._fractional(reduced, k)
+            better = value > best
+            best = np.where(better, value, best)
+            pair_better = better[inst.shop] & self.binding_pair
+            best_take[pair_better] = chosen[pair_better]
+        rho = np.where(inst.binding, best, rho)
+        take = np.where(self.binding_pair, best_take, take)
+        return rho, take
+
+    def _fractional(self, reduced: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Fractional knapsack per binding shop in dimension k (a valid lower bound)."""
+        inst = self.inst
+        e = np.flatnonzero(self.binding_pair & (reduced < 0))
+        w = inst.demand[inst.row[e], k]
+        v = reduced[e]
+        ratio = np.where(w > 0, v / np.where(w > 0, w, 1.0), -np.inf)
+        order = np.lexsort((ratio, inst.shop[e]))
+        e, w, v, shops = e[order], w[order], v[order], inst.shop[e][order]
+        cum = np.cumsum(w)
+        starts = np.flatnonzero(np.r_[True, shops[1:] != shops[:-1]]) if e.size else np.array([], int)
+        base = np.zeros(e.size)
+        if e.size:
+            base = np.repeat(cum[starts] - w[starts], np.diff(np.r_[starts, e.size]))
+        before = cum - w - base
+        cap = inst.capacity[shops, k]
+        frac = np.clip((cap - before) / np.where(w > 0, w, 1.0), 0.0, 1.0)
+        frac = np.where(w > 0, frac, 1.0)
+        value = np.bincount(shops, weights=frac * v, minlength=inst.m)
+        chosen = np.zeros(inst.nnz)
+        chosen[e] = frac
+        return value, chosen
+
+    def _dp(self, reduced: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Exact 0-1 knapsack per binding shop in dimension k, by DP over customers."""
+        inst = self.inst
+        shops = np.flatnonzero(inst.binding)
+        local = np.full(inst.m, -1)
+        local[shops] = np.arange(shops.size)
+        caps = inst.capacity[shops, k].astype(np.int64)
+        width = int(caps.max()) + 1
+        dp = np.zeros((shops.size, width))
+        steps: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
+        mask = self.binding_pair & (reduced < 0)
+        for i in range(inst.n):
+            lo, hi = inst.indptr[i], inst.indptr[i + 1]
+            e = lo + np.flatnonzero(mask[lo:hi])
+            if e.size == 0:
+                continue
+            rows = local[inst.shop[e]]
+            w = int(inst.demand[i, k])
+            v = reduced[e][:, None]
+            if w == 0:
+                dp[rows] += v
+                took = np.ones((rows.size, width), dtype=bool)
+            else:
+                cand = dp[rows, : width - w] + v
+                took = np.zeros((rows.size, width), dtype=bool)
+                took[:, w:] = cand < dp[rows, w:]
+                dp[rows, w:] = np.where(took[:, w:], cand, dp[rows, w:])
+            steps.append((w, e, rows, took))
+        value = np.zeros(inst.m)
+        value[shops] = dp[np.arange(shops.size), caps]
+        chosen = np.zeros(inst.nnz)
+        left = caps.copy()
+        for w, e, rows, took in reversed(steps):
+            t = took[np.arange(rows.size), left[rows]]
+            chosen[e[t]] = 1.0
+            left[rows[t]] -= w
+        return value, chosen

@@ -1,0 +1,169 @@
+"""Vertex substitution: best-improvement swap / add / drop of hubs, evaluated for all pairs at once.
+
+The profit of swapping open hub ``r`` for closed shop ``f`` splits into a gain of ``f``, a loss of
+``r`` and a sparse correction ``extra(r, f)`` over the customers ``r`` serves (the fast
+interchange of Whitaker, as organised by Resende and Werneck), so one pass costs a few sparse
+products over the allowed pairs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from pickup_net.location._instance import Instance
+from pickup_net.location.assign import HOME, capacitated_score, nearest_two
+
+
+def improve_uncapacitated(inst: Instance, is_open: np.ndarray, deadline: float) -> np.ndarray:
+    """Apply the best improving swap (or add / drop without a hub count) until none improves."""
+    is_open = is_open.copy()
+    tol = 0.5 if inst.integral else 1e-9 * max(1.0, float(inst.cost.max(initial=1.0)))
+    while time.monotonic() < deadline:
+        move = _best_move(inst, is_open)
+        if move is None or move[2] <= tol:
+            break
+        r, f, _ = move
+        if r >= 0:
+            is_open[r] = False
+        if f >= 0:
+            is_open[f] = True
+    return is_open
+
+
+@dataclass(frozen=True)
+class SwapProfits:
+    """Parts of every move's profit: ``gain[f] + drop[r] + extra[r, f]`` (valid when covered)."""
+
+    gain: np.ndarray  # (m,) saving of opening f (minus its fixed cost); -inf if not addable
+    drop: np.ndarray  # (m,) fixed cost saved minus loss of closing r; -inf if not removable
+    stuck: np.ndarray  # (m,) customers of r with no other option
+    extra: sp.csr_array  # (m, m) correction for customers of r that f would serve
+    covered: sp.csr_array  # (m, m) stuck customers of r that f covers
+
+    def profit(self, r: int, f: int) -> float:
+        """Exact profit of swapping open r for closed f (-inf if it strands a customer)."""
+        if int(self.covered[r, f]) != int(self.stuck[r]):
+            return -np.inf
+        return float(self.gain[f] + self.drop[r] + self.extra[r, f])
+
+    def best_for(self, r: int) -> tuple[int, float]:
+        """Best replacement shop for open hub r and the profit of that swap."""
+        row = slice(self.extra.indptr[r], self.extra.indptr[r + 1])
+        cols = self.extra.indices[row]
+        best_f, best = -1, -np.inf
+        if cols.size:
+            cov = self.covered.data[row]
+            value = self.gain[cols] + self.drop[r] + self.extra.data[row]
+            value = np.where(cov == self.stuck[r], value, -np.inf)
+            k = int(np.argmax(value))
+            best_f, best = int(cols[k]), float(value[k])
+        if self.stuck[r] == 0:
+            f = int(np.argmax(self.gain))
+            if np.isfinite(self.gain[f]):
+                value = self.profit(r, f)
+                if value > best:
+                    best_f, best = f, value
+        return best_f, best
+
+
+def swap_profits(inst: Instance, is_open: np.ndarray) -> SwapProfits | None:
+    """Profit parts of all swaps, adds and drops from an open set (None if it is infeasible)."""
+    near = nearest_two(inst, is_open)
+    if np.isinf(near.d1).any():
+        return None
+    d1, phi1, d2 = near.d1, near.phi1, near.d2
+    rows, shops, cost = inst.row, inst.shop, inst.cost
+    m = inst.m
+    addable = ~is_open & ~inst.forced_closed
+    removable = is_open & ~inst.forced_open
+
+    gain = np.bincount(shops, weights=np.maximum(0.0, d1[rows] - cost), minlength=m)
+    gain = np.where(addable, gain - inst.fixed, -np.inf)
+    served = phi1 != HOME
+    finite2 = np.isfinite(d2)
+    sel = served & finite2
+    loss = np.bincount(phi1[sel], weights=(d2 - d1)[sel], minlength=m)
+    stuck = np.bincount(phi1[served & ~finite2], minlength=m)
+    drop = np.where(removable, inst.fixed - loss, -np.inf)
+
+    e = np.flatnonzero(served[rows] & addable[shops])
+    er, ec = rows[e], cost[e]
+    inf_row = ~finite2[er]
+    second = np.where(inf_row, 0.0, d2[er])
+    value = np.where(
+        inf_row,
+        np.minimum(0.0, d1[er] - ec),
+        np.maximum(0.0, second - ec) - np.maximum(0.0, d1[er] - ec),
+    )
+    keep = inf_row | (value != 0.0)
+    er, ef, value, inf_row = er[keep], shops[e][keep], value[keep], inf_row[keep]
+    rr = phi1[er]
+    both = sp.csr_array(sp.coo_array((value + 1j * inf_row, (rr, ef)), shape=(m, m)))
+    both.sum_duplicates()
+    extra = sp.csr_array((both.data.real, both.indices, both.indptr), shape=(m, m))
+    covered = sp.csr_array((np.rint(both.data.imag), both.indices, both.indptr), shape=(m, m))
+    return SwapProfits(gain=gain, drop=drop, stuck=stuck, extra=extra, covered=covered)
+
+
+def _best_move(inst: Instance, is_open: np.ndarray) -> tuple[int, int, float] | None:
+    """Best (removed hub or -1, added shop or -1, profit) over all swaps, adds and drops."""
+    parts = swap_profits(inst, is_open)
+    if parts is None:
+        return None
+    gain, stuck = parts.gain, parts.stuck
+    ok_drop = np.where(stuck == 0, parts.drop, -np.inf)
+    best: tuple[int, int, float] | None = None
+    if inst.p is None:
+        f = int(np.argmax(gain))
+        if np.isfinite(gain[f]):
+            best = (-1, f, float(gain[f]))
+        r = int(np.argmax(ok_drop))
+        if np.isfinite(ok_drop[r]) and (best is None or ok_drop[r] > best[2]):
+            best = (r, -1, float(ok_drop[r]))
+    ex = parts.extra.tocoo()
+    if ex.nnz:
+        cov = parts.covered.data
+        profit = gain[ex.col] + parts.drop[ex.row] + ex.data
+        profit = np.where(cov == stuck[ex.row], profit, -np.inf)
+        k = int(np.argmax(profit))
+        if np.isfinite(profit[k]) and (best is None or profit[k] > best[2]):
+            best = (int(ex.row[k]), int(ex.col[k]), float(profit[k]))
+    f = int(np.argmax(gain))
+    r = int(np.argmax(ok_drop))
+    if np.isfinite(gain[f] + ok_drop[r]):
+        exact = parts.profit(r, f)
+        if best is None or exact > best[2]:
+            best = (r, f, exact)
+    return best
+
+
+def improve_capacitated(inst: Instance, is_open: np.ndarray, deadline: float) -> np.ndarray:
+    """First-improvement swap (and add / drop without a hub count) scored by regret assignment."""
+    is_open = is_open.copy()
+    _, unplaced, total = capacitated_score(inst, is_open)
+    best = (unplaced, total)
+    improved = True
+    while improved and time.monotonic() < deadline:
+        improved = False
+        opened = np.flatnonzero(is_open & ~inst.forced_open)
+        closed = np.flatnonzero(~is_open & ~inst.forced_closed)
+        moves: list[tuple[int, int]] = [(r, f) for r in opened for f in closed]
+        if inst.p is None:
+            moves += [(-1, f) for f in closed] + [(r, -1) for r in opened]
+        for r, f in moves:
+            if time.monotonic() > deadline:
+                break
+            trial = is_open.copy()
+            if r >= 0:
+                trial[r] = False
+            if f >= 0:
+                trial[f] = True
+            _, unplaced, total = capacitated_score(inst, trial)
+            if (unplaced, total) < (best[0], best[1] - 1e-9):
+                is_open, best, improved = trial, (unplaced, total), True
+                break
+    return is_open
