@@ -1,0 +1,118 @@
+"""Model choice per series by rolling-origin cross-validation, then the chosen forecasts.
+
+Every candidate is fitted on each origin (refit), forecasts `SEASON_DAYS` days, and is scored by
+mean squared error over the windows: squared error is minimised by the mean, which is what stock
+levels need (absolute error would favour forecasting zero for intermittent series).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from statsforecast import StatsForecast
+
+from pickup_net.forecast.candidates import SEASON_DAYS, candidate_models, candidate_names
+
+MAX_WINDOWS = 3
+MIN_TRAIN_DAYS = 28
+
+
+@dataclass(frozen=True, eq=False)
+class Selection:
+    """Per series: the chosen model, each candidate's CV error and forecast, and the CV residuals.
+
+    `block_sse` and `block_mean` sum, over CV blocks of `cycle_days` days, the squared error of the
+    chosen model's block totals and its block forecasts: their ratio estimates the variance-to-mean
+    ratio of a cycle's demand around its forecast.
+    """
+
+    model_names: list[str]
+    chosen: np.ndarray
+    cv_mse: np.ndarray
+    forecasts: np.ndarray
+    block_sse: np.ndarray
+    block_mean: np.ndarray
+    n_windows: int
+
+
+def cv_windows(n_days: int) -> int:
+    """How many weekly CV origins a history of `n_days` days supports (0: too short)."""
+    return int(max(0, min(MAX_WINDOWS, (n_days - MIN_TRAIN_DAYS) // SEASON_DAYS)))
+
+
+def select_and_forecast(
+    values: np.ndarray, horizon_days: int, cycle_days: int, n_jobs: int = 1
+) -> Selection:
+    """Choose a model per row of `values` (series x days) by CV and forecast `horizon_days` ahead.
+
+    Histories too short for one CV window get the historic mean (`model_names == ["HistoricMean"]`).
+    """
+    n_series, n_days = values.shape
+    windows = cv_windows(n_days)
+    if n_series == 0 or windows == 0:
+        return _historic_mean(values, horizon_days)
+    names = candidate_names()
+    frame = pd.DataFrame(
+        {
+            "unique_id": np.repeat(np.arange(n_series), n_days),
+            "ds": np.tile(np.arange(n_days), n_series),
+            "y": values.ravel(),
+        }
+    )
+    forecaster = StatsForecast(models=candidate_models(), freq=1, n_jobs=n_jobs)
+    cv = forecaster.cross_validation(
+        h=SEASON_DAYS, df=frame, n_windows=windows, step_size=SEASON_DAYS
+    ).sort_values(["unique_id", "cutoff", "ds"])
+    shape = (n_series, windows, SEASON_DAYS)
+    actual = cv["y"].to_numpy(dtype=float).reshape(shape)
+    predicted = np.stack([cv[name].to_numpy(dtype=float).reshape(shape) for name in names])
+    predicted = np.clip(predicted, 0.0, None)
+    cv_mse = np.nanmean((predicted - actual[None]) ** 2, axis=(2, 3)).T
+    cv_mse = np.where(np.isfinite(cv_mse), cv_mse, np.inf)
+    chosen = np.argmin(cv_mse, axis=1)
+    block_sse, block_mean = _block_residuals(
+        actual, predicted[chosen, np.arange(n_series)], cycle_days
+    )
+    future = forecaster.forecast(h=horizon_days, df=frame).sort_values(["unique_id", "ds"])
+    fallback = values[:, -MIN_TRAIN_DAYS:].mean(axis=1, keepdims=True)
+    forecasts = np.stack(
+        [
+            _fill(future[name].to_numpy(dtype=float).reshape(n_series, horizon_days), fallback)
+            for name in names
+        ]
+    )
+    return Selection(names, chosen, cv_mse, forecasts, block_sse, block_mean, windows)
+
+
+def _fill(forecast: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Negative forecasts become 0 and failed (NaN) ones the recent mean."""
+    return np.clip(np.where(np.isfinite(forecast), forecast, fallback), 0.0, None)
+
+
+def _block_residuals(
+    actual: np.ndarray, predicted: np.ndarray, cycle_days: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Squared errors and forecasts of cycle totals, summed over the CV blocks of each series."""
+    block = min(cycle_days, SEASON_DAYS)
+    n_blocks = SEASON_DAYS // block
+    cut = (slice(None), slice(None), slice(0, n_blocks * block))
+    shape = (actual.shape[0], actual.shape[1], n_blocks, block)
+    actual_sum = actual[cut].reshape(shape).sum(axis=3)
+    predicted_sum = np.nan_to_num(predicted[cut]).reshape(shape).sum(axis=3)
+    return ((actual_sum - predicted_sum) ** 2).sum(axis=(1, 2)), predicted_sum.sum(axis=(1, 2))
+
+
+def _historic_mean(values: np.ndarray, horizon_days: int) -> Selection:
+    """The fallback for histories shorter than one CV window: the mean of the days seen."""
+    n_series, n_days = values.shape
+    mean = values.mean(axis=1) if n_days else np.zeros(n_series)
+    variance = values.var(axis=1) if n_days else np.zeros(n_series)
+    return Selection(
+        model_names=["HistoricMean"],
+        chosen=np.zeros(n_series, dtype=int),
+        cv_mse=variance[:, None],
+        forecasts=np.repeat(mean[:, None], horizon_days, axis=1)[None],
+        block_sse=variance * max(n_days, 1),
+        block_mean=mean * max(n_days, 1),
+        n_windows=0,
+    )
