@@ -5,6 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from pickup_net.models.scenario import Depot
+
 
 class Hub(BaseModel):
     """A shop chosen as pickup hub, the customers it serves and why it was opened."""
@@ -18,6 +20,7 @@ class Hub(BaseModel):
     mean_walk_m: float
     storage_liters: float
     stock_liters: float
+    handling_fee: float
     explanation: dict = Field(default_factory=dict)
 
 
@@ -127,6 +130,7 @@ class Plan(BaseModel):
     currency: str
     cycle_days: int
     service_level_method: str
+    depots: list[Depot]
     hubs: list[Hub]
     customers: list[CustomerAssignment]
     stock: list[StockLine]

@@ -1,0 +1,83 @@
+"""`pickup-net plan SCENARIO --out DIR`: plan a scenario and write every output file."""
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pickup_net.cli import app
+from pickup_net.io.plan_outputs import write_plan
+from pickup_net.io.scenario_loader import ScenarioError, load_scenario
+from pickup_net.models import Plan
+from pickup_net.network.snapping import SnapError
+from pickup_net.pipeline import plan as run_plan
+
+_out = Console()
+_err = Console(stderr=True)
+
+
+@app.command()
+def plan(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    out: Path = typer.Option(Path("out"), "--out", help="Folder for the plan's files."),
+    cache_dir: Path = typer.Option(
+        Path(".cache/pickup-net"), "--cache-dir", help="Cache of parsed street graphs."
+    ),
+) -> None:
+    """Plan the scenario's operating day and write plan.json, GeoJSON, map and shop files."""
+    try:
+        loaded = load_scenario(scenario)
+    except ScenarioError as error:
+        for message in error.messages:
+            _err.print(f"[red]error[/red] {message}", highlight=False)
+        raise typer.Exit(1) from None
+    with Progress(
+        TextColumn("{task.description:<10}"), BarColumn(), TimeElapsedColumn(), console=_err
+    ) as bar:
+        task = bar.add_task("plan", total=1.0)
+        try:
+            result = run_plan(
+                loaded,
+                progress=lambda stage, done: bar.update(task, completed=done, description=stage),
+                cache_dir=cache_dir,
+            )
+        except SnapError as error:
+            _err.print(f"[red]error[/red] {error}", highlight=False)
+            raise typer.Exit(1) from None
+    written = write_plan(result, out)
+    _out.print(kpi_table(result))
+    for warning in result.warnings:
+        _err.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
+    _out.print(f"wrote {len(written)} files to {out}/")
+
+
+def kpi_table(result: Plan) -> Table:
+    """The plan's KPIs, stage times and unassigned reasons as one terminal table."""
+    k = result.kpis
+    table = Table(title=f"{result.scenario} — {result.plan_date}", show_header=False)
+    rows = [
+        ("hubs opened", f"{k.hubs_opened}"),
+        ("customers by pickup", f"{k.customers_pickup} of {k.customers} ({k.pickup_share:.0%})"),
+        ("mean walk to hub", f"{k.mean_walk_m:.0f} m"),
+        ("units pre-positioned", f"{k.units_prepositioned}"),
+        ("vans used", f"{k.vans_used}"),
+        ("km driven", f"{k.km_driven:.1f}"),
+        ("driving hours", f"{k.driving_hours:.2f}"),
+        ("routing cost", f"{k.routing_cost:,.0f} {result.currency}"),
+        ("hub cost", f"{k.hub_cost:,.0f} {result.currency}"),
+        ("total cost", f"{k.total_cost:,.0f} {result.currency}"),
+        ("unassigned", f"{k.unassigned}"),
+    ]
+    reasons: dict[str, int] = {}
+    for item in result.unassigned:
+        reasons[item.reason] = reasons.get(item.reason, 0) + 1
+    rows += [(f"  {reason}", f"{n}") for reason, n in sorted(reasons.items())]
+    location = result.stages["location"]
+    if location.gap is not None:
+        rows.append(("location gap", f"{location.gap:.2%}"))
+    rows += [(f"{name} stage", f"{stage.seconds:.1f} s") for name, stage in result.stages.items()]
+    for label, value in rows:
+        table.add_row(label, value)
+    return table

@@ -1,0 +1,37 @@
+"""`pickup-net validate` and `pickup-net schema`: check a scenario, print the JSON Schema."""
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from pickup_net.cli import app
+from pickup_net.io.scenario_loader import ScenarioError, load_scenario
+from pickup_net.io.street_check import check_points_on_streets
+from pickup_net.models import Scenario
+
+_err = Console(stderr=True)
+
+
+@app.command()
+def validate(scenario: Path = typer.Argument(..., help="Scenario YAML file.")) -> None:
+    """Check a scenario and its files; print every problem and exit 1 if there is any."""
+    try:
+        loaded = load_scenario(scenario)
+        check_points_on_streets(loaded)
+    except ScenarioError as error:
+        for message in error.messages:
+            _err.print(f"[red]error[/red] {message}", highlight=False)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"{scenario}: ok ({len(loaded.shops)} shops, {len(loaded.products)} products, "
+        f"{len(loaded.orders)} orders, {len(loaded.depots)} depots, "
+        f"{sum(v.count for v in loaded.vehicle_types)} vans; plan date {loaded.plan_date})"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a scenario (the JSON form the API accepts)."""
+    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
