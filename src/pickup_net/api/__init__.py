@@ -1,0 +1,1 @@
+"""The planner HTTP API: scenarios, plans as durable jobs, shop-owner access and shop page."""

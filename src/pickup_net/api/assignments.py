@@ -1,0 +1,114 @@
+"""One shop's view of a plan: is it a hub, what to hold, pickups per day, when the van comes."""
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pickup_net.api.db_models import PlanJob, ScenarioRow, ShopResponse
+from pickup_net.api.schemas import (
+    ShopAnswer,
+    ShopAssignment,
+    ShopResponsePublic,
+    StockItem,
+    VanVisit,
+    timestamp,
+)
+from pickup_net.api.store import now, stored_plan, stored_scenario
+from pickup_net.models import Plan, Scenario
+
+
+def shop_assignment(session: Session, plan_id: str, shop_id: str) -> ShopAssignment | None:
+    """The assignment of `shop_id` in plan `plan_id`, or None when the plan has no result."""
+    job = session.get(PlanJob, plan_id)
+    result = stored_plan(session, plan_id)
+    if job is None or result is None:
+        return None
+    scenario_row = session.get(ScenarioRow, job.scenario_id)
+    scenario = stored_scenario(scenario_row) if scenario_row else None
+    answer = session.get(ShopResponse, (plan_id, shop_id))
+    return build_assignment(plan_id, shop_id, result, scenario, answer)
+
+
+def build_assignment(
+    plan_id: str,
+    shop_id: str,
+    result: Plan,
+    scenario: Scenario | None,
+    answer: ShopResponse | None,
+) -> ShopAssignment:
+    """Assemble the assignment from the plan (and the scenario, for names and volumes)."""
+    products = {p.id: p for p in scenario.products} if scenario else {}
+    shop = next((s for s in scenario.shops if s.id == shop_id), None) if scenario else None
+    hub = next((h for h in result.hubs if h.shop_id == shop_id), None)
+    stock = []
+    for line in result.stock:
+        if line.hub_id != shop_id or line.units <= 0:
+            continue
+        product = products.get(line.product_id)
+        stock.append(
+            StockItem(
+                product_id=line.product_id,
+                product_name=(product.name or product.id) if product else line.product_id,
+                units=line.units,
+                liters=round(line.units * product.volume_liters, 3) if product else 0.0,
+            )
+        )
+    visits = [
+        VanVisit(
+            vehicle_id=route.vehicle_id,
+            arrival=_clock(visit.arrival_s),
+            arrival_s=visit.arrival_s,
+            load_liters=visit.load_liters,
+        )
+        for route in result.routes
+        for visit in route.visits
+        if visit.kind == "replenish" and visit.location_id == shop_id
+    ]
+    return ShopAssignment(
+        plan_id=plan_id,
+        shop_id=shop_id,
+        name=hub.name if hub else (shop.name if shop else shop_id),
+        plan_date=result.plan_date.isoformat(),
+        is_hub=hub is not None,
+        storage_liters=hub.storage_liters if hub else (shop.storage_liters if shop else 0.0),
+        stock_liters=hub.stock_liters if hub else 0.0,
+        expected_pickups_per_day=hub.expected_pickups_per_day if hub else 0.0,
+        customers=len(hub.customers) if hub else 0,
+        stock=sorted(stock, key=lambda item: item.product_id),
+        van_visits=sorted(visits, key=lambda visit: visit.arrival_s),
+        response=answer_public(answer) if answer else None,
+    )
+
+
+def answer_public(row: ShopResponse) -> ShopResponsePublic:
+    """The public view of a shop's answer."""
+    return ShopResponsePublic(
+        shop_id=row.shop_id,
+        decision=row.decision,  # type: ignore[arg-type]
+        reason=row.reason,
+        storage_liters=row.storage_liters,
+        answered_at=timestamp(row.answered_at),
+    )
+
+
+def _clock(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def save_answer(session: Session, plan_id: str, shop_id: str, answer: ShopAnswer) -> ShopResponse:
+    """Record the shop's answer (a later answer replaces an earlier one) and commit."""
+    for _ in range(2):
+        row = session.get(ShopResponse, (plan_id, shop_id))
+        if row is None:
+            row = ShopResponse(plan_id=plan_id, shop_id=shop_id)
+            session.add(row)
+        row.decision = answer.decision
+        row.reason = answer.reason
+        row.storage_liters = answer.storage_liters
+        row.answered_at = now()
+        try:
+            session.commit()
+            return row
+        except IntegrityError:  # another request inserted the same answer row first
+            session.rollback()
+    raise RuntimeError(f"could not save the answer of shop {shop_id!r}")

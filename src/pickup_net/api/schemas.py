@@ -1,0 +1,174 @@
+"""Request and response bodies, one family per resource; public schemas never carry secrets."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+def timestamp(seconds: float | None) -> datetime | None:
+    """UNIX seconds as an aware UTC datetime (None stays None)."""
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
+class Health(BaseModel):
+    """The server answers and its database can be queried."""
+
+    status: Literal["ok"] = "ok"
+    database: str
+
+
+class ScenarioPublic(BaseModel):
+    """A stored scenario: its id and size; `/scenarios/{id}/scenario.json` has it whole."""
+
+    id: str
+    name: str
+    created_at: datetime
+    shops: int
+    orders: int
+    has_streets: bool
+
+
+class ScenariosPublic(BaseModel):
+    """A page of stored scenarios, newest first."""
+
+    data: list[ScenarioPublic]
+    count: int
+
+
+class PlanCreate(BaseModel):
+    """Optional overrides of the scenario's planning parameters for this plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parameters: dict[str, Any] = Field(
+        default_factory=dict, description="Fields of `Parameters` to override, e.g. n_hubs."
+    )
+
+
+class ShopResponsePublic(BaseModel):
+    """A shop owner's answer to their assignment."""
+
+    shop_id: str
+    decision: Literal["accept", "decline"]
+    reason: str
+    storage_liters: float | None
+    answered_at: datetime
+
+
+class PlanPublic(BaseModel):
+    """A plan job: where it stands, its KPIs once done, and the shops' answers once published."""
+
+    id: str
+    scenario_id: str
+    parent_plan_id: str | None
+    status: JobStatus
+    stage: str
+    progress: float
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    attempts: int
+    cancel_requested: bool
+    published: bool
+    parameters: dict[str, Any]
+    kpis: dict[str, Any] | None
+    responses: list[ShopResponsePublic]
+    declines: list[ShopResponsePublic]
+    files: list[str]
+
+
+class PlansPublic(BaseModel):
+    """A page of plans, newest first."""
+
+    data: list[PlanPublic]
+    count: int
+
+
+class ShopToken(BaseModel):
+    """A shop's token, to be handed to the shop owner; shown only in the publish answer."""
+
+    shop_id: str
+    token: str
+
+
+class PublishResult(BaseModel):
+    """One token per hub shop of the published plan."""
+
+    tokens: list[ShopToken]
+
+
+class KpiDifference(BaseModel):
+    """One KPI in two plans and the change from `a` to `b`."""
+
+    name: str
+    a: float
+    b: float
+    difference: float
+    relative: float | None = Field(description="difference / |a|; null when a is 0")
+
+
+class PlanComparison(BaseModel):
+    """The KPI differences between two finished plans (b minus a)."""
+
+    a: str
+    b: str
+    kpis: list[KpiDifference]
+
+
+class StockItem(BaseModel):
+    """Units of one product the shop should hold."""
+
+    product_id: str
+    product_name: str
+    units: int
+    liters: float
+
+
+class VanVisit(BaseModel):
+    """A van coming to restock the shop on the plan date."""
+
+    vehicle_id: str
+    arrival: str = Field(description="Local time HH:MM on the plan date.")
+    arrival_s: float
+    load_liters: float
+
+
+class ShopAssignment(BaseModel):
+    """What one shop is asked to do in one plan."""
+
+    plan_id: str
+    shop_id: str
+    name: str
+    plan_date: str
+    is_hub: bool
+    storage_liters: float
+    stock_liters: float
+    expected_pickups_per_day: float
+    customers: int
+    stock: list[StockItem]
+    van_visits: list[VanVisit]
+    response: ShopResponsePublic | None
+
+
+class ShopAnswer(BaseModel):
+    """Accept the assignment, or decline it with a reason or a smaller storage figure."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    decision: Literal["accept", "decline"]
+    reason: Annotated[str, Field(max_length=2000)] = ""
+    storage_liters: Annotated[float, Field(gt=0, lt=1e7)] | None = Field(
+        None, description="With a decline: the storage the shop can offer instead."
+    )
+
+    @model_validator(mode="after")
+    def _decline_explained(self) -> "ShopAnswer":
+        if self.decision == "decline" and not self.reason and self.storage_liters is None:
+            raise ValueError("a decline needs a reason or a smaller storage_liters")
+        if self.decision == "accept" and self.storage_liters is not None:
+            raise ValueError(f"storage_liters: {self.storage_liters} is only given with a decline")
+        return self

@@ -1,0 +1,42 @@
+"""`pickup-net token create`: make a planner token (shown once, stored as a SHA-256 digest)."""
+
+import os
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from pickup_net.cli import app
+
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+class TokenRole(StrEnum):
+    """Roles a token can be created for here (shop tokens come from publishing a plan)."""
+
+    planner = "planner"
+
+
+@token_app.command("create")
+def create(
+    name: Annotated[str, typer.Option(help="Who the token is for.", min=1)],
+    role: Annotated[TokenRole, typer.Option(help="The token's role.")] = TokenRole.planner,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="SQLAlchemy URL (default: $PICKUP_NET_DATABASE_URL, else ./pickup-net.sqlite3)."
+        ),
+    ] = None,
+) -> None:
+    """Create a token and print it alone on the last line; it cannot be shown again."""
+    if database_url:
+        os.environ["PICKUP_NET_DATABASE_URL"] = database_url
+    from pickup_net.api.db import new_session
+    from pickup_net.api.security import create_token
+
+    with new_session() as session:
+        token = create_token(session, role.value, name)
+        session.commit()
+    typer.echo(f"Created {role.value} token for {name!r}; it is shown only once:")
+    typer.echo(token)
