@@ -8,3 +8,4 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+from pickup_net.cli import serve, token  # noqa: E402, F401
