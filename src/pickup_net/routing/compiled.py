@@ -9,11 +9,11 @@ when recomputed in floating point.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from pickup_net.routing.problem import TIER_FACTOR, RoutingProblem
+from pickup_net.routing.problem import TIER_FACTOR, RoutingProblem, Vehicle
 from pickup_net.routing.screen import Screen
 
 LOAD_SCALE = 1000
@@ -132,30 +132,38 @@ def unit_time_cost(model: CompiledModel, cost_per_hour: float) -> int:
 
 def _with_penalties(problem: RoutingProblem, model: CompiledModel) -> CompiledModel:
     """Penalty per stop from its tier: ``TIER_FACTOR ** (3 - tier)`` times the dearest lone trip."""
-    lone = []
-    for p in range(len(model.stop_index)):
-        node = model.stop_node(p)
-        best = math.inf
-        for k in model.allowed_vehicles[p]:
-            v = problem.vehicles[k]
-            a, b = model.depot_node(v.start_location), model.depot_node(v.end_location)
-            dist = model.distance_m[a, node] + model.distance_m[node, b]
-            dur = (
-                model.durations[v.speed_factor][a, node]
-                + model.durations[v.speed_factor][node, b]
-                + model.service[node]
-            )
-            cost = (
-                v.fixed_cost * model.cost_scale
-                + dist * unit_distance_cost(model, v.cost_per_km)
-                + dur * unit_time_cost(model, v.cost_per_hour)
-            )
-            best = min(best, cost)
-        lone.append(best)
-    base = int(2 * max(lone, default=1.0)) + 1
+    n_depots = len(model.depot_locs)
+    nodes = np.arange(n_depots, len(model.node_loc))
+    lone = np.full(len(nodes), np.inf)
+    allowed = np.zeros((len(problem.vehicles), len(nodes)), dtype=bool)
+    for p, ks in model.allowed_vehicles.items():
+        allowed[ks, p] = True
+    seen: set[Vehicle] = set()
+    for v in problem.vehicles:
+        key = replace(v, id="")
+        if key in seen:
+            continue
+        seen.add(key)
+        a, b = model.depot_node(v.start_location), model.depot_node(v.end_location)
+        dist = model.distance_m[a, nodes] + model.distance_m[nodes, b]
+        dur = (
+            model.durations[v.speed_factor][a, nodes]
+            + model.durations[v.speed_factor][nodes, b]
+            + model.service[nodes]
+        )
+        cost = (
+            v.fixed_cost * model.cost_scale
+            + dist * unit_distance_cost(model, v.cost_per_km)
+            + dur * unit_time_cost(model, v.cost_per_hour)
+        )
+        same = [j for j, w in enumerate(problem.vehicles) if replace(w, id="") == key]
+        usable = allowed[same].any(axis=0)
+        lone = np.where(usable, np.minimum(lone, cost), lone)
+    finite = lone[np.isfinite(lone)]
+    base = int(2 * finite.max()) + 1 if finite.size else 1
     tiers = [problem.stops[i].priority for i in model.stop_index]
     penalty = np.array([base * TIER_FACTOR ** (3 - t) for t in tiers], dtype=np.int64)
-    return CompiledModel(**{**model.__dict__, "penalty": penalty})
+    return replace(model, penalty=penalty)
 
 
 def _time_scale(seconds: np.ndarray, speeds: list[float]) -> int:

@@ -77,9 +77,7 @@ def solve_pyvrp(
                 start_depot=model.depot_node(v.start_location),
                 end_depot=model.depot_node(v.end_location),
                 fixed_cost=round(v.fixed_cost * model.cost_scale),
-                tw_early=v.shift_start_s * ts,
-                tw_late=v.shift_end_s * ts,
-                shift_duration=v.max_duration_s * ts if v.max_duration_s is not None else _NO_LIMIT,
+                **_shift(model, v),
                 unit_distance_cost=unit_distance_cost(model, v.cost_per_km),
                 unit_duration_cost=unit_time_cost(model, v.cost_per_hour),
                 profile=speeds.index(v.speed_factor),
@@ -118,6 +116,19 @@ def solve_pyvrp(
             "seconds": time.perf_counter() - started,
         },
     )
+
+
+def _shift(model: CompiledModel, vehicle: Vehicle) -> dict[str, int]:
+    """Shift window and maximum duration, left out when the problem has no time constraints."""
+    if not model.has_time:
+        return {}
+    ts = model.time_scale
+    max_s = vehicle.max_duration_s
+    return {
+        "tw_early": vehicle.shift_start_s * ts,
+        "tw_late": vehicle.shift_end_s * ts,
+        "shift_duration": max_s * ts if max_s is not None else _NO_LIMIT,
+    }
 
 
 def _vehicle_groups(vehicles: list[Vehicle]) -> list[list[int]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pickup_net.routing.problem import RoutingProblem, Stop, Vehicle, sorted_windows
 from pickup_net.routing.result import Unassigned
@@ -24,19 +24,24 @@ def screen_stops(problem: RoutingProblem) -> Screen:
     servable: list[int] = []
     allowed: dict[int, list[int]] = {}
     unassigned: list[Unassigned] = []
+    classes: dict[Vehicle, list[int]] = {}
+    for k, v in enumerate(problem.vehicles):
+        classes.setdefault(replace(v, id=""), []).append(k)
     for i, stop in enumerate(problem.stops):
-        vehicles, reason = _able_vehicles(problem, stop)
-        if vehicles:
+        able, reason = _able_vehicles(problem, list(classes), stop)
+        if able:
             servable.append(i)
-            allowed[i] = vehicles
+            allowed[i] = sorted(k for c in able for k in classes[list(classes)[c]])
         else:
             unassigned.append(Unassigned(stop_id=stop.id, reason=reason, certain=True))
     return Screen(servable=servable, allowed_vehicles=allowed, unassigned=unassigned)
 
 
-def _able_vehicles(problem: RoutingProblem, stop: Stop) -> tuple[list[int], str]:
-    """Vehicles that can serve ``stop`` on a route of its own, or the first filter none passed."""
-    fleet = list(enumerate(problem.vehicles))
+def _able_vehicles(
+    problem: RoutingProblem, fleet_classes: list[Vehicle], stop: Stop
+) -> tuple[list[int], str]:
+    """Vehicle classes that can serve ``stop`` on a route of its own, or the filter none passed."""
+    fleet = list(enumerate(fleet_classes))
     if not fleet:
         return [], "no vehicles in the fleet"
     reach = [(k, v) for k, v in fleet if _reachable(problem, v, stop)]

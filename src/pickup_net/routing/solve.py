@@ -18,7 +18,11 @@ from pickup_net.routing.solution import EngineSolution
 from pickup_net.routing.timeline import check_route
 
 Engine = Literal["auto", "ortools", "pyvrp"]
-#: Share of the time limit left for the post-solve probe (at least one second).
+#: Time kept from the search for checking the routes (the smaller of the two).
+RESULT_MARGIN_S = 0.3
+RESULT_MARGIN_SHARE = 0.03
+#: Budget of the post-solve probe as a share of the time limit (at least one second); it runs
+#: only when the solver left stops out, so a fully served plan finishes within the limit.
 PROBE_SHARE = 0.1
 
 
@@ -61,7 +65,8 @@ def solve_routing(
     _validate_frozen(problem, frozen)
     screen = screen_stops(problem)
     model = compile_model(problem, screen)
-    search_s = max(0.1, time_limit_s * (1 - PROBE_SHARE) - (time.perf_counter() - started))
+    margin_s = min(RESULT_MARGIN_S, RESULT_MARGIN_SHARE * time_limit_s)
+    search_s = max(0.1, time_limit_s - margin_s - (time.perf_counter() - started))
     if not screen.servable:
         solutions: list[EngineSolution] = []
     elif engine == "auto":

@@ -1,0 +1,345 @@
+"""Routing benchmark: our routing stage against plain OR-Tools, PyVRP and VROOM on VRPLIB files.
+
+Usage: ``python benchmarks/routing.py INSTANCE.vrp ... --time-limit S --out DIR`` (or ``--quick``).
+Writes ``DIR/<name>.sol`` (our solution), ``DIR/<solver>/<name>.sol`` (references),
+``DIR/results.csv`` and ``DIR/results.md``; every (instance, solver, limit, seed) result is
+cached in ``DIR/cache/`` so that a long table can be resumed. Every solution is checked here,
+independently of the routing package (each customer once, loads, windows), and its cost is
+recomputed from the routes.
+Run timed benchmarks alone: ``flock /tmp/pickup-bench.lock python benchmarks/routing.py ...``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import vrplib
+
+from pickup_net.io.vrplib_files import read_solution_cost, read_vrplib, result_routes
+from pickup_net.io.vrplib_files import write_solution as write_sol
+from pickup_net.routing import solve_routing
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+QUICK = [
+    SHARED / "cvrp" / "X-n101-k25.vrp",
+    SHARED / "cvrp" / "X-n204-k19.vrp",
+    SHARED / "cvrp" / "X-n401-k29.vrp",
+    SHARED / "vrptw" / "C1_10_1.vrp",
+    SHARED / "vrptw" / "R1_10_1.vrp",
+]
+SOLVERS = ("ours", "ortools", "pyvrp", "vroom")
+COLUMNS = [
+    "instance", "n", "solver", "engine", "time_limit", "cost", "vehicles", "bks", "gap_pct",
+    "seconds", "feasible", "bks_vehicles", "errors",
+]  # fmt: skip
+
+Routes = list[list[int]]
+
+
+class Instance:
+    """Raw VRPLIB data with the family's distance convention (independent of the routing stage)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.stem
+        self.data = vrplib.read_instance(str(path))
+        raw = np.asarray(self.data["edge_weight"], dtype=float)
+        self.tw = "time_window" in self.data
+        self.distance = np.floor(raw * 10 + 1e-9) / 10 if self.tw else np.rint(raw)
+        self.n = self.distance.shape[0] - 1
+        self.demand = np.asarray(self.data["demand"], dtype=float)
+        self.capacity = float(np.atleast_1d(self.data["capacity"])[0])
+        self.service = np.broadcast_to(
+            np.asarray(self.data.get("service_time", 0), dtype=float), (self.n + 1,)
+        )
+        sol = path.with_suffix(".sol")
+        self.bks = read_solution_cost(sol) if sol.exists() else None
+        self.bks_vehicles = (
+            sum(1 for line in sol.read_text().splitlines() if line.startswith("Route"))
+            if sol.exists()
+            else None
+        )
+
+    def check(self, routes: Routes) -> tuple[float, list[str]]:
+        """Cost recomputed from the routes and the constraints they break."""
+        errors: list[str] = []
+        seen = sorted(c for r in routes for c in r)
+        if seen != list(range(1, self.n + 1)):
+            errors.append(
+                f"customers visited {len(seen)} times in total, distinct {len(set(seen))}"
+            )
+        total = 0.0
+        for k, route in enumerate(routes):
+            if self.demand[route].sum() > self.capacity + 1e-9:
+                errors.append(
+                    f"route {k + 1}: load {self.demand[route].sum():g} > {self.capacity:g}"
+                )
+            path = [0, *route, 0]
+            total += sum(self.distance[a, b] for a, b in itertools.pairwise(path))
+            if self.tw:
+                errors.extend(self._check_times(k, route))
+        cost = round(total, 1) if self.tw else float(round(total))
+        return cost, errors
+
+    def _check_times(self, k: int, route: list[int]) -> list[str]:
+        tw = np.asarray(self.data["time_window"], dtype=float)
+        t, prev, errors = tw[0, 0], 0, []
+        for c in route:
+            t = max(t + self.distance[prev, c], tw[c, 0])
+            if t > tw[c, 1] + 1e-6:
+                errors.append(f"route {k + 1}: customer {c} served at {t:.1f} > {tw[c, 1]:g}")
+            t += self.service[c]
+            prev = c
+        if t + self.distance[prev, 0] > tw[0, 1] + 1e-6:
+            errors.append(f"route {k + 1}: returns after the depot closes")
+        return errors
+
+
+def run_ours(inst: Instance, limit: float, seed: int) -> tuple[Routes, str]:
+    """The routing stage's default (``engine="auto"``), model building included."""
+    vi = read_vrplib(inst.path)
+    result = solve_routing(vi.problem, limit, seed=seed, engine="auto")
+    engines = sorted({r.engine for r in result.routes})
+    return result_routes(result), "+".join(engines)
+
+
+def run_ortools(inst: Instance, limit: float, seed: int) -> tuple[Routes, str]:
+    """Plain OR-Tools: transit matrix, path-cheapest-arc start, guided local search."""
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    start = time.perf_counter()
+    n_nodes = inst.n + 1
+    scale = 10 if inst.tw else 1
+    matrix = np.rint(inst.distance * scale).astype(np.int64)
+    n_veh = int(
+        inst.data.get("vehicles") or (np.ceil(inst.demand.sum() / inst.capacity) * 1.15 + 2)
+    )
+    manager = pywrapcp.RoutingIndexManager(n_nodes, n_veh, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    arc = routing.RegisterTransitMatrix(matrix.tolist())
+    routing.SetArcCostEvaluatorOfAllVehicles(arc)
+    demand = routing.RegisterUnaryTransitVector([int(d) for d in inst.demand])
+    routing.AddDimensionWithVehicleCapacity(demand, 0, [int(inst.capacity)] * n_veh, True, "load")
+    if inst.tw:
+        tw = np.asarray(inst.data["time_window"], dtype=float)
+        travel = matrix + np.rint(inst.service * scale).astype(np.int64)[:, None]
+        np.fill_diagonal(travel, 0)
+        cb = routing.RegisterTransitMatrix(travel.tolist())
+        horizon = int(tw[0, 1] * scale)
+        routing.AddDimension(cb, horizon, horizon, False, "time")
+        dim = routing.GetDimensionOrDie("time")
+        for c in range(1, n_nodes):
+            dim.CumulVar(manager.NodeToIndex(c)).SetRange(
+                int(tw[c, 0] * scale), int(tw[c, 1] * scale)
+            )
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    params.time_limit.FromMilliseconds(int(max(0.1, limit - (time.perf_counter() - start)) * 1000))
+    solution = routing.SolveWithParameters(params)
+    routes: Routes = []
+    if solution is not None:
+        for v in range(n_veh):
+            index, route = solution.Value(routing.NextVar(routing.Start(v))), []
+            while not routing.IsEnd(index):
+                route.append(manager.IndexToNode(index))
+                index = solution.Value(routing.NextVar(index))
+            if route:
+                routes.append(route)
+    return routes, "ortools"
+
+
+def run_pyvrp(inst: Instance, limit: float, seed: int) -> tuple[Routes, str]:
+    """PyVRP's default solver on its own reading of the instance."""
+    import pyvrp
+    from pyvrp.stop import MaxRuntime
+
+    start = time.perf_counter()
+    data = pyvrp.read(str(inst.path), round_func="dimacs" if inst.tw else "round")
+    remaining = max(0.1, limit - (time.perf_counter() - start))
+    result = pyvrp.solve(data, stop=MaxRuntime(remaining), seed=seed, collect_stats=False)
+    routes = [[a.idx + 1 for a in r if a.is_client()] for r in result.best.routes()]
+    return routes, "pyvrp"
+
+
+def run_vroom(inst: Instance, limit: float, seed: int) -> tuple[Routes, str]:
+    """VROOM (``pyvroom``) on one thread with the highest exploration level."""
+    import vroom
+
+    start = time.perf_counter()
+    scale = 10 if inst.tw else 1
+    matrix = np.rint(inst.distance * scale).astype(np.uint32)
+    problem = vroom.Input()
+    problem.set_durations_matrix(profile="car", matrix_input=matrix)
+    tw = np.asarray(inst.data["time_window"], dtype=float) if inst.tw else None
+    n_veh = int(inst.data.get("vehicles") or inst.n)
+    for v in range(n_veh):
+        kwargs = {"time_window": vroom.TimeWindow(0, int(tw[0, 1] * scale))} if inst.tw else {}
+        problem.add_vehicle(
+            vroom.Vehicle(id=v + 1, start=0, end=0, capacity=[int(inst.capacity)], **kwargs)
+        )
+    for c in range(1, inst.n + 1):
+        windows = {}
+        if tw is not None:
+            windows = {
+                "time_windows": [vroom.TimeWindow(int(tw[c, 0] * scale), int(tw[c, 1] * scale))]
+            }
+        job = vroom.Job(
+            id=c,
+            location=c,
+            delivery=vroom.Amount([int(inst.demand[c])]),
+            default_service=int(inst.service[c] * scale),
+            **windows,
+        )
+        problem.add_job(job)
+    remaining = max(0.1, limit - (time.perf_counter() - start))
+    solution = problem.solve(
+        exploration_level=5, nb_threads=1, timeout=timedelta(seconds=remaining)
+    )
+    steps = solution.routes
+    routes: Routes = []
+    for _, group in steps[steps["type"] == "job"].groupby("vehicle_id", sort=False):
+        routes.append([int(i) for i in group["id"]])
+    return routes, "vroom"
+
+
+RUNNERS: dict[str, Callable[[Instance, float, int], tuple[Routes, str]]] = {
+    "ours": run_ours,
+    "ortools": run_ortools,
+    "pyvrp": run_pyvrp,
+    "vroom": run_vroom,
+}
+
+
+def run_one(inst: Instance, solver: str, limit: float, seed: int, out: Path) -> dict:
+    """One cached result: run the solver unless ``out/cache`` already holds it."""
+    cache = out / "cache" / f"{inst.name}__{solver}__{limit:g}s__seed{seed}.json"
+    if cache.exists():
+        return json.loads(cache.read_text())["row"]
+    started = time.perf_counter()
+    routes, engine = RUNNERS[solver](inst, limit, seed)
+    seconds = time.perf_counter() - started
+    cost, errors = inst.check(routes)
+    row = {
+        "instance": inst.name,
+        "n": inst.n,
+        "solver": solver,
+        "engine": engine,
+        "time_limit": limit,
+        "cost": cost,
+        "vehicles": len(routes),
+        "bks": inst.bks,
+        "gap_pct": round(100 * (cost - inst.bks) / inst.bks, 3) if inst.bks else None,
+        "seconds": round(seconds, 2),
+        "feasible": not errors,
+        "bks_vehicles": inst.bks_vehicles,
+        "errors": "; ".join(errors[:3]),
+    }
+    target = out / f"{inst.name}.sol" if solver == "ours" else out / solver / f"{inst.name}.sol"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_sol(target, routes, cost)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"row": row, "routes": routes}))
+    return row
+
+
+def write_tables(rows: list[dict], out: Path) -> str:
+    """Write ``results.csv`` and ``results.md``; return the Markdown."""
+    with (out / "results.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    solvers = [s for s in SOLVERS if any(r["solver"] == s for r in rows)]
+    lines = [
+        "| instance | n | limit s | BKS | "
+        + " | ".join(f"{s} gap % (veh)" for s in solvers)
+        + " |",
+        "|" + " --- |" * (4 + len(solvers)),
+    ]
+    keyed = {(r["instance"], r["time_limit"], r["solver"]): r for r in rows}
+    for inst, limit in sorted({(r["instance"], r["time_limit"]) for r in rows}):
+        first = next(r for r in rows if r["instance"] == inst)
+        cells = []
+        for s in solvers:
+            r = keyed.get((inst, limit, s))
+            if r is None:
+                cells.append("")
+            elif not r["feasible"]:
+                cells.append(f"infeasible ({r['errors'][:40]})")
+            else:
+                cells.append(f"{r['gap_pct']:.2f} ({r['vehicles']})")
+        lines.append(
+            f"| {inst} | {first['n']} | {limit:g} | {first['bks']} ({first['bks_vehicles']}) | "
+            + " | ".join(cells)
+            + " |"
+        )
+    lines += ["", "Mean gap % over the instances every solver finished feasibly:", ""]
+    groups = {
+        "X n<=400": lambda r: r["instance"].startswith("X") and r["n"] <= 400,
+        "X n>400": lambda r: r["instance"].startswith("X") and r["n"] > 400,
+        "VRPTW": lambda r: not r["instance"].startswith("X"),
+    }
+    lines.append("| group | limit s | instances | " + " | ".join(solvers) + " |")
+    lines.append("|" + " --- |" * (3 + len(solvers)))
+    for name, member in groups.items():
+        for limit in sorted({r["time_limit"] for r in rows}):
+            insts = sorted(
+                {r["instance"] for r in rows if member(r) and r["time_limit"] == limit}
+                - {r["instance"] for r in rows if r["time_limit"] == limit and not r["feasible"]}
+            )
+            complete = [i for i in insts if all((i, limit, s) in keyed for s in solvers)]
+            if not complete:
+                continue
+            means = [np.mean([keyed[(i, limit, s)]["gap_pct"] for i in complete]) for s in solvers]
+            lines.append(
+                f"| {name} | {limit:g} | {len(complete)} | "
+                + " | ".join(f"{m:.2f}" for m in means)
+                + " |"
+            )
+    text = "\n".join(lines) + "\n"
+    (out / "results.md").write_text(text)
+    return text
+
+
+def main() -> None:
+    """Parse arguments, run every (instance, solver) not yet cached, print and write the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("instances", nargs="*", type=Path)
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--solvers", default=",".join(SOLVERS))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="a few instances at 10 s")
+    args = parser.parse_args()
+    instances = args.instances or (QUICK if args.quick else [])
+    limit = 10.0 if args.quick else args.time_limit
+    if not instances:
+        parser.error("give instances or --quick")
+    out = args.out or Path(__file__).parent / "results" / f"routing_{limit:g}s"
+    out.mkdir(parents=True, exist_ok=True)
+    for path in instances:
+        inst = Instance(path)
+        for solver in args.solvers.split(","):
+            row = run_one(inst, solver, limit, args.seed, out)
+            print(
+                f"{row['instance']:>14} {solver:>8} cost {row['cost']:>10} "
+                f"veh {row['vehicles']:>4} gap {row['gap_pct']}% "
+                f"feasible {row['feasible']} {row['seconds']} s",
+                flush=True,
+            )
+    rows = [json.loads(p.read_text())["row"] for p in sorted((out / "cache").glob("*.json"))]
+    print(write_tables(rows, out))
+
+
+if __name__ == "__main__":
+    main()
