@@ -9,3 +9,4 @@ app = typer.Typer(
     add_completion=False,
 )
 from pickup_net.cli import serve, token  # noqa: E402, F401
+from pickup_net.cli import route  # noqa: E402, F401
