@@ -1,4 +1,4 @@
-"""Read OpenStreetMap extracts (.osm.pbf, .osm, .osm.xml, .osm.gz, .osm.bz2) into street networks."""
+"""Read OpenStreetMap extracts (.osm.pbf, .osm, .osm.xml, .osm.gz, .osm.bz2) as street networks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,17 @@ from pickup_net.network import StreetNetwork, build_street_network
 from pickup_net.network.osm_elements import OsmElements, OsmWay, TurnRestriction
 from pickup_net.network.profiles import DriveProfile, WalkProfile
 
-SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.xml", ".xml", ".osm.gz", ".osm.bz2", ".xml.gz", ".xml.bz2")
+SUFFIXES = (
+    ".osm.pbf",
+    ".pbf",
+    ".osm",
+    ".osm.xml",
+    ".xml",
+    ".osm.gz",
+    ".osm.bz2",
+    ".xml.gz",
+    ".xml.bz2",
+)
 _NODE_KEYS = ("highway", "barrier")
 _RESTRICTION_KEYS = (
     "restriction:motorcar",

@@ -67,16 +67,21 @@ def _parallel(
     shape = (source_nodes.shape[0], slot_node.shape[1])
     buffer = mmap.mmap(-1, max(8, 8 * shape[0] * shape[1]))
     _JOB.update(
-        csr=csr, nodes=source_nodes, slot_node=slot_node, slot_weight=slot_weight,
-        block=block, buffer=buffer, shape=shape,
+        csr=csr,
+        nodes=source_nodes,
+        slot_node=slot_node,
+        slot_weight=slot_weight,
+        block=block,
+        buffer=buffer,
+        shape=shape,
     )
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             list(pool.map(_shared_block, starts))
-        return np.frombuffer(buffer, dtype=np.float64, count=shape[0] * shape[1]).reshape(
-            shape
-        ).copy()
+        return (
+            np.frombuffer(buffer, dtype=np.float64, count=shape[0] * shape[1]).reshape(shape).copy()
+        )
     finally:
         _JOB.clear()
         buffer.close()

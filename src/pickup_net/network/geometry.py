@@ -56,7 +56,9 @@ def route_geometry(
         csr = search_csr(graph, _subset(snapped, np.arange(len(stops) - 1)))
         n_base = n_base_nodes(graph)
         dist, pred = dijkstra(
-            csr, directed=True, indices=n_base + np.arange(len(stops) - 1),
+            csr,
+            directed=True,
+            indices=n_base + np.arange(len(stops) - 1),
             return_predecessors=True,
         )
         for leg in range(len(stops) - 1):
@@ -104,7 +106,7 @@ def _leg(
         chain.append(int(pred[chain[-1]]))
     chain.reverse()
     first_tail = graph.edge_u[chain[0]]
-    fwd, bwd = graph.seg_edge[seg_a]
+    fwd = graph.seg_edge[seg_a, 0]
     own_end = 1.0 if fwd >= 0 and graph.edge_v[fwd] == first_tail else 0.0
     points = [start, *_sub_shape(graph, seg_a, frac_a, own_end)]
     for edge in chain[:-1]:
@@ -125,8 +127,10 @@ def _sub_shape(graph: ModeGraph, seg: int, frac_from: float, frac_to: float) -> 
     pos = cum / cum[-1] if cum[-1] > 0 else np.linspace(0.0, 1.0, cum.shape[0])
     lo, hi = sorted((frac_from, frac_to))
     inside = np.flatnonzero((pos > lo) & (pos < hi))
-    at = [np.array([np.interp(f, pos, lonlat[:, 0]), np.interp(f, pos, lonlat[:, 1])])
-          for f in (lo, hi)]
+    at = [
+        np.array([np.interp(f, pos, lonlat[:, 0]), np.interp(f, pos, lonlat[:, 1])])
+        for f in (lo, hi)
+    ]
     shape = [at[0], *lonlat[inside], at[1]]
     if frac_from > frac_to:
         shape.reverse()

@@ -15,6 +15,7 @@ from pickup_net.network.search_graph import direct_pairs, n_base_nodes, search_c
 from pickup_net.network.snapping import Snapped, snap_points
 from pickup_net.network.street_network import Point, StreetNetwork
 
+
 @dataclass
 class Matrices:
     """Travel seconds and metres from every source to every target, in the caller's ids.
@@ -107,9 +108,7 @@ def street_matrices(
     )
 
 
-def _packed_matrix(
-    graph: ModeGraph, src: Snapped, tgt: Snapped, workers: int | None
-) -> np.ndarray:
+def _packed_matrix(graph: ModeGraph, src: Snapped, tgt: Snapped, workers: int | None) -> np.ndarray:
     """Packed (time, length) of the best path between every source and target point.
 
     Walking is symmetric, so the Dijkstra runs start from the smaller side.

@@ -116,9 +116,7 @@ def target_arcs(graph: ModeGraph, snapped: Snapped) -> tuple[np.ndarray, np.ndar
         before = 1.0 - ahead
         rows.append(edge)
         cols.append(point)
-        weights_list.append(
-            pack(before * graph.edge_time_s[edge], before * graph.edge_len_m[edge])
-        )
+        weights_list.append(pack(before * graph.edge_time_s[edge], before * graph.edge_len_m[edge]))
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(weights_list)
 
 

@@ -85,8 +85,9 @@ def snap_points(
         raise SnapError(f"{details} (max_snap_m {max_snap_m:g})")
     seg = piece_seg[piece]
     seg_len = graph.segment_xy_len_m()[seg]
-    frac = np.clip((along[piece] + t * np.sqrt(length_sq)) / np.where(seg_len > 0, seg_len, 1.0),
-                   0.0, 1.0)
+    frac = np.clip(
+        (along[piece] + t * np.sqrt(length_sq)) / np.where(seg_len > 0, seg_len, 1.0), 0.0, 1.0
+    )
     start = _piece_start_index(graph)[piece]
     snapped = graph.seg_lonlat[start] + t[:, None] * (
         graph.seg_lonlat[start + 1] - graph.seg_lonlat[start]
@@ -98,5 +99,7 @@ def _piece_start_index(graph: ModeGraph) -> np.ndarray:
     """Index into `seg_lonlat` of the first point of every straight piece."""
     if "piece_start" not in graph._cache:
         boundaries = graph.seg_ptr[1:-1] - 1
-        graph._cache["piece_start"] = np.delete(np.arange(graph.seg_lonlat.shape[0] - 1), boundaries)
+        graph._cache["piece_start"] = np.delete(
+            np.arange(graph.seg_lonlat.shape[0] - 1), boundaries
+        )
     return graph._cache["piece_start"]

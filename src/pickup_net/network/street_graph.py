@@ -81,10 +81,12 @@ def build_street_network(
     epsg = utm_epsg(float(center[0]), float(center[1]))
     warnings: list[str] = []
     stats: dict[str, object] = {"epsg": epsg}
-    drive, drive_graph = _build_mode("drive", drive_ways, elements, epsg, drive_profile,
-                                     walk_profile, warnings, stats)
-    walk, walk_graph = _build_mode("walk", walk_ways, elements, epsg, drive_profile,
-                                   walk_profile, warnings, stats)
+    drive, drive_graph = _build_mode(
+        "drive", drive_ways, elements, epsg, drive_profile, walk_profile, warnings, stats
+    )
+    walk, walk_graph = _build_mode(
+        "walk", walk_ways, elements, epsg, drive_profile, walk_profile, warnings, stats
+    )
     all_lonlat = drive.node_lonlat
     bbox = (
         float(all_lonlat[:, 0].min()),
@@ -192,12 +194,14 @@ def _build_mode(
     stats[f"{mode}_parallel_pieces_dropped"] = dropped_parallel
     graph = _compile(mode, pieces, elements, epsg, drive_profile, walk_profile, stats)
     keep_largest = (
-        drive_profile.keep_largest_component if mode == "drive"
+        drive_profile.keep_largest_component
+        if mode == "drive"
         else walk_profile.keep_largest_component
     )
     if keep_largest and graph.n_edges:
-        graph = _keep_largest_component(graph, pieces, elements, epsg, drive_profile,
-                                        walk_profile, warnings, stats)
+        graph = _keep_largest_component(
+            graph, pieces, elements, epsg, drive_profile, walk_profile, warnings, stats
+        )
     stats[f"{mode}_nodes"] = int(graph.node_osm_id.shape[0])
     stats[f"{mode}_edges"] = graph.n_edges
     stats[f"{mode}_segments"] = graph.n_segments
@@ -335,15 +339,25 @@ def _compile(
         last = seg_ptr[1:] - 1
         seg_head_bearing = bearing_deg(seg_lonlat[first], seg_lonlat[first + 1])
         seg_tail_bearing = bearing_deg(seg_lonlat[last - 1], seg_lonlat[last])
-        bearing_out = np.where(e_fwd, seg_head_bearing[e_seg], (seg_tail_bearing[e_seg] + 180) % 360)
+        bearing_out = np.where(
+            e_fwd, seg_head_bearing[e_seg], (seg_tail_bearing[e_seg] + 180) % 360
+        )
         bearing_in = np.where(e_fwd, seg_tail_bearing[e_seg], (seg_head_bearing[e_seg] + 180) % 360)
         node_delay = np.array(
             [_node_delay_s(elements.node_tags.get(n), drive_profile) for n in node_index]
         )
         *arcs, matched = turn_arcs(
-            e_u, e_v, e_seg, seg_way_id[e_seg], bearing_in, bearing_out,
-            roads_at_nodes(len(node_index), seg_u, seg_v), node_delay, node_osm_id,
-            elements.restrictions, drive_profile,
+            e_u,
+            e_v,
+            e_seg,
+            seg_way_id[e_seg],
+            bearing_in,
+            bearing_out,
+            roads_at_nodes(len(node_index), seg_u, seg_v),
+            node_delay,
+            node_osm_id,
+            elements.restrictions,
+            drive_profile,
         )
         stats["drive_restrictions_applied"] = matched
         stats["drive_restrictions_tagged"] = len(elements.restrictions)
