@@ -10,3 +10,4 @@ app = typer.Typer(
 )
 from pickup_net.cli import serve, token  # noqa: E402, F401
 from pickup_net.cli import route  # noqa: E402, F401
+from pickup_net.cli import matrix  # noqa: E402, F401
