@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pickup_net.forecast import CycleDemand
 from pickup_net.models import Product, StockLine, Unassigned
 from pickup_net.stock.allocation import Allocation, AllocationItem, allocate
-from pickup_net.stock.quantity import unconstrained_units
+from pickup_net.stock.quantity import hub_fill_rate_units, unconstrained_units
 from pickup_net.stock.targets import StockTarget, plan_method, stock_targets
 
 
@@ -76,7 +76,9 @@ def plan_stock(
     notes: dict[str, str] = {}
     for index, hub in enumerate(hubs):
         _check_hub(index, hub, targets)
-        hub_lines, hub_unassigned, notes[hub.hub_id] = _plan_hub(hub, products, targets)
+        hub_lines, hub_unassigned, notes[hub.hub_id] = _plan_hub(
+            hub, products, targets, service_level
+        )
         lines += hub_lines
         unassigned += hub_unassigned
     return StockPlan(lines, plan_method(targets, service_level), unassigned, notes)
@@ -96,13 +98,13 @@ def _check_hub(index: int, hub: HubDemand, targets: dict[str, StockTarget]) -> N
 
 
 def _plan_hub(
-    hub: HubDemand, products: Sequence[Product], targets: dict[str, StockTarget]
+    hub: HubDemand,
+    products: Sequence[Product],
+    targets: dict[str, StockTarget],
+    service_level: float | None,
 ) -> tuple[list[StockLine], list[Unassigned], str]:
     demands = [hub.demand.get(product.id, CycleDemand(0.0, 0.0)) for product in products]
-    wanted = [
-        unconstrained_units(demand, targets[product.id])
-        for demand, product in zip(demands, products, strict=True)
-    ]
+    wanted = _wanted(demands, products, targets, service_level)
     items = [
         AllocationItem(
             demand,
@@ -136,6 +138,25 @@ def _plan_hub(
                 Unassigned(kind="stock", id=f"{hub.hub_id}:{product.id}", reason=reason)
             )
     return lines, unassigned, _hub_note(hub, products, wanted, allocation, max_units)
+
+
+def _wanted(
+    demands: list[CycleDemand],
+    products: Sequence[Product],
+    targets: dict[str, StockTarget],
+    service_level: float | None,
+) -> list[tuple[int, float]]:
+    """Unconstrained units and their probability level P(D <= units), per product."""
+    if service_level is None:
+        return [
+            unconstrained_units(demand, targets[product.id])
+            for demand, product in zip(demands, products, strict=True)
+        ]
+    caps = hub_fill_rate_units(demands, service_level)
+    return [
+        (cap, float(demand.cdf(cap)) if demand.mean > 0 else 1.0)
+        for demand, cap in zip(demands, caps, strict=True)
+    ]
 
 
 def _reason(

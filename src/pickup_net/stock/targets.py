@@ -54,7 +54,12 @@ def _target(product: Product, service_level: float | None) -> StockTarget:
     overage = product.holding_cost
     if service_level is not None:
         return StockTarget(
-            product.id, "fill rate", service_level, underage, overage, "plan-wide fill rate"
+            product.id,
+            "fill rate",
+            service_level,
+            underage,
+            overage,
+            "plan-wide, met over the hub's products, each stocked to the same stock-out risk",
         )
     if product.target_service_level is not None:
         return StockTarget(
