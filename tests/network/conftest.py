@@ -1,0 +1,32 @@
+"""Fixtures of the network tests: small street grids written as real .osm files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from network.osm_drafts import grid_draft
+
+from pickup_net.io.osm_loader import load_street_network
+from pickup_net.network import StreetNetwork
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Generated grids trip the 'dropped edges' data warning on purpose; keep output quiet."""
+    for item in items:
+        if "tests/network/" in str(item.fspath):
+            item.add_marker(
+                pytest.mark.filterwarnings("ignore::pickup_net.io.osm_loader.StreetDataWarning")
+            )
+
+
+@pytest.fixture
+def grid_file(tmp_path: Path) -> Path:
+    """A 4 x 4 two-way grid of 120 m blocks with one one-way street (h1, west to east)."""
+    return grid_draft(4, 4, 120.0, {"h1": "yes"}).write(tmp_path / "grid.osm")
+
+
+@pytest.fixture
+def grid_network(grid_file: Path) -> StreetNetwork:
+    """The loaded network of `grid_file`."""
+    return load_street_network(grid_file)
