@@ -26,7 +26,8 @@ def grid_file(tmp_path: Path) -> Path:
     return grid_draft(4, 4, 120.0, {"h1": "yes"}).write(tmp_path / "grid.osm")
 
 
-@pytest.fixture
-def grid_network(grid_file: Path) -> StreetNetwork:
-    """The loaded network of `grid_file`."""
-    return load_street_network(grid_file)
+@pytest.fixture(scope="module")
+def grid_network(tmp_path_factory: pytest.TempPathFactory) -> StreetNetwork:
+    """The loaded network of the same grid as `grid_file`, shared by a module's tests."""
+    folder = tmp_path_factory.mktemp("grid")
+    return load_street_network(grid_draft(4, 4, 120.0, {"h1": "yes"}).write(folder / "grid.osm"))

@@ -62,6 +62,8 @@ def route_geometry(
             return_predecessors=True,
         )
         for leg in range(len(stops) - 1):
+            if (stops[leg].lon, stops[leg].lat) == (stops[leg + 1].lon, stops[leg + 1].lat):
+                continue
             a = _subset(snapped, np.array([leg]))
             b = _subset(snapped, np.array([leg + 1]))
             origin = n_base + leg
