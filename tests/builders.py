@@ -69,7 +69,8 @@ def small_scenario(
     )
     params = {
         "plan_date": last,
-        "hub_fixed_cost": 20_000,
+        "hub_fixed_cost": 3_000,
+        "home_delivery_cost": 6_000,
         "walk_cost_per_km": 2_000,
         "location_time_limit_s": 2.0,
         "routing_time_limit_s": 1.0,

@@ -11,3 +11,5 @@ app = typer.Typer(
 from pickup_net.cli import serve, token  # noqa: E402, F401
 from pickup_net.cli import route  # noqa: E402, F401
 from pickup_net.cli import matrix  # noqa: E402, F401
+from pickup_net.cli import plan, scenario_commands  # noqa: E402, F401
+from pickup_net.cli import backtest  # noqa: E402, F401

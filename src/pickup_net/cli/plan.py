@@ -1,5 +1,6 @@
 """`pickup-net plan SCENARIO --out DIR`: plan a scenario and write every output file."""
 
+import warnings
 from pathlib import Path
 
 import typer
@@ -8,6 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pickup_net.cli import app
+from pickup_net.io.osm_loader import StreetDataWarning
 from pickup_net.io.plan_outputs import write_plan
 from pickup_net.io.scenario_loader import ScenarioError, load_scenario
 from pickup_net.models import Plan
@@ -27,6 +29,7 @@ def plan(
     ),
 ) -> None:
     """Plan the scenario's operating day and write plan.json, GeoJSON, map and shop files."""
+    warnings.simplefilter("ignore", StreetDataWarning)  # listed with the plan's warnings
     try:
         loaded = load_scenario(scenario)
     except ScenarioError as error:

@@ -6,8 +6,7 @@ from pickup_net.io.osm_loader import load_street_network
 from pickup_net.io.scenario_loader import ScenarioError
 from pickup_net.models import Scenario
 from pickup_net.network import Point
-from pickup_net.network.snapping import SnapError
-from pickup_net.network.snapping import snap_points
+from pickup_net.network.snapping import SnapError, snap_points
 
 
 def check_points_on_streets(scenario: Scenario, cache_dir: Path | None = None) -> None:

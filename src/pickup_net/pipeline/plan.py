@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pickup_net.forecast import CycleDemand, DemandForecast, forecast_demand
-from pickup_net.stock import HubDemand, StockPlan, plan_stock
 
 from pickup_net.demand import Customer, customers, day_orders, demand_history
+from pickup_net.forecast import CycleDemand, DemandForecast, forecast_demand
 from pickup_net.location import LocationResult
 from pickup_net.models import (
     CustomerAssignment,
@@ -28,6 +27,7 @@ from pickup_net.pipeline.progress import ProgressCallback, StageClock
 from pickup_net.pipeline.travel import Travel
 from pickup_net.pipeline.van_routes import DriveMatrix, HomeDelivery, build_routing, solve_routes
 from pickup_net.routing import RoutingResult
+from pickup_net.stock import HubDemand, StockPlan, plan_stock
 
 
 def plan(
@@ -85,6 +85,7 @@ def plan(
                     storage_liters=shop.storage_liters,
                     max_pickups_per_day=shop.max_pickups_per_day,
                     demand=_catchment_demand(forecast, catchment[shop.id]),
+                    cycle_days=params.cycle_days,
                 )
                 for shop in hub_shops
             ],

@@ -28,11 +28,6 @@ class Travel:
         if scenario.streets_file:
             self.network = load_street_network(Path(scenario.streets_file), cache_dir)
             self.warnings += self.network.warnings
-        else:
-            self.warnings.append(
-                "no street file: distances are straight lines times a circuity factor of "
-                f"{self._circuity} at {params.fallback_speed_kmh} km/h"
-            )
 
     def matrices(
         self, sources: Sequence[Point], targets: Sequence[Point] | None, mode: str
