@@ -4,6 +4,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
 
+from pickup_net.demand import Customer, day_orders
+from pickup_net.location import LocationResult
 from pickup_net.models import Scenario, Shop, StockLine
 from pickup_net.network import Matrices, Point
 from pickup_net.opening_hours import windows_on
@@ -132,3 +134,37 @@ def solve_routes(scenario: Scenario, routing: RoutingInput) -> RoutingResult:
 
 def _seconds(moment: time) -> int:
     return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+def home_deliveries(
+    scenario: Scenario, people: Sequence[Customer], location: LocationResult
+) -> list[HomeDelivery]:
+    """The plan date's orders of customers served at home, one delivery per customer."""
+    orders = day_orders(scenario)
+    if orders.empty:
+        return []
+    at_home = {c.id for c in people if c.prefers_home or location.assignment.get(c.id) is None}
+    products = {p.id: p for p in scenario.products}
+    position = {c.id: c for c in people}
+    homes = []
+    for cid, group in orders[orders["customer_id"].isin(at_home)].groupby("customer_id", sort=True):
+        homes.append(
+            HomeDelivery(
+                customer_id=str(cid),
+                lon=position[cid].lon,
+                lat=position[cid].lat,
+                liters=float(
+                    sum(
+                        q * products[p].volume_liters
+                        for p, q in zip(group["product_id"], group["quantity"], strict=True)
+                    )
+                ),
+                kg=float(
+                    sum(
+                        q * products[p].weight_kg
+                        for p, q in zip(group["product_id"], group["quantity"], strict=True)
+                    )
+                ),
+            )
+        )
+    return homes

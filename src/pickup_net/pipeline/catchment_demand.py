@@ -1,0 +1,71 @@
+"""Split zone forecasts over customers and sum them over each hub's catchment."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from pickup_net.demand import Customer
+from pickup_net.forecast import CycleDemand, DemandForecast
+from pickup_net.location import LocationResult
+from pickup_net.models import Scenario
+from pickup_net.pipeline.hub_choice import CustomerDemand
+
+
+def customer_demand(
+    scenario: Scenario, people: Sequence[Customer], forecast: DemandForecast
+) -> dict[str, CustomerDemand]:
+    """Each customer's share of its zone's forecast (by its share of the zone's history)."""
+    volume = {p.id: p.volume_liters for p in scenario.products}
+    table = forecast.table
+    per_zone = defaultdict(lambda: (0.0, 0.0))
+    for row in table.itertuples(index=False):
+        units, liters = per_zone[row.zone_id]
+        per_zone[row.zone_id] = (
+            units + row.mean_per_day,
+            liters + row.cycle_mean * volume[row.product_id],
+        )
+    zone_units = defaultdict(float)
+    for c in people:
+        zone_units[c.zone_id] += c.units
+    result = {}
+    for c in people:
+        share = c.units / zone_units[c.zone_id] if zone_units[c.zone_id] > 0 else 0.0
+        units, liters = per_zone.get(c.zone_id, (0.0, 0.0))
+        units_per_order = c.units / c.orders if c.orders else 1.0
+        result[c.id] = CustomerDemand(
+            units_per_day=units * share,
+            pickups_per_day=units * share / units_per_order,
+            liters_per_cycle=liters * share,
+        )
+    return result
+
+
+def catchment_zones(
+    people: Sequence[Customer], location: LocationResult
+) -> dict[str, dict[str, float]]:
+    """Hub id -> {zone id: share of the zone's history served by the hub}."""
+    zone_units: dict[str, float] = defaultdict(float)
+    for c in people:
+        zone_units[c.zone_id] += c.units
+    shares: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for c in people:
+        hub = location.assignment.get(c.id)
+        if hub is not None and zone_units[c.zone_id] > 0:
+            shares[hub][c.zone_id] += c.units / zone_units[c.zone_id]
+    return shares
+
+
+def catchment_demand(forecast: DemandForecast, zones: dict[str, float]) -> dict[str, CycleDemand]:
+    """Cycle demand per product of a catchment: whole zones summed by the forecast, shared
+    zones thinned by their share (mean and variance scaled, as for a thinned count process)."""
+    whole = [zone for zone, share in zones.items() if share >= 0.999]
+    demand = dict(forecast.catchment(whole)) if whole else {}
+    partial = {zone: share for zone, share in zones.items() if share < 0.999}
+    if partial:
+        rows = forecast.table[forecast.table["zone_id"].isin(list(partial))]
+        for row in rows.itertuples(index=False):
+            share = partial[row.zone_id]
+            base = demand.get(row.product_id, CycleDemand(0.0, 0.0))
+            demand[row.product_id] = CycleDemand(
+                base.mean + share * row.cycle_mean, base.variance + share * row.cycle_var
+            )
+    return demand
