@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 import uuid
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
@@ -54,6 +55,8 @@ class JobRunner:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([_CHILD_MODULE])
         self._context = context
+        # Start the fork server (it imports the pipeline) now rather than at the first job.
+        threading.Thread(target=forkserver.ensure_running, name="forkserver", daemon=True).start()
         for slot in range(self.settings.job_slots):
             thread = threading.Thread(target=self._slot_loop, name=f"plan-slot-{slot}", daemon=True)
             thread.start()

@@ -1,0 +1,1 @@
+"""Tests of the planner HTTP API against real uvicorn servers."""
