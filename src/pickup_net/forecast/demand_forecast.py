@@ -59,6 +59,7 @@ class DemandForecast:
     group_of: np.ndarray = field(repr=False)
     group_daily_mean: np.ndarray = field(repr=False)
     group_dispersion: np.ndarray = field(repr=False)
+    group_batch: np.ndarray = field(repr=False)
     candidates: dict[str, np.ndarray] = field(repr=False)
     mase_scale: np.ndarray = field(repr=False)
     rmsse_scale: np.ndarray = field(repr=False)
@@ -69,9 +70,11 @@ class DemandForecast:
     ) -> dict[str, CycleDemand]:
         """Demand of the sum of `zone_ids` per product over `days` days from `day_offset`.
 
-        Own-model zones are taken as independent; sparse zones of one group share the group's
-        extra-Poisson variance in proportion to their share (a thinned group count), so the
-        catchment variance is ``M + (phi_g - 1) * M**2 / G`` for zone mean M out of group mean G.
+        Own-model zones are taken as independent. For sparse zones of one group, the group's
+        variance-to-mean ratio phi_g splits into a local part b_g (units per order line, the
+        compound-Poisson index sum(y**2) / sum(y) of their days) and a common part shared in
+        proportion to the catchment's share: ``b_g * M + (phi_g - b_g)+ * M**2 / G`` for zone
+        mean M out of group mean G.
 
         Parameters
         ----------
@@ -108,8 +111,9 @@ class DemandForecast:
         for (product, group), zone_mean in sparse.items():
             group_mean = self.group_daily_mean[group, window].sum()
             share = zone_mean / group_mean if group_mean > 0 else 0.0
-            extra = (self.group_dispersion[group] - 1.0) * share * zone_mean
-            group_var[product] += zone_mean + extra
+            group_var[product] += _thinned_variance(
+                zone_mean, share, self.group_dispersion[group], self.group_batch[group]
+            )
         return {
             str(product): CycleDemand(
                 float(row["mean"]), float(row["own_var"] + group_var[product])
@@ -180,6 +184,7 @@ def forecast_demand(
     group_values = np.zeros((len(group_products), panel.n_days))
     np.add.at(group_values, group_of[sparse], values[sparse])
     own_rows = np.nonzero(own)[0]
+    group_batch = _batch_index(values, group_of, len(group_products))
     selection = select_and_forecast(
         np.vstack([values[own_rows], group_values]), horizon_days, cycle_days, n_jobs
     )
@@ -207,7 +212,7 @@ def forecast_demand(
             "mean_per_day": daily_mean.mean(axis=1) if n_series else np.zeros(0),
             "cycle_mean": cycle_mean,
             "cycle_var": _cycle_variance(
-                cycle_mean, dispersion, group_of, share, fit_dispersion[n_own:]
+                cycle_mean, dispersion, group_of, share, fit_dispersion[n_own:], group_batch
             ),
             "dispersion": dispersion,
             "group": [
@@ -227,6 +232,7 @@ def forecast_demand(
         group_of=group_of,
         group_daily_mean=chosen_forecast[n_own:],
         group_dispersion=fit_dispersion[n_own:],
+        group_batch=group_batch,
         candidates=_candidate_forecasts(selection, panel, own_rows, sparse, group_of, share),
         mase_scale=_seasonal_scale(values, np.abs),
         rmsse_scale=_seasonal_scale(values, np.square),
@@ -265,14 +271,35 @@ def _cycle_variance(
     group_of: np.ndarray,
     share: np.ndarray,
     group_dispersion: np.ndarray,
+    group_batch: np.ndarray,
 ) -> np.ndarray:
     """Variance of each series' first-cycle units (a thinned group count for sparse series)."""
     variance = dispersion * cycle_mean
     sparse = group_of >= 0
     if sparse.any():
-        extra = group_dispersion[group_of[sparse]] - 1.0
-        variance[sparse] = cycle_mean[sparse] * (1.0 + extra * share[sparse])
+        groups = group_of[sparse]
+        variance[sparse] = _thinned_variance(
+            cycle_mean[sparse], share[sparse], group_dispersion[groups], group_batch[groups]
+        )
     return variance
+
+
+def _thinned_variance(
+    mean: np.ndarray | float,
+    share: np.ndarray | float,
+    dispersion: np.ndarray | float,
+    batch: np.ndarray | float,
+) -> np.ndarray | float:
+    """Variance of a `share` of a group count: local batch part plus shared common part."""
+    return batch * mean + np.maximum(dispersion - batch, 0.0) * share * mean
+
+
+def _batch_index(values: np.ndarray, group_of: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, sum(y**2) / sum(y) over its zones' days: units per order line, at least 1."""
+    sparse = group_of >= 0
+    squares = np.bincount(group_of[sparse], (values[sparse] ** 2).sum(axis=1), n_groups)
+    units = np.bincount(group_of[sparse], values[sparse].sum(axis=1), n_groups)
+    return np.maximum(np.divide(squares, units, out=np.ones(n_groups), where=units > 0), 1.0)
 
 
 def _candidate_forecasts(
