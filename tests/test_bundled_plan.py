@@ -60,8 +60,12 @@ def test_bundled_outputs_follow_streets(planned: tuple[Path, dict]) -> None:
         assert coords[-1] == pytest.approx([depot["lon"], depot["lat"]], abs=1e-9)
     hubs = json.loads((out / "hubs.geojson").read_text())["features"]
     assert {f["properties"]["kind"] for f in hubs} >= {"hub", "catchment", "link"}
-    for hub in plan["hubs"]:
-        shop = json.loads((out / "shops" / f"{hub['shop_id']}.json").read_text())
-        assert shop["is_hub"] and shop["stock"] is not None
+    hub_ids = {hub["shop_id"] for hub in plan["hubs"]}
+    for shop_id in plan["candidate_shops"]:
+        shop = json.loads((out / "shops" / f"{shop_id}.json").read_text())
+        assert shop["is_hub"] == (shop_id in hub_ids)
+        if shop["van"] is not None:
+            assert shop["van"]["arrival_window"][0] <= shop["van"]["arrival"]
+    assert any(shop_file.read_text().count('"van": {') for shop_file in (out / "shops").iterdir())
     html = (out / "map.html").read_text()
     assert ("cdn.jsdelivr" not in html and "L.map(" in html) or "L.map" in html

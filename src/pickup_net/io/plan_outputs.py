@@ -6,7 +6,10 @@ from typing import Any
 
 from pickup_net.io.geojson_layers import clock, hubs_geojson, routes_geojson
 from pickup_net.io.plan_map import plan_map_html
-from pickup_net.models import Plan
+from pickup_net.models import Plan, StopVisit
+
+ARRIVAL_SLACK_S = 15 * 60
+"""Half-width of the arrival window promised to a shop around the planned service start."""
 
 
 def plan_files(plan: Plan) -> dict[str, bytes]:
@@ -35,14 +38,23 @@ def write_plan(plan: Plan, out_dir: Path) -> list[Path]:
 
 
 def shop_assignments(plan: Plan) -> dict[str, dict[str, Any]]:
-    """What each hub's owner must know: units to hold, expected pickups, the van's arrival."""
+    """What each candidate shop's owner must know: hub or not, units to hold, expected pickups,
+    and when the van comes (planned arrival, and a window of `ARRIVAL_SLACK_S` either side)."""
     visits = {
         visit.stop_id.removeprefix("replenish:"): (route.vehicle_id, visit)
         for route in plan.routes
         for visit in route.visits
         if visit.kind == "replenish"
     }
-    result = {}
+    result: dict[str, dict[str, Any]] = {
+        shop_id: {
+            "shop_id": shop_id,
+            "is_hub": False,
+            "plan_date": plan.plan_date.isoformat(),
+            "reason": "not chosen as a hub in this plan",
+        }
+        for shop_id in plan.candidate_shops
+    }
     for hub in plan.hubs:
         van = visits.get(hub.shop_id)
         stock = [line for line in plan.stock if line.hub_id == hub.shop_id]
@@ -52,28 +64,37 @@ def shop_assignments(plan: Plan) -> dict[str, dict[str, Any]]:
             "is_hub": True,
             "plan_date": plan.plan_date.isoformat(),
             "cycle_days": plan.cycle_days,
-            "expected_pickups_per_day": hub.expected_pickups_per_day,
+            "expected_pickups_per_day": round(hub.expected_pickups_per_day, 2),
             "customers": len(hub.customers),
+            "stock_liters": hub.stock_liters,
+            "storage_liters": hub.storage_liters,
             "stock": [
                 {
                     "product_id": line.product_id,
                     "units": line.units,
                     "forecast_mean": round(line.forecast_mean, 3),
+                    "quantile": line.quantile,
                     "reason": line.reason,
                 }
                 for line in stock
             ],
-            "van": None
-            if van is None
-            else {
-                "vehicle_id": van[0],
-                "arrival": clock(van[1].arrival_s),
-                "service_start": clock(van[1].start_s),
-                "service_end": clock(van[1].end_s),
-            },
+            "van": None if van is None else _van(*van),
             "explanation": hub.explanation,
         }
     return result
+
+
+def _van(vehicle_id: str, visit: StopVisit) -> dict[str, Any]:
+    return {
+        "vehicle_id": vehicle_id,
+        "arrival": clock(visit.arrival_s),
+        "arrival_window": [
+            clock(max(0.0, visit.start_s - ARRIVAL_SLACK_S)),
+            clock(visit.start_s + ARRIVAL_SLACK_S),
+        ],
+        "service_start": clock(visit.start_s),
+        "service_end": clock(visit.end_s),
+    }
 
 
 def _dump(content: dict[str, Any]) -> bytes:

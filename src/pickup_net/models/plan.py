@@ -131,6 +131,7 @@ class Plan(BaseModel):
     cycle_days: int
     service_level_method: str
     depots: list[Depot]
+    candidate_shops: list[str] = Field(description="Every shop considered as a hub.")
     hubs: list[Hub]
     customers: list[CustomerAssignment]
     stock: list[StockLine]

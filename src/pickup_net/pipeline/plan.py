@@ -136,6 +136,7 @@ def plan(
         cycle_days=params.cycle_days,
         service_level_method=stock.method,
         depots=scenario.depots,
+        candidate_shops=[shop.id for shop in scenario.shops if shop.is_candidate],
         hubs=hubs,
         customers=assignments,
         stock=stock.lines,
