@@ -1,11 +1,14 @@
 """Tiny scenarios for batch tests: a few shops and customers, straight lines, short limits."""
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
+from distributed import Client
 
+from pickup_net.batch import dask_client
 from pickup_net.io.scenario_writer import write_scenario
 from pickup_net.models import Depot, Parameters, Scenario, Shop
 from pickup_net.synth import default_fleet, default_products, generate_orders
@@ -64,3 +67,10 @@ def tiny() -> Scenario:
 def tiny_scenario_file(tmp_path: Path, tiny: Scenario) -> Path:
     """The tiny scenario written as a YAML folder, as a sweep's base."""
     return write_scenario(tiny, tmp_path / "tiny")
+
+
+@pytest.fixture(scope="session")
+def local_client() -> Iterator[Client]:
+    """One 2-worker LocalCluster for the session (workers pay the solver imports once)."""
+    with dask_client(workers=2) as client:
+        yield client

@@ -1,0 +1,60 @@
+"""Sweeps on a real LocalCluster: a broken variant is reported, finished variants are reused."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from distributed import Client
+
+from pickup_net.batch import load_sweep, run_sweep, write_report
+from pickup_net.batch.result import VariantResult
+from pickup_net.models import Scenario
+
+
+def _sweep_file(folder: Path, broken_count: int) -> Path:
+    spec = {
+        "name": "tiny-sweep",
+        "base": "tiny/scenario.yaml",
+        "grid": {"parameters.max_walk_m": [300, 900]},
+        "variants": [{"name": "fleet", "set": {"vehicle_types[van].count": broken_count}}],
+    }
+    path = folder / "tiny-sweep.yaml"
+    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    return path
+
+
+def test_broken_variant_is_reported_and_rerun_skips_finished(
+    tiny: Scenario, tiny_scenario_file: Path, tmp_path: Path, local_client: Client
+) -> None:
+    """One broken variant fails alone; a re-run reuses the finished ones and retries the broken."""
+    sweep = load_sweep(_sweep_file(tiny_scenario_file.parent.parent, broken_count=0))
+    out = tmp_path / "out"
+    seen: list[VariantResult] = []
+    results = run_sweep(sweep, out, client=local_client, on_result=seen.append)
+
+    assert [r.variant for r in results] == ["max_walk_m=300", "max_walk_m=900", "fleet"]
+    assert [r.status for r in results] == ["ok", "ok", "failed"]
+    assert "vehicle_types[0].count: 0 must be greater than 0" in results[2].error
+    assert len(seen) == 3
+    for result in results[:2]:
+        folder = out / "variants" / result.variant
+        plan = json.loads((folder / "plan.json").read_text())
+        assert plan["kpis"] == result.kpis
+        assert result.kpis["customers"] == len({o.customer_id for o in tiny.orders})
+    assert results[0].kpis["mean_walk_m"] <= 300 * 1.0001
+    finished = {r.variant: (out / "variants" / r.variant / "plan.json").stat().st_mtime_ns
+                for r in results[:2]}  # fmt: skip
+
+    fixed = load_sweep(_sweep_file(tiny_scenario_file.parent.parent, broken_count=3))
+    again = run_sweep(fixed, out, client=local_client)
+    assert [r.status for r in again] == ["reused", "reused", "ok"]
+    assert again[0].kpis == results[0].kpis
+    for name, mtime in finished.items():
+        assert (out / "variants" / name / "plan.json").stat().st_mtime_ns == mtime
+
+    csv_path, html_path = write_report(again, fixed.parameters, out, "tiny sweep")
+    table = pd.read_csv(csv_path)
+    assert list(table["variant"]) == ["max_walk_m=300", "max_walk_m=900", "fleet"]
+    assert list(table["total_cost"]) == [r.kpis["total_cost"] for r in again]
+    assert html_path.read_text().count("<svg") == 3

@@ -1,0 +1,31 @@
+"""A small generated city on the bundled Fontibón extract, shared by the district tests."""
+
+from pathlib import Path
+
+import pytest
+
+from pickup_net.io.osm_features import OsmFeatures, read_osm_features
+from pickup_net.models import Parameters, Scenario
+from pickup_net.synth.city import CitySettings, generate_city
+
+EXTRACT = Path(__file__).parents[2] / "scenarios" / "fontibon" / "fontibon.osm.pbf"
+
+
+@pytest.fixture(scope="session")
+def fontibon_features() -> OsmFeatures:
+    """Shops and streets of the bundled extract (read once)."""
+    return read_osm_features(EXTRACT)
+
+
+@pytest.fixture(scope="session")
+def small_city(fontibon_features: OsmFeatures) -> Scenario:
+    """160 customers, 40 candidate shops (real and synthetic), two depots, straight lines."""
+    settings = CitySettings(
+        name="small city", customers=160, shops=40, history_days=21, customers_per_van=60,
+        depots=2, seed=5,
+    )  # fmt: skip
+    parameters = Parameters(
+        hub_fixed_cost=20_000, location_time_limit_s=1, routing_time_limit_s=1,
+        routing_engine="ortools",
+    )  # fmt: skip
+    return generate_city(fontibon_features, None, settings, parameters)
