@@ -13,3 +13,4 @@ from pickup_net.cli import route  # noqa: E402, F401
 from pickup_net.cli import matrix  # noqa: E402, F401
 from pickup_net.cli import plan, scenario_commands  # noqa: E402, F401
 from pickup_net.cli import backtest  # noqa: E402, F401
+from pickup_net.cli import batch, city  # noqa: E402, F401

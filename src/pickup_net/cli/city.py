@@ -1,0 +1,120 @@
+"""`pickup-net plan-city` and `pickup-net city-scenario`: whole cities, split into districts."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pickup_net.cli import app
+from pickup_net.districts import DistrictError, plan_city
+from pickup_net.io.osm_features import read_osm_features
+from pickup_net.io.plan_outputs import write_plan
+from pickup_net.io.scenario_loader import ScenarioError, load_scenario
+from pickup_net.io.scenario_writer import write_scenario
+from pickup_net.models import Parameters, Plan
+from pickup_net.synth.city import CitySettings, generate_city
+
+_console = Console()
+
+
+@app.command("plan-city")
+def plan_city_command(
+    scenario_file: Annotated[Path, typer.Argument(help="Scenario YAML of the whole city.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the joined plan's files.")],
+    districts: Annotated[int, typer.Option("--districts", min=1, help="Number of districts.")] = 8,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address (default: local).")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Street-graph cache shared by workers.")
+    ] = None,
+) -> None:
+    """Plan a city as districts solved in parallel on Dask, joined into one plan in OUT."""
+    try:
+        scenario = load_scenario(scenario_file)
+    except ScenarioError as error:
+        for message in error.messages:
+            _console.print(f"[red]{message}")
+        raise typer.Exit(2) from None
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=_console) as progress:
+        task = progress.add_task("districts", total=None)
+
+        def on_district(district_id: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=f"{district_id} done")
+
+        try:
+            plan = plan_city(
+                scenario, districts, scheduler=scheduler, workers=workers,
+                cache_dir=cache_dir or out / "cache", on_district=on_district,
+            )  # fmt: skip
+        except DistrictError as error:
+            _console.print(f"[red]{error}")
+            raise typer.Exit(1) from None
+    write_plan(plan, out)
+    _console.print(_district_table(plan))
+    k = plan.kpis
+    _console.print(
+        f"{k.customers} customers, {k.hubs_opened} hubs, pickup {k.pickup_share:.0%}, "
+        f"{k.vans_used} vans, {k.km_driven:.1f} km, total cost {k.total_cost:,.0f} "
+        f"{plan.currency}; wrote {out}"
+    )
+    for warning in plan.warnings:
+        _console.print(f"[yellow]warning: {warning}")
+
+
+@app.command("city-scenario")
+def city_scenario_command(
+    osm_file: Annotated[Path, typer.Argument(help="OSM extract (.osm.pbf) of the city.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the scenario YAML and tables.")],
+    customers: Annotated[int, typer.Option("--customers", min=1)] = 20_000,
+    shops: Annotated[int, typer.Option("--shops", min=1, help="Candidate shops in total.")] = 2_000,
+    depots: Annotated[int, typer.Option("--depots", min=1)] = 1,
+    history_days: Annotated[int, typer.Option("--history-days", min=7)] = 56,
+    seed: Annotated[int, typer.Option("--seed")] = 11,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+) -> None:
+    """Generate a city-scale scenario: real shops (plus synthetic ones on real streets), customers
+    on real residential streets, seeded order history; the extract is copied beside it."""
+    features = read_osm_features(osm_file)
+    settings = CitySettings(
+        name=name or osm_file.name.split(".")[0], customers=customers, shops=shops,
+        depots=depots, history_days=history_days, seed=seed,
+    )  # fmt: skip
+    parameters = Parameters(hub_fixed_cost=25_000, walk_cost_per_km=2_000)
+    scenario = generate_city(features, osm_file, settings, parameters)
+    path = write_scenario(scenario, out)
+    synthetic = sum(s.synthetic for s in scenario.shops)
+    _console.print(
+        f"wrote {path}: {customers} customers, {len(scenario.shops)} shops ({synthetic} "
+        f"synthetic), {len(scenario.orders)} orders, {len(scenario.depots)} depot(s)"
+    )
+
+
+def _district_table(plan: Plan) -> Table:
+    """Customers, solver quality and seconds per district."""
+    table = Table("district", "customers", "hubs: gap", "routes: objective", "stage seconds")
+    per_stage = {
+        name: stats.details.get("districts", {})
+        for name, stats in plan.stages.items()
+        if name != "districts"
+    }
+    for district_id, info in plan.stages["districts"].details["districts"].items():
+        gap = per_stage.get("location", {}).get(district_id, {}).get("gap")
+        objective = per_stage.get("routing", {}).get(district_id, {}).get("objective")
+        seconds = sum(
+            parts.get(district_id, {}).get("seconds", 0.0) for parts in per_stage.values()
+        )
+        table.add_row(
+            district_id,
+            str(info["customers"]),
+            "" if gap is None else f"{gap:.2%}",
+            "" if objective is None else f"{objective:,.0f}",
+            f"{seconds:.1f}",
+        )
+    return table
