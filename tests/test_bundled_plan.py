@@ -64,7 +64,7 @@ def test_bundled_outputs_follow_streets(planned: tuple[Path, dict]) -> None:
     for shop_id in plan["candidate_shops"]:
         shop = json.loads((out / "shops" / f"{shop_id}.json").read_text())
         assert shop["is_hub"] == (shop_id in hub_ids)
-        if shop["van"] is not None:
+        if shop.get("van") is not None:
             assert shop["van"]["arrival_window"][0] <= shop["van"]["arrival"]
     assert any(shop_file.read_text().count('"van": {') for shop_file in (out / "shops").iterdir())
     html = (out / "map.html").read_text()
