@@ -32,7 +32,8 @@ class CompiledModel:
     node_loc: np.ndarray
     time_scale: int
     cost_scale: float
-    distance_m: np.ndarray
+    distance_scale: int
+    distance: np.ndarray
     durations: dict[float, np.ndarray]
     service: np.ndarray
     demand_liters: np.ndarray
@@ -56,6 +57,7 @@ class CompiledModel:
         """The integer scaling, stated in the result's stats."""
         return {
             "time_units_per_s": self.time_scale,
+            "distance_units_per_m": self.distance_scale,
             "load_units_per_liter_or_kg": LOAD_SCALE,
             "cost_units_per_money": self.cost_scale,
         }
@@ -76,12 +78,13 @@ def compile_model(problem: RoutingProblem, screen: Screen) -> CompiledModel:
     finite = np.isfinite(meters) & np.isfinite(seconds)
     np.fill_diagonal(finite, True)
     speeds = sorted({v.speed_factor for v in problem.vehicles})
-    time_scale = _time_scale(seconds[finite], speeds)
+    time_scale = _unit_scale(seconds[finite], speeds)
     durations = {
         f: _ceil_units(np.where(finite, seconds, 0.0) * time_scale / f, finite) for f in speeds
     }
-    rounded_m = np.rint(np.where(finite, meters, 0.0))
-    distance = np.where(finite, rounded_m, UNREACHABLE).astype(np.int64)
+    distance_scale = _unit_scale(meters[finite], [1.0])
+    rounded = np.rint(np.where(finite, meters, 0.0) * distance_scale)
+    distance = np.where(finite, rounded, UNREACHABLE).astype(np.int64)
     cost_scale = _cost_scale(problem, meters[finite], seconds[finite])
     service = np.array([0] * len(depot_locs) + [s.service_s * time_scale for s in stops], np.int64)
     demand_l = np.array([0] * len(depot_locs) + [_ceil(s.liters) for s in stops], np.int64)
@@ -100,7 +103,8 @@ def compile_model(problem: RoutingProblem, screen: Screen) -> CompiledModel:
         node_loc=node_loc,
         time_scale=time_scale,
         cost_scale=cost_scale,
-        distance_m=distance,
+        distance_scale=distance_scale,
+        distance=distance,
         durations=durations,
         service=service,
         demand_liters=demand_l,
@@ -115,19 +119,35 @@ def compile_model(problem: RoutingProblem, screen: Screen) -> CompiledModel:
     return _with_penalties(problem, model)
 
 
-def unit_distance_cost(model: CompiledModel, cost_per_km: float) -> int:
-    """Scaled cost of one metre for a vehicle with this cost per km."""
-    return round(cost_per_km * model.cost_scale / 1000.0)
+def unit_distance_cost(model: CompiledModel, cost_per_km: float, cost_scale: float = 0) -> int:
+    """Scaled cost of one distance unit at this cost per km (``cost_scale`` or the model's)."""
+    scale = cost_scale or model.cost_scale
+    return round(cost_per_km * scale / 1000.0 / model.distance_scale)
 
 
 def arc_cost(model: CompiledModel, cost_per_km: float) -> np.ndarray:
     """Scaled distance cost of every arc for a vehicle with this cost per km."""
-    return model.distance_m * unit_distance_cost(model, cost_per_km)
+    return model.distance * unit_distance_cost(model, cost_per_km)
 
 
-def unit_time_cost(model: CompiledModel, cost_per_hour: float) -> int:
-    """Scaled cost of one time unit for a vehicle with this cost per hour."""
-    return round(cost_per_hour * model.cost_scale / 3600.0 / model.time_scale)
+def unit_time_cost(model: CompiledModel, cost_per_hour: float, cost_scale: float = 0) -> int:
+    """Scaled cost of one time unit at this cost per hour (``cost_scale`` or the model's)."""
+    scale = cost_scale or model.cost_scale
+    return round(cost_per_hour * scale / 3600.0 / model.time_scale)
+
+
+def small_cost_scale(problem: RoutingProblem, model: CompiledModel) -> float:
+    """Smallest power of ten giving every unit cost within 1% as an integer (PyVRP's penalties
+    are tuned for small unit costs; 1 for benchmark instances, where cost is distance)."""
+    units = [c / 1000.0 / model.distance_scale for c in (v.cost_per_km for v in problem.vehicles)]
+    units += [c / 3600.0 / model.time_scale for c in (v.cost_per_hour for v in problem.vehicles)]
+    units = [u for u in units if u > 0]
+    scale = 1e-6
+    while scale < model.cost_scale and any(
+        abs(round(u * scale) - u * scale) > 0.01 * u * scale for u in units
+    ):
+        scale *= 10
+    return min(scale, model.cost_scale)
 
 
 def _with_penalties(problem: RoutingProblem, model: CompiledModel) -> CompiledModel:
@@ -145,7 +165,7 @@ def _with_penalties(problem: RoutingProblem, model: CompiledModel) -> CompiledMo
             continue
         seen.add(key)
         a, b = model.depot_node(v.start_location), model.depot_node(v.end_location)
-        dist = model.distance_m[a, nodes] + model.distance_m[nodes, b]
+        dist = model.distance[a, nodes] + model.distance[nodes, b]
         dur = (
             model.durations[v.speed_factor][a, nodes]
             + model.durations[v.speed_factor][nodes, b]
@@ -166,10 +186,10 @@ def _with_penalties(problem: RoutingProblem, model: CompiledModel) -> CompiledMo
     return replace(model, penalty=penalty)
 
 
-def _time_scale(seconds: np.ndarray, speeds: list[float]) -> int:
-    """1 when every travel time is a whole second for every speed, else 10 (deciseconds)."""
+def _unit_scale(values: np.ndarray, speeds: list[float]) -> int:
+    """1 when every value (divided by every speed) is whole, else 10 (tenths)."""
     for f in speeds:
-        scaled = seconds / f
+        scaled = values / f
         if not np.allclose(scaled, np.rint(scaled), atol=1e-9):
             return 10
     return 1

@@ -51,7 +51,7 @@ def solve_ortools(
         index = manager.NodeToIndex(model.stop_node(p))
         routing.AddDisjunction([index], int(model.penalty[p]))
         if len(model.allowed_vehicles[p]) < len(vehicles):
-            routing.SetAllowedVehiclesForIndex(model.allowed_vehicles[p], index)
+            _allow(routing, index, model.allowed_vehicles[p])
     _freeze(routing, manager, problem, model, frozen)
     params = pywrapcp.DefaultRoutingSearchParameters()
     strategy = first_solution or (FIRST_SOLUTION if model.has_time else FIRST_SOLUTION_NO_TIME)
@@ -91,6 +91,12 @@ def solve_ortools(
             "seconds": time.perf_counter() - started,
         },
     )
+
+
+def _allow(routing: pywrapcp.RoutingModel, index: int, vehicles: list[int]) -> None:
+    """Restrict a stop to some vehicles (or none: dropped); the SWIG ``SetAllowedVehiclesForIndex``
+    of this OR-Tools release rejects Python sequences."""
+    routing.VehicleVar(index).SetValues([-1, *vehicles])
 
 
 def _add_loads(routing: pywrapcp.RoutingModel, model: CompiledModel) -> None:
@@ -168,7 +174,7 @@ def _freeze(
             index = manager.NodeToIndex(model.stop_node(position[stop_id]))
             if k not in model.allowed_vehicles[position[stop_id]]:
                 continue
-            routing.SetAllowedVehiclesForIndex([k], index)
+            _allow(routing, index, [k])
             if n < fr.done:
                 solver.Add(routing.NextVar(previous) == index)
             else:

@@ -8,11 +8,11 @@ from dataclasses import replace
 
 import numpy as np
 import pyvrp
-from pyvrp.stop import MaxRuntime
 
 from pickup_net.routing.compiled import (
     UNREACHABLE,
     CompiledModel,
+    small_cost_scale,
     unit_distance_cost,
     unit_time_cost,
 )
@@ -50,6 +50,8 @@ def solve_pyvrp(
     ]
     demands = [d for d, _ in dims]
     capacities = [c for _, c in dims]
+    scale = small_cost_scale(problem, model)
+    ratio = scale / model.cost_scale
     clients = []
     for p, stop_i in enumerate(model.stop_index):
         stop = problem.stops[stop_i]
@@ -62,7 +64,7 @@ def solve_pyvrp(
                 service_duration=int(model.service[node]),
                 tw_early=windows[0].start_s * ts if windows else 0,
                 tw_late=windows[0].end_s * ts if windows else _NO_LIMIT,
-                prize=0 if stop.priority == 0 else int(model.penalty[p]),
+                prize=0 if stop.priority == 0 else round(model.penalty[p] * ratio),
                 required=stop.priority == 0,
             )
         )
@@ -76,10 +78,10 @@ def solve_pyvrp(
                 capacity=[caps[members[0]] for caps in capacities],
                 start_depot=model.depot_node(v.start_location),
                 end_depot=model.depot_node(v.end_location),
-                fixed_cost=round(v.fixed_cost * model.cost_scale),
+                fixed_cost=round(v.fixed_cost * scale),
                 **_shift(model, v),
-                unit_distance_cost=unit_distance_cost(model, v.cost_per_km),
-                unit_duration_cost=unit_time_cost(model, v.cost_per_hour),
+                unit_distance_cost=unit_distance_cost(model, v.cost_per_km, scale),
+                unit_duration_cost=unit_time_cost(model, v.cost_per_hour, scale),
                 profile=speeds.index(v.speed_factor),
                 name=v.type_id,
             )
@@ -93,8 +95,8 @@ def solve_pyvrp(
         distance_matrices=[_distance_matrix(model) for _ in speeds],
         duration_matrices=[_duration_matrix(model, f) for f in speeds],
     )
-    remaining = max(0.1, time_limit_s - (time.perf_counter() - started))
-    result = pyvrp.solve(data, stop=MaxRuntime(remaining), seed=seed, collect_stats=False)
+    stop = _Deadline(started + time_limit_s)
+    result = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False)
     best = result.best
     routes: list[EngineRoute] = []
     if best.is_feasible():
@@ -111,11 +113,23 @@ def solve_pyvrp(
         routes=routes,
         objective=float(result.cost()) if best.is_feasible() else None,
         stats={
+            "cost_units_per_money": scale,
             "iterations": result.num_iterations,
             "feasible": best.is_feasible(),
             "seconds": time.perf_counter() - started,
         },
     )
+
+
+class _Deadline:
+    """Stop at a wall-clock instant; unlike ``MaxRuntime`` it also counts PyVRP's start-up."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+    def __call__(self, best_cost: float) -> bool:
+        """True once the deadline has passed."""
+        return time.perf_counter() >= self.deadline
 
 
 def _shift(model: CompiledModel, vehicle: Vehicle) -> dict[str, int]:
@@ -141,7 +155,7 @@ def _vehicle_groups(vehicles: list[Vehicle]) -> list[list[int]]:
 
 
 def _distance_matrix(model: CompiledModel) -> np.ndarray:
-    return np.ascontiguousarray(model.distance_m, dtype=np.int64)
+    return np.ascontiguousarray(model.distance, dtype=np.int64)
 
 
 def _duration_matrix(model: CompiledModel, speed: float) -> np.ndarray:
