@@ -201,7 +201,12 @@ def _replay_week(
 ) -> tuple[WeekResult, str]:
     """Forecast from `past`, stock every cycle of the week, and serve the `actual` orders."""
     forecast = forecast_demand(
-        past, week_start, horizon_days=WEEK_DAYS, cycle_days=cycle_days, n_jobs=n_jobs
+        past,
+        week_start,
+        horizon_days=WEEK_DAYS,
+        cycle_days=cycle_days,
+        n_jobs=n_jobs,
+        all_candidates=True,
     )
     offsets = (
         pd.to_datetime(actual["date"]).dt.normalize() - pd.Timestamp(week_start)

@@ -23,6 +23,9 @@ RECENT_DAYS = 84
 MIN_RECENT_DEMAND_DAYS = 12
 SHARE_HALF_LIFE_DAYS = 56.0
 PRIOR_UNITS = 10.0
+FIT_DAYS = 210
+"""Days of history the models see (the last 30 weeks): enough for 3 weekly CV origins on 27 weeks
+of training, and it keeps a fit's cost independent of how long the history is."""
 TABLE_COLUMNS = [
     "zone_id",
     "product_id",
@@ -48,6 +51,13 @@ class DemandForecast:
         group (``""`` for own-model series).
     start, horizon_days, cycle_days
         First forecast day, days forecast, days in one replenishment cycle.
+    daily_mean
+        Forecast units per series (rows of `table`) and day of the horizon.
+    candidates
+        Model name -> the same for that candidate (all of them only with ``all_candidates``;
+        seasonal naive, the series' own last week, always).
+    mase_scale, rmsse_scale
+        In-sample mean absolute / squared error of seasonal naive per series (error scales).
     """
 
     table: pd.DataFrame
@@ -136,6 +146,7 @@ def forecast_demand(
     seed: int = 0,
     cycle_days: int | None = None,
     n_jobs: int = 1,
+    all_candidates: bool = False,
 ) -> DemandForecast:
     """Forecast each zone x product series from `start` for `horizon_days` days.
 
@@ -155,6 +166,8 @@ def forecast_demand(
         cycle totals of this length (capped at a week).
     n_jobs
         Processes statsforecast may use.
+    all_candidates
+        Also forecast with every candidate, not only the chosen one, to score them (`candidates`).
 
     Returns
     -------
@@ -186,7 +199,11 @@ def forecast_demand(
     own_rows = np.nonzero(own)[0]
     group_batch = _batch_index(values, group_of, len(group_products))
     selection = select_and_forecast(
-        np.vstack([values[own_rows], group_values]), horizon_days, cycle_days, n_jobs
+        np.vstack([values[own_rows], group_values])[:, -FIT_DAYS:],
+        horizon_days,
+        cycle_days,
+        n_jobs,
+        all_candidates,
     )
     n_own = len(own_rows)
     products_of_fit = np.concatenate([panel.product_ids[own_rows], group_products])
@@ -233,7 +250,9 @@ def forecast_demand(
         group_daily_mean=chosen_forecast[n_own:],
         group_dispersion=fit_dispersion[n_own:],
         group_batch=group_batch,
-        candidates=_candidate_forecasts(selection, panel, own_rows, sparse, group_of, share),
+        candidates=_candidate_forecasts(
+            selection, panel, own_rows, sparse, group_of, share, all_candidates
+        ),
         mase_scale=_seasonal_scale(values, np.abs),
         rmsse_scale=_seasonal_scale(values, np.square),
         rows_of_zone=_rows_of_zone(panel),
@@ -309,12 +328,13 @@ def _candidate_forecasts(
     sparse: np.ndarray,
     group_of: np.ndarray,
     share: np.ndarray,
+    all_candidates: bool,
 ) -> dict[str, np.ndarray]:
-    """Every candidate's daily forecast per series; seasonal naive is always the series' own."""
+    """Each candidate's daily forecast per series (seasonal naive, the series' own, always)."""
     n_own = len(own_rows)
     horizon = selection.forecasts.shape[2]
     result = {}
-    for index, name in enumerate(selection.model_names):
+    for index, name in enumerate(selection.model_names if all_candidates else []):
         forecast = np.zeros((panel.values.shape[0], horizon))
         forecast[own_rows] = selection.forecasts[index, :n_own]
         forecast[sparse] = (

@@ -11,7 +11,13 @@ import numpy as np
 import pandas as pd
 from statsforecast import StatsForecast
 
-from pickup_net.forecast.candidates import SEASON_DAYS, candidate_models, candidate_names
+from pickup_net.forecast.candidates import (
+    SEASON_DAYS,
+    candidate_models,
+    candidate_names,
+    forward_models,
+    refit_models,
+)
 
 MAX_WINDOWS = 3
 MIN_TRAIN_DAYS = 28
@@ -41,9 +47,16 @@ def cv_windows(n_days: int) -> int:
 
 
 def select_and_forecast(
-    values: np.ndarray, horizon_days: int, cycle_days: int, n_jobs: int = 1
+    values: np.ndarray,
+    horizon_days: int,
+    cycle_days: int,
+    n_jobs: int = 1,
+    all_candidates: bool = False,
 ) -> Selection:
     """Choose a model per row of `values` (series x days) by CV and forecast `horizon_days` ahead.
+
+    Only the chosen model is refitted on the whole history unless `all_candidates` (then every
+    candidate's forecast is kept, NaN elsewhere otherwise), which the backtest needs to score them.
 
     Histories too short for one CV window get the historic mean (`model_names == ["HistoricMean"]`).
     """
@@ -59,10 +72,7 @@ def select_and_forecast(
             "y": values.ravel(),
         }
     )
-    forecaster = StatsForecast(models=candidate_models(), freq=1, n_jobs=n_jobs)
-    cv = forecaster.cross_validation(
-        h=SEASON_DAYS, df=frame, n_windows=windows, step_size=SEASON_DAYS
-    ).sort_values(["unique_id", "cutoff", "ds"])
+    cv = _cross_validation(frame, windows, n_jobs)
     shape = (n_series, windows, SEASON_DAYS)
     actual = cv["y"].to_numpy(dtype=float).reshape(shape)
     predicted = np.stack([cv[name].to_numpy(dtype=float).reshape(shape) for name in names])
@@ -73,15 +83,37 @@ def select_and_forecast(
     block_sse, block_mean = _block_residuals(
         actual, predicted[chosen, np.arange(n_series)], cycle_days
     )
-    future = forecaster.forecast(h=horizon_days, df=frame).sort_values(["unique_id", "ds"])
     fallback = values[:, -MIN_TRAIN_DAYS:].mean(axis=1, keepdims=True)
-    forecasts = np.stack(
-        [
-            _fill(future[name].to_numpy(dtype=float).reshape(n_series, horizon_days), fallback)
-            for name in names
-        ]
-    )
+    forecasts = np.full((len(names), n_series, horizon_days), np.nan)
+    models = candidate_models()
+    for index, name in enumerate(names):
+        rows = np.arange(n_series) if all_candidates else np.nonzero(chosen == index)[0]
+        if rows.size == 0:
+            continue
+        subset = frame[frame["unique_id"].isin(rows)] if rows.size < n_series else frame
+        future = (
+            StatsForecast(models=[models[index]], freq=1, n_jobs=n_jobs)
+            .forecast(h=horizon_days, df=subset)
+            .sort_values(["unique_id", "ds"])
+        )
+        predicted = future[name].to_numpy(dtype=float).reshape(rows.size, horizon_days)
+        forecasts[index, rows] = _fill(predicted, fallback[rows])
     return Selection(names, chosen, cv_mse, forecasts, block_sse, block_mean, windows)
+
+
+def _cross_validation(frame: pd.DataFrame, windows: int, n_jobs: int) -> pd.DataFrame:
+    """Weekly rolling-origin forecasts of every candidate, refitting only where it pays."""
+    keys = ["unique_id", "cutoff", "ds"]
+    parts = [
+        StatsForecast(models=models, freq=1, n_jobs=n_jobs)
+        .cross_validation(
+            h=SEASON_DAYS, df=frame, n_windows=windows, step_size=SEASON_DAYS, refit=refit
+        )
+        .sort_values(keys)
+        .reset_index(drop=True)
+        for models, refit in ((refit_models(), True), (forward_models(), False))
+    ]
+    return pd.concat([parts[0], parts[1].drop(columns=[*keys, "y"])], axis=1)
 
 
 def _fill(forecast: np.ndarray, fallback: np.ndarray) -> np.ndarray:
