@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -14,6 +15,8 @@ from pickup_net.routing.solution import EngineSolution
 
 #: First-solution strategy of the second OR-Tools search when PyVRP does not fit the problem.
 SECOND_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
+#: Share of the time limit the OR-Tools first solution may take before PyVRP starts from it.
+SEED_SHARE = 0.15
 
 
 def solve_parallel(
@@ -23,14 +26,22 @@ def solve_parallel(
     seed: int,
     frozen: Sequence[FrozenRoute],
 ) -> list[EngineSolution]:
-    """OR-Tools here; in a second process PyVRP where it fits, else OR-Tools from another start."""
+    """Two searches, one per core, and every solution they found.
+
+    Where PyVRP fits: PyVRP in a second process, and here an OR-Tools first solution (a feasible
+    fallback) that seeds a second PyVRP run with another seed. Elsewhere: OR-Tools from two
+    different first-solution strategies.
+    """
+    started = time.perf_counter()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        if pyvrp_fits(problem, frozen) is None:
-            other = pool.submit(solve_pyvrp, problem, model, time_limit_s, seed)
-        else:
+        if pyvrp_fits(problem, frozen) is not None:
             other = pool.submit(
                 solve_ortools, problem, model, time_limit_s, frozen, SECOND_FIRST_SOLUTION
             )
-        mine = solve_ortools(problem, model, time_limit_s, frozen)
-        return [mine, other.result()]
+            return [solve_ortools(problem, model, time_limit_s, frozen), other.result()]
+        other = pool.submit(solve_pyvrp, problem, model, time_limit_s, seed)
+        first = solve_ortools(problem, model, SEED_SHARE * time_limit_s, first_only=True)
+        remaining = time_limit_s - (time.perf_counter() - started)
+        seeded = solve_pyvrp(problem, model, remaining, seed + 1, first.routes)
+        return [first, seeded, other.result()]

@@ -32,9 +32,16 @@ def pyvrp_fits(problem: RoutingProblem, frozen: Sequence[FrozenRoute] = ()) -> s
 
 
 def solve_pyvrp(
-    problem: RoutingProblem, model: CompiledModel, time_limit_s: float, seed: int = 0
+    problem: RoutingProblem,
+    model: CompiledModel,
+    time_limit_s: float,
+    seed: int = 0,
+    initial: Sequence[EngineRoute] = (),
 ) -> EngineSolution:
-    """Solve with PyVRP within ``time_limit_s``; the caller checks ``pyvrp_fits`` first."""
+    """Solve with PyVRP within ``time_limit_s``, starting from ``initial`` routes when given.
+
+    The caller checks ``pyvrp_fits`` first.
+    """
     started = time.perf_counter()
     n_depots = len(model.depot_locs)
     speeds = sorted(model.durations)
@@ -96,7 +103,8 @@ def solve_pyvrp(
         duration_matrices=[_duration_matrix(model, f) for f in speeds],
     )
     stop = _Deadline(started + time_limit_s)
-    result = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False)
+    start = _initial_solution(data, model, groups, initial) if initial else None
+    result = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
     best = result.best
     routes: list[EngineRoute] = []
     if best.is_feasible():
@@ -115,10 +123,28 @@ def solve_pyvrp(
         stats={
             "cost_units_per_money": scale,
             "iterations": result.num_iterations,
+            "initial_solution": "ortools" if initial else "pyvrp",
             "feasible": best.is_feasible(),
             "seconds": time.perf_counter() - started,
         },
     )
+
+
+def _initial_solution(
+    data: pyvrp.ProblemData,
+    model: CompiledModel,
+    groups: list[list[int]],
+    initial: Sequence[EngineRoute],
+) -> pyvrp.Solution:
+    """Another engine's routes as a PyVRP solution (clients are numbered by stop position)."""
+    position = {stop_i: p for p, stop_i in enumerate(model.stop_index)}
+    type_of = {k: t for t, members in enumerate(groups) for k in members}
+    routes = [
+        pyvrp.Route(data, [position[i] for i in r.stops], type_of[r.vehicle])
+        for r in initial
+        if r.stops
+    ]
+    return pyvrp.Solution(data, routes)
 
 
 class _Deadline:
