@@ -1,11 +1,13 @@
-"""Run scipy's Dijkstra from many sources in row blocks, on one or more processes."""
+"""Run scipy's Dijkstra from many source points in row blocks, on one or more processes."""
 
 from __future__ import annotations
 
 import mmap
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -15,87 +17,91 @@ _BLOCK_BYTES = 48 * 2**20
 _PARALLEL_MIN_WORK = 3_000_000
 
 
+@dataclass(frozen=True)
+class _Job:
+    """Everything a block needs: the street graph, the source arcs and the target slots."""
+
+    base: csr_matrix
+    source_ptr: np.ndarray
+    source_node: np.ndarray
+    source_weight: np.ndarray
+    slot_node: np.ndarray
+    slot_weight: np.ndarray
+
+    def block(self, start: int, stop: int) -> np.ndarray:
+        """Best weights from source points `start..stop-1` to every target point.
+
+        The block's sources become extra rows of the street CSR (arcs out only), so each
+        Dijkstra run covers the streets plus this block's few virtual nodes.
+        """
+        n_base = self.base.shape[0]
+        k = stop - start
+        lo, hi = self.source_ptr[start], self.source_ptr[stop]
+        indptr = np.concatenate(
+            [self.base.indptr, self.base.indptr[-1] + self.source_ptr[start + 1 : stop + 1] - lo]
+        )
+        graph = csr_matrix(
+            (
+                np.concatenate([self.base.data, self.source_weight[lo:hi]]),
+                np.concatenate([self.base.indices, self.source_node[lo:hi]]),
+                indptr,
+            ),
+            shape=(n_base + k, n_base + k),
+        )
+        dist = dijkstra(graph, directed=True, indices=n_base + np.arange(k))
+        result = np.full((k, self.slot_node.shape[1]), np.inf)
+        for nodes, weights in zip(self.slot_node, self.slot_weight, strict=True):
+            has = nodes >= 0
+            via = np.take(dist, nodes[has], axis=1) + weights[has]
+            result[:, has] = np.minimum(result[:, has], via)
+        return result
+
+
 def target_distances(
-    csr: csr_matrix,
-    source_nodes: np.ndarray,
-    t_node: np.ndarray,
-    t_point: np.ndarray,
-    t_weight: np.ndarray,
+    base: csr_matrix,
+    source_arcs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    n_sources: int,
+    target_arcs: tuple[np.ndarray, np.ndarray, np.ndarray],
     n_targets: int,
     workers: int | None = None,
 ) -> np.ndarray:
-    """Best weight from each source node to each target point.
+    """Best weight from each source point to each target point over the street graph `base`.
 
-    A target point's weight is the minimum over its few entry arcs (street node, weight) of
-    the Dijkstra distance to that node plus the arc weight. Rows are computed in blocks so memory
-    stays bounded; with `workers` > 1 (default: the usable cores, for large enough problems)
-    the blocks run on forked processes, since scipy's Dijkstra holds the GIL.
+    `source_arcs` are (point, street node, weight) arcs out of each source point and
+    `target_arcs` (street node, point, weight) arcs into each target point; a target's weight
+    is the minimum over its few entry arcs of the Dijkstra distance plus the arc weight. Rows
+    are computed in blocks so memory stays bounded; with `workers` > 1 (default: the usable
+    cores, for large enough problems) blocks run on forked processes, since scipy's Dijkstra
+    holds the GIL.
     """
-    slot_node, slot_weight = _slots(t_node, t_point, t_weight, n_targets)
-    n_sources = source_nodes.shape[0]
-    per_row = 8 * (csr.shape[0] + 2 * n_targets)
+    s_point, s_node, s_weight = source_arcs
+    order = np.argsort(s_point, kind="stable")
+    counts = np.bincount(s_point, minlength=n_sources)
+    slot_node, slot_weight = _slots(*target_arcs, n_targets)
+    job = _Job(
+        base=base,
+        source_ptr=np.concatenate([[0], np.cumsum(counts)]),
+        source_node=s_node[order],
+        source_weight=s_weight[order],
+        slot_node=slot_node,
+        slot_weight=slot_weight,
+    )
+    per_row = 8 * (base.shape[0] + 2 * n_targets)
     block = max(1, min(_BLOCK_BYTES // per_row, n_sources))
-    workers = _worker_count(workers, n_sources * csr.shape[0])
+    workers = _worker_count(workers, n_sources * base.shape[0])
     if workers > 1:
         block = max(1, min(block, -(-n_sources // (2 * workers))))
     starts = list(range(0, n_sources, block))
     if workers > 1:
         try:
-            return _parallel(csr, source_nodes, slot_node, slot_weight, starts, block, workers)
+            return _parallel(job, (n_sources, n_targets), starts, block, workers)
         except (OSError, RuntimeError, AssertionError):
             pass
     out = np.empty((n_sources, n_targets))
     for start in starts:
-        rows = source_nodes[start : start + block]
-        out[start : start + rows.shape[0]] = _block(rows, csr, slot_node, slot_weight)
+        stop = min(start + block, n_sources)
+        out[start:stop] = job.block(start, stop)
     return out
-
-
-_JOB: dict[str, object] = {}
-
-
-def _parallel(
-    csr: csr_matrix,
-    source_nodes: np.ndarray,
-    slot_node: np.ndarray,
-    slot_weight: np.ndarray,
-    starts: list[int],
-    block: int,
-    workers: int,
-) -> np.ndarray:
-    """Blocks on forked processes that inherit the inputs and write into shared memory."""
-    shape = (source_nodes.shape[0], slot_node.shape[1])
-    buffer = mmap.mmap(-1, max(8, 8 * shape[0] * shape[1]))
-    _JOB.update(
-        csr=csr,
-        nodes=source_nodes,
-        slot_node=slot_node,
-        slot_weight=slot_weight,
-        block=block,
-        buffer=buffer,
-        shape=shape,
-    )
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            list(pool.map(_shared_block, starts))
-        return (
-            np.frombuffer(buffer, dtype=np.float64, count=shape[0] * shape[1]).reshape(shape).copy()
-        )
-    finally:
-        _JOB.clear()
-        buffer.close()
-
-
-def _shared_block(start: int) -> None:
-    """Worker side of `_parallel`: one block of rows into the shared output."""
-    rows = _JOB["nodes"][start : start + _JOB["block"]]
-    shape = _JOB["shape"]
-    out = np.frombuffer(_JOB["buffer"], dtype=np.float64, count=shape[0] * shape[1])
-    out = out.reshape(shape)
-    out[start : start + rows.shape[0]] = _block(
-        rows, _JOB["csr"], _JOB["slot_node"], _JOB["slot_weight"]
-    )
 
 
 def _slots(
@@ -114,25 +120,46 @@ def _slots(
     return slot_node, slot_weight
 
 
-def _block(
-    rows: np.ndarray, csr: csr_matrix, slot_node: np.ndarray, slot_weight: np.ndarray
+_SHARED: dict[str, object] = {}
+
+
+def _parallel(
+    job: _Job, shape: tuple[int, int], starts: list[int], block: int, workers: int
 ) -> np.ndarray:
-    """Distances from one block of sources to every target point."""
-    dist = dijkstra(csr, directed=True, indices=rows)
-    result = np.full((rows.shape[0], slot_node.shape[1]), np.inf)
-    for nodes, weights in zip(slot_node, slot_weight, strict=True):
-        has = nodes >= 0
-        via = np.take(dist, nodes[has], axis=1) + weights[has]
-        result[:, has] = np.minimum(result[:, has], via)
-    return result
+    """Blocks on forked processes that inherit the job and write into shared memory."""
+    buffer = mmap.mmap(-1, max(8, 8 * shape[0] * shape[1]))
+    _SHARED.update(job=job, buffer=buffer, shape=shape, block=block)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            list(pool.map(_shared_block, starts))
+        flat = np.frombuffer(buffer, dtype=np.float64, count=shape[0] * shape[1])
+        result = flat.reshape(shape).copy()
+        del flat
+        return result
+    finally:
+        _SHARED.clear()
+        buffer.close()
+
+
+def _shared_block(start: int) -> None:
+    """Worker side of `_parallel`: one block of rows into the shared output."""
+    shape = _SHARED["shape"]
+    stop = min(start + _SHARED["block"], shape[0])
+    out = np.frombuffer(_SHARED["buffer"], dtype=np.float64, count=shape[0] * shape[1])
+    out.reshape(shape)[start:stop] = _SHARED["job"].block(start, stop)
 
 
 def _worker_count(requested: int | None, work: int) -> int:
-    """Processes to use: as requested, else all usable cores when the job is large enough."""
+    """Processes to use: as requested, else all usable cores when the job is large enough.
+
+    Daemon processes (Dask workers) cannot fork, and forking a process that runs other
+    threads (a web server) is unsafe, so by default those stay on one process.
+    """
     if multiprocessing.current_process().daemon:
         return 1
     if requested is not None:
         return max(1, requested)
-    if work < _PARALLEL_MIN_WORK:
+    if work < _PARALLEL_MIN_WORK or threading.active_count() > 1:
         return 1
     return max(1, len(os.sched_getaffinity(0)))

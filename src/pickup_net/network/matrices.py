@@ -11,7 +11,7 @@ import numpy as np
 from pickup_net.network.dijkstra_blocks import target_distances
 from pickup_net.network.mode_graph import ModeGraph
 from pickup_net.network.packed_weights import unpack
-from pickup_net.network.search_graph import direct_pairs, n_base_nodes, search_csr, target_arcs
+from pickup_net.network.search_graph import base_csr, direct_pairs, source_arcs, target_arcs
 from pickup_net.network.snapping import Snapped, snap_points
 from pickup_net.network.street_network import Point, StreetNetwork
 
@@ -82,8 +82,10 @@ def street_matrices(
     if mode == "walk":
         seconds = meters / network.walk_speed_mps
     access = graph.offset_speed_mps
-    meters += src.offset_m[:, None] + tgt.offset_m[None, :]
-    seconds += (src.offset_m[:, None] + tgt.offset_m[None, :]) / access
+    meters += src.offset_m[:, None]
+    meters += tgt.offset_m[None, :]
+    seconds += (src.offset_m / access)[:, None]
+    seconds += (tgt.offset_m / access)[None, :]
     same_place = _same_place(sources, targets)
     seconds[same_place] = 0.0
     meters[same_place] = 0.0
@@ -119,10 +121,9 @@ def _packed_matrix(graph: ModeGraph, src: Snapped, tgt: Snapped, workers: int | 
         return _packed_matrix(graph, tgt, src, workers).T.copy()
     if not (n_src and n_tgt):
         return np.full((n_src, n_tgt), np.inf)
-    csr = search_csr(graph, src)
-    t_node, t_point, t_weight = target_arcs(graph, tgt)
-    source_nodes = n_base_nodes(graph) + np.arange(n_src)
-    packed = target_distances(csr, source_nodes, t_node, t_point, t_weight, n_tgt, workers)
+    packed = target_distances(
+        base_csr(graph), source_arcs(graph, src), n_src, target_arcs(graph, tgt), n_tgt, workers
+    )
     i, j, direct = direct_pairs(graph, src, tgt)
     packed[i, j] = np.minimum(packed[i, j], direct)
     return packed

@@ -69,7 +69,7 @@ class ModeGraph:
         if "pieces" not in self._cache:
             counts = np.diff(self.seg_ptr) - 1
             piece_seg = np.repeat(np.arange(self.n_segments), counts)
-            starts = np.delete(np.arange(self.seg_xy.shape[0] - 1), self.seg_ptr[1:-1] - 1)
+            starts = self.piece_start_index()
             a = self.seg_xy[starts]
             b = self.seg_xy[starts + 1]
             piece_len = np.hypot(*(b - a).T)
@@ -79,6 +79,14 @@ class ModeGraph:
             along = before - before[seg_first][piece_seg]
             self._cache["pieces"] = (piece_seg, along, a, b)
         return self._cache["pieces"]
+
+    def piece_start_index(self) -> np.ndarray:
+        """Index into `seg_lonlat` of the first point of every straight piece."""
+        if "piece_start" not in self._cache:
+            boundaries = self.seg_ptr[1:-1] - 1
+            everything = np.arange(self.seg_lonlat.shape[0] - 1)
+            self._cache["piece_start"] = np.delete(everything, boundaries)
+        return self._cache["piece_start"]
 
     def segment_xy_len_m(self) -> np.ndarray:
         """Projected length of every segment, the denominator of snapped fractions."""

@@ -28,9 +28,9 @@ def unpack(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     finite = np.isfinite(packed)
     if finite.any() and packed[finite].max() >= EXACT_LIMIT:
         raise OverflowError("paths longer than 93 hours exceed the packed weight range")
-    safe = np.where(finite, packed, 0.0)
-    time_units = np.floor(safe / LENGTH_SCALE)
-    length_units = safe - time_units * LENGTH_SCALE
-    seconds = np.where(finite, time_units * TIME_UNIT_S, np.inf)
-    meters = np.where(finite, length_units * LENGTH_UNIT_M, np.inf)
+    seconds = np.floor(packed / LENGTH_SCALE)
+    meters = seconds * LENGTH_SCALE
+    np.subtract(packed, meters, out=meters, where=finite)
+    meters *= LENGTH_UNIT_M
+    seconds *= TIME_UNIT_S
     return seconds, meters

@@ -120,6 +120,15 @@ def target_arcs(graph: ModeGraph, snapped: Snapped) -> tuple[np.ndarray, np.ndar
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(weights_list)
 
 
+def base_csr(graph: ModeGraph) -> csr_matrix:
+    """The street graph alone as a CSR matrix of packed weights, built once per process."""
+    if "base_csr" not in graph._cache:
+        n = n_base_nodes(graph)
+        arcs_from, arcs_to, weights = base_arcs(graph)
+        graph._cache["base_csr"] = csr_matrix((weights, (arcs_from, arcs_to)), shape=(n, n))
+    return graph._cache["base_csr"]
+
+
 def search_csr(graph: ModeGraph, sources: Snapped) -> csr_matrix:
     """The street graph plus one node per source point, at `n_base + i`."""
     n_base = n_base_nodes(graph)

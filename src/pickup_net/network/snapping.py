@@ -60,6 +60,8 @@ def snap_points(
         If any point is more than `max_snap_m` metres from every street; the message lists
         every such point with its `[lon, lat]` and distance.
     """
+    if not (math.isfinite(max_snap_m) and max_snap_m >= 0):
+        raise ValueError(f"max_snap_m: {max_snap_m!r} is not a distance in metres")
     lonlat = validate_points(points, field)
     if lonlat.shape[0] == 0:
         empty = np.zeros(0)
@@ -88,18 +90,8 @@ def snap_points(
     frac = np.clip(
         (along[piece] + t * np.sqrt(length_sq)) / np.where(seg_len > 0, seg_len, 1.0), 0.0, 1.0
     )
-    start = _piece_start_index(graph)[piece]
+    start = graph.piece_start_index()[piece]
     snapped = graph.seg_lonlat[start] + t[:, None] * (
         graph.seg_lonlat[start + 1] - graph.seg_lonlat[start]
     )
     return Snapped(seg.astype(np.int64), frac, offset_m, snapped)
-
-
-def _piece_start_index(graph: ModeGraph) -> np.ndarray:
-    """Index into `seg_lonlat` of the first point of every straight piece."""
-    if "piece_start" not in graph._cache:
-        boundaries = graph.seg_ptr[1:-1] - 1
-        graph._cache["piece_start"] = np.delete(
-            np.arange(graph.seg_lonlat.shape[0] - 1), boundaries
-        )
-    return graph._cache["piece_start"]
