@@ -87,3 +87,16 @@ def test_too_many_weeks_is_rejected() -> None:
     """Holding out the whole history is an error naming weeks."""
     with pytest.raises(ValueError, match="weeks: 12 held-out weeks"):
         backtest(_history(), HUBS, PRODUCTS, 0.9, weeks=12)
+
+
+def test_split_zone_demand_is_shared_not_doubled() -> None:
+    """A zone shared by two hubs at half each adds its demand once to the week's total."""
+    history = _history()
+    whole = [BacktestHub("north", 1e6, 10_000, ["z0", "z1"])]
+    split = [
+        BacktestHub("north", 1e6, 10_000, {"z0": 1.0, "z1": 0.5}),
+        BacktestHub("south", 1e6, 10_000, {"z1": 0.5}),
+    ]
+    one = backtest(history, whole, PRODUCTS, 0.9, weeks=1, end=END).weeks[0]
+    two = backtest(history, split, PRODUCTS, 0.9, weeks=1, end=END).weeks[0]
+    assert two.demand_units == pytest.approx(one.demand_units)

@@ -24,12 +24,16 @@ CHOSEN = "chosen"
 
 @dataclass(frozen=True)
 class BacktestHub:
-    """A hub replayed in the backtest: its limits and the zones of its catchment."""
+    """A hub replayed in the backtest: its limits and the zones of its catchment.
+
+    `zone_ids` may map zone -> share of the zone's orders served by this hub (zones split
+    between hubs); a plain sequence means whole zones.
+    """
 
     hub_id: str
     storage_liters: float
     max_pickups_per_day: int
-    zone_ids: Sequence[str]
+    zone_ids: Sequence[str] | Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -259,10 +263,22 @@ def _replay_week(
 
 
 def _hub_demand(orders: pd.DataFrame, hubs: Sequence[BacktestHub]) -> dict[tuple[str, str], float]:
-    """Units asked per (hub, product) by the hubs' catchment zones."""
-    hub_of_zone = {zone: hub.hub_id for hub in hubs for zone in hub.zone_ids}
-    hub_ids = orders["zone_id"].map(hub_of_zone)
-    totals = orders[hub_ids.notna()].groupby([hub_ids.dropna(), "product_id"])["quantity"].sum()
+    """Units asked per (hub, product) by the hubs' catchment zones (split zones by share)."""
+    links = pd.DataFrame(
+        [
+            (hub.hub_id, zone, share)
+            for hub in hubs
+            for zone, share in (
+                hub.zone_ids.items()
+                if isinstance(hub.zone_ids, Mapping)
+                else ((zone, 1.0) for zone in hub.zone_ids)
+            )
+        ],
+        columns=["hub_id", "zone_id", "share"],
+    )
+    served = orders.merge(links, on="zone_id")
+    served["units"] = served["quantity"] * served["share"]
+    totals = served.groupby(["hub_id", "product_id"])["units"].sum()
     return {(str(hub), str(product)): float(units) for (hub, product), units in totals.items()}
 
 

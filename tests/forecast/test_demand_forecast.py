@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pickup_net.forecast import forecast_demand
+from pickup_net.forecast import CycleDemand, forecast_demand
 
 START = date(2024, 4, 1)  # 91 days after 2024-01-01
 DAYS = 91
@@ -131,3 +131,35 @@ def test_dispersion_tracks_overdispersed_demand() -> None:
     table = forecast_demand(history, START).table.set_index("zone_id")
     assert table.loc["b", "dispersion"] > 3.0
     assert table.loc["s", "dispersion"] < 2.0
+
+
+def test_zone_shares_thin_the_catchment(make_history) -> None:
+    """A zone split between hubs contributes its share of the mean; whole zones match a list."""
+    rates = {("a", "p"): 3.0, ("b", "p"): 2.0}
+    forecast = forecast_demand(make_history(rates, DAYS, seed=2), START)
+    whole = forecast.catchment(["a", "b"])["p"]
+    as_map = forecast.catchment({"a": 1.0, "b": 1.0})["p"]
+    half = forecast.catchment({"a": 0.5, "b": 1.0})["p"]
+    zone_a = forecast.catchment(["a"])["p"]
+    assert as_map == whole
+    assert half.mean == pytest.approx(whole.mean - 0.5 * zone_a.mean)
+    with pytest.raises(ValueError, match=r"zone_ids\['a'\]: share 1\.5"):
+        forecast.catchment({"a": 1.5})
+
+
+def test_table_quantiles_match_the_cycle_distribution(make_history) -> None:
+    """The table's 90% and 95% cycle quantiles are those of CycleDemand(mean, var)."""
+    rates = {("a", "p"): 3.0} | {(f"s{i}", "p"): 0.05 for i in range(8)}
+    table = forecast_demand(make_history(rates, DAYS, seed=4), START, horizon_days=3).table
+    for row in table.itertuples():
+        demand = CycleDemand(row.cycle_mean, row.cycle_var)
+        assert row.cycle_p90 == demand.quantile(0.90)
+        assert row.cycle_p95 == demand.quantile(0.95)
+
+
+def test_describe_names_the_models_per_product(make_history) -> None:
+    """describe() says, per product, how many zones and which models forecast them."""
+    rates = {("a", "p"): 3.0} | {(f"s{i}", "p"): 0.05 for i in range(8)}
+    forecast = forecast_demand(make_history(rates, DAYS, seed=4), START)
+    note = forecast.describe(["a", "s1", "s2"])["p"]
+    assert note.startswith("3 zones with history") and "sparse-group" in note

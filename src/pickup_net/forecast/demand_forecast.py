@@ -7,7 +7,7 @@ top-down for the sparse part and bottom-up for everything above zones, so a catc
 is always the sum of its zones'.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pickup_net.forecast.candidates import SEASON_DAYS, SEASONAL_NAIVE
-from pickup_net.forecast.distribution import CycleDemand
+from pickup_net.forecast.distribution import CycleDemand, cycle_quantiles
 from pickup_net.forecast.panel import Panel, build_panel
 from pickup_net.forecast.selection import Selection, select_and_forecast
 
@@ -33,6 +33,8 @@ TABLE_COLUMNS = [
     "mean_per_day",
     "cycle_mean",
     "cycle_var",
+    "cycle_p90",
+    "cycle_p95",
     "dispersion",
     "group",
 ]
@@ -47,8 +49,9 @@ class DemandForecast:
     table
         One row per (zone_id, product_id) with any history: the model used (``group:<model>`` for
         sparse zones forecast through their product's group), mean units per day over the horizon,
-        the mean and variance of the first cycle's units, the variance-to-mean ratio, and the
-        group (``""`` for own-model series).
+        the mean, variance and 90% / 95% quantiles of the first cycle's units (negative binomial
+        or Poisson, see `CycleDemand`), the variance-to-mean ratio, and the group (``""`` for
+        own-model series).
     start, horizon_days, cycle_days
         First forecast day, days forecast, days in one replenishment cycle.
     daily_mean
@@ -76,20 +79,25 @@ class DemandForecast:
     rows_of_zone: dict[str, np.ndarray] = field(repr=False)
 
     def catchment(
-        self, zone_ids: Iterable[str], day_offset: int = 0, days: int | None = None
+        self,
+        zone_ids: Iterable[str] | Mapping[str, float],
+        day_offset: int = 0,
+        days: int | None = None,
     ) -> dict[str, CycleDemand]:
         """Demand of the sum of `zone_ids` per product over `days` days from `day_offset`.
 
-        Own-model zones are taken as independent. For sparse zones of one group, the group's
-        variance-to-mean ratio phi_g splits into a local part b_g (units per order line, the
-        compound-Poisson index sum(y**2) / sum(y) of their days) and a common part shared in
-        proportion to the catchment's share: ``b_g * M + (phi_g - b_g)+ * M**2 / G`` for zone
-        mean M out of group mean G.
+        A mapping zone -> share takes that share of each zone's orders (zones split between hubs):
+        the mean scales by the share, the variance of an own-model zone by the share too (an upper
+        bound for a thinned count). Own-model zones are taken as independent. For sparse zones of
+        one group, the group's variance-to-mean ratio phi_g splits into a local part b_g (units
+        per order line, the compound-Poisson index sum(y**2) / sum(y) of their days) and a common
+        part shared in proportion to the catchment's share:
+        ``b_g * M + (phi_g - b_g)+ * M**2 / G`` for zone mean M out of group mean G.
 
         Parameters
         ----------
         zone_ids
-            Zones of the catchment; unknown zones have no history and add nothing.
+            Zones of the catchment, or zone -> share in [0, 1]; unknown zones add nothing.
         day_offset, days
             The window of forecast days (default: the first cycle).
 
@@ -104,12 +112,14 @@ class DemandForecast:
                 f"days: window [{day_offset}, {day_offset + days}) is outside the "
                 f"{self.horizon_days}-day horizon"
             )
-        parts = [self.rows_of_zone[z] for z in set(zone_ids) if z in self.rows_of_zone]
+        shares = _zone_shares(zone_ids)
+        parts = [(self.rows_of_zone[z], a) for z, a in shares.items() if z in self.rows_of_zone]
         if not parts:
             return {}
-        rows = np.concatenate(parts)
+        rows = np.concatenate([zone_rows for zone_rows, _ in parts])
+        thinning = np.concatenate([np.full(len(zone_rows), a) for zone_rows, a in parts])
         window = slice(day_offset, day_offset + days)
-        mean = self.daily_mean[rows, window].sum(axis=1)
+        mean = thinning * self.daily_mean[rows, window].sum(axis=1)
         products = self.table["product_id"].to_numpy()[rows]
         groups = self.group_of[rows]
         own = groups < 0
@@ -130,6 +140,18 @@ class DemandForecast:
             )
             for product, row in totals.iterrows()
         }
+
+    def describe(self, zone_ids: Iterable[str]) -> dict[str, str]:
+        """Per product, which models forecast these zones, e.g. ``12 zones: SeasonalES x9 ...``."""
+        table = self.table[self.table["zone_id"].isin(set(zone_ids))]
+        notes = {}
+        for product, rows in table.groupby("product_id"):
+            counts = (
+                rows["model"].str.replace("group:", "sparse-group ", regex=False).value_counts()
+            )
+            models = ", ".join(f"{name} x{count}" for name, count in counts.items())
+            notes[str(product)] = f"{len(rows)} zones with history: {models}"
+        return notes
 
     def zone_mean_per_day(self, zone_id: str) -> float:
         """Expected units per day of all products in `zone_id` (0 if it has no history)."""
@@ -221,6 +243,9 @@ def forecast_demand(
     model[own_rows] = names[selection.chosen[:n_own]]
     model[sparse] = "group:" + names[selection.chosen[n_own:]][group_of[sparse]]
     cycle_mean = daily_mean[:, :cycle_days].sum(axis=1)
+    cycle_var = _cycle_variance(
+        cycle_mean, dispersion, group_of, share, fit_dispersion[n_own:], group_batch
+    )
     table = pd.DataFrame(
         {
             "zone_id": panel.zone_ids,
@@ -228,9 +253,9 @@ def forecast_demand(
             "model": model,
             "mean_per_day": daily_mean.mean(axis=1) if n_series else np.zeros(0),
             "cycle_mean": cycle_mean,
-            "cycle_var": _cycle_variance(
-                cycle_mean, dispersion, group_of, share, fit_dispersion[n_own:], group_batch
-            ),
+            "cycle_var": cycle_var,
+            "cycle_p90": cycle_quantiles(cycle_mean, cycle_var, 0.90),
+            "cycle_p95": cycle_quantiles(cycle_mean, cycle_var, 0.95),
             "dispersion": dispersion,
             "group": [
                 f"{p}/sparse" if g >= 0 else ""
@@ -257,6 +282,16 @@ def forecast_demand(
         rmsse_scale=_seasonal_scale(values, np.square),
         rows_of_zone=_rows_of_zone(panel),
     )
+
+
+def _zone_shares(zone_ids: Iterable[str] | Mapping[str, float]) -> dict[str, float]:
+    """Zone -> share of its orders, checked (a plain iterable means whole zones)."""
+    if not isinstance(zone_ids, Mapping):
+        return dict.fromkeys(zone_ids, 1.0)
+    for zone, share in zone_ids.items():
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"zone_ids[{zone!r}]: share {share} must be in [0, 1]")
+    return {str(zone): float(share) for zone, share in zone_ids.items()}
 
 
 def _dispersion(selection: Selection, products: np.ndarray) -> np.ndarray:

@@ -118,3 +118,16 @@ class CycleDemand:
 def zero_demand() -> CycleDemand:
     """A cycle with no demand at all (no history)."""
     return CycleDemand(0.0, 0.0)
+
+
+def cycle_quantiles(mean: np.ndarray, variance: np.ndarray, q: float) -> np.ndarray:
+    """`CycleDemand(mean, variance).quantile(q)` for many rows at once."""
+    mean = np.asarray(mean, dtype=float)
+    variance = np.maximum(np.asarray(variance, dtype=float), mean)
+    result = np.zeros_like(mean)
+    over = (mean > 0) & (variance > mean * (1 + 1e-9))
+    poisson = (mean > 0) & ~over
+    result[poisson] = stats.poisson.ppf(q, mean[poisson])
+    m, v = mean[over], variance[over]
+    result[over] = stats.nbinom.ppf(q, m**2 / (v - m), m / v)
+    return result
