@@ -152,6 +152,8 @@ def assert_plan_valid(problem: RoutingProblem, result: RoutingResult) -> None:
         hours = (route.return_s - route.depart_s) / HOUR
         expected = v.fixed_cost + v.cost_per_km * km + v.cost_per_hour * hours
         assert math.isclose(route.cost, expected, rel_tol=1e-9, abs_tol=1e-6)
-        check = check_route(problem, v, [stops[x.stop_id] for x in route.visits])
+        check = check_route(
+            problem, v, [stops[x.stop_id] for x in route.visits], "", route.depart_s
+        )
         assert check.feasible
     assert math.isclose(result.cost, sum(r.cost for r in result.routes), abs_tol=1e-6)
