@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from routing.cases import HOUR, assert_plan_valid, matrices, problems, van
@@ -99,3 +101,11 @@ def test_infeasible_problem_returns_a_partial_plan() -> None:
     assert len(result.routes[0].visits) == 2
     assert len(result.unassigned) == 1 and result.unassigned[0].reason
     assert_plan_valid(problem, result)
+
+
+def test_auto_from_a_threaded_process(line_problem: RoutingProblem) -> None:
+    """The default engine also works from a worker thread (second process spawned, not forked)."""
+    with ThreadPoolExecutor(max_workers=1) as threads:
+        result = threads.submit(solve_routing, line_problem, 1.0).result()
+    assert_plan_valid(line_problem, result)
+    assert len(result.stats["engines_run"]) == 3

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
 
 from pickup_net.routing.compiled import CompiledModel
 from pickup_net.routing.ortools_engine import solve_ortools
@@ -30,18 +32,42 @@ def solve_parallel(
 
     Where PyVRP fits: PyVRP in a second process, and here an OR-Tools first solution (a feasible
     fallback) that seeds a second PyVRP run with another seed. Elsewhere: OR-Tools from two
-    different first-solution strategies.
+    different first-solution strategies. A daemonic process (a dask worker) may not start
+    children, so there only this process's share runs.
     """
     started = time.perf_counter()
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        if pyvrp_fits(problem, frozen) is not None:
+    fits = pyvrp_fits(problem, frozen) is None
+    if multiprocessing.current_process().daemon:
+        return _here(problem, model, time_limit_s, seed, frozen, fits, started)
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+        if fits:
+            other = pool.submit(solve_pyvrp, problem, model, time_limit_s, seed)
+        else:
             other = pool.submit(
                 solve_ortools, problem, model, time_limit_s, frozen, SECOND_FIRST_SOLUTION
             )
-            return [solve_ortools(problem, model, time_limit_s, frozen), other.result()]
-        other = pool.submit(solve_pyvrp, problem, model, time_limit_s, seed)
-        first = solve_ortools(problem, model, SEED_SHARE * time_limit_s, first_only=True)
-        remaining = time_limit_s - (time.perf_counter() - started)
-        seeded = solve_pyvrp(problem, model, remaining, seed + 1, first.routes)
-        return [first, seeded, other.result()]
+        mine = _here(problem, model, time_limit_s, seed, frozen, fits, started)
+        return [*mine, other.result()]
+
+
+def _here(
+    problem: RoutingProblem,
+    model: CompiledModel,
+    time_limit_s: float,
+    seed: int,
+    frozen: Sequence[FrozenRoute],
+    fits: bool,
+    started: float,
+) -> list[EngineSolution]:
+    """This process's share: OR-Tools, or an OR-Tools first solution seeding PyVRP."""
+    if not fits:
+        return [solve_ortools(problem, model, time_limit_s, frozen)]
+    first = solve_ortools(problem, model, SEED_SHARE * time_limit_s, first_only=True)
+    remaining = time_limit_s - (time.perf_counter() - started)
+    return [first, solve_pyvrp(problem, model, remaining, seed + 1, first.routes)]
+
+
+def _context() -> BaseContext:
+    """``fork`` (instant) from a single-threaded process, else ``spawn`` (fork with threads, as
+    in a web server, can deadlock the child)."""
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
