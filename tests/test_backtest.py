@@ -1,12 +1,17 @@
 """backtest: held-out weeks replayed against stock planned from the past only."""
 
+import json
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
+from builders import small_scenario
+from typer.testing import CliRunner
 
 from pickup_net.backtest import BacktestHub, backtest
+from pickup_net.cli import app
+from pickup_net.io.scenario_writer import write_scenario
 from pickup_net.models import Product
 
 N_DAYS = 84  # 2024-01-01 .. 2024-03-24, twelve weeks
@@ -100,3 +105,16 @@ def test_split_zone_demand_is_shared_not_doubled() -> None:
     one = backtest(history, whole, PRODUCTS, 0.9, weeks=1, end=END).weeks[0]
     two = backtest(history, split, PRODUCTS, 0.9, weeks=1, end=END).weeks[0]
     assert two.demand_units == pytest.approx(one.demand_units)
+
+
+def test_cli_prints_the_report_as_json(tmp_path) -> None:
+    """`pickup-net backtest SCENARIO --weeks 1 --json` prints one JSON object with every week."""
+    path = write_scenario(small_scenario(seed=3, n_customers=40, days=56), tmp_path)
+    result = CliRunner().invoke(app, ["backtest", str(path), "--weeks", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["target_service_level"] == 0.95
+    assert [week["week_start"] for week in report["weeks"]] == ["2026-02-20", "2026-02-27"]
+    assert {"week_start", "fill_rate", "leftover_units"} <= set(report["weeks"][0])
+    assert report["error"]["metric"] == "mase"
+    assert set(report["models"]) >= {"CrostonSBA", "TSB", "ADIDA", "IMAPA", "ETS", "SeasonalNaive"}
