@@ -2,14 +2,18 @@
 
 from collections import Counter
 
+from distributed import Client
+
 from pickup_net.districts import plan_city
 from pickup_net.models import Scenario
 
 
-def test_city_plan_serves_every_customer_exactly_once(small_city: Scenario) -> None:
+def test_city_plan_serves_every_customer_exactly_once(
+    small_city: Scenario, thread_client: Client
+) -> None:
     """Three districts planned in parallel join into one plan covering each customer once."""
     done: list[tuple[str, int, int]] = []
-    plan = plan_city(small_city, 3, workers=2, on_district=lambda *a: done.append(a))
+    plan = plan_city(small_city, 3, client=thread_client, on_district=lambda *a: done.append(a))
 
     city_customers = {o.customer_id for o in small_city.orders}
     served = Counter(c.customer_id for c in plan.customers)
@@ -18,6 +22,7 @@ def test_city_plan_serves_every_customer_exactly_once(small_city: Scenario) -> N
     assert plan.kpis.customers == len(city_customers)
     assert sorted(n for _, n, _ in done) == [1, 2, 3]
 
+    assert plan.kpis.hubs_opened >= 2
     hub_ids = [h.shop_id for h in plan.hubs]
     assert len(hub_ids) == len(set(hub_ids))
     for customer in plan.customers:

@@ -78,6 +78,9 @@ def city_scenario_command(
     history_days: Annotated[int, typer.Option("--history-days", min=7)] = 56,
     seed: Annotated[int, typer.Option("--seed")] = 11,
     name: Annotated[str | None, typer.Option("--name")] = None,
+    home_delivery_cost: Annotated[
+        float, typer.Option("--home-delivery-cost", min=0, help="Cost of one home delivery.")
+    ] = 6_000,
 ) -> None:
     """Generate a city-scale scenario: real shops (plus synthetic ones on real streets), customers
     on real residential streets, seeded order history; the extract is copied beside it."""
@@ -86,7 +89,9 @@ def city_scenario_command(
         name=name or osm_file.name.split(".")[0], customers=customers, shops=shops,
         depots=depots, history_days=history_days, seed=seed,
     )  # fmt: skip
-    parameters = Parameters(hub_fixed_cost=25_000, walk_cost_per_km=2_000)
+    parameters = Parameters(
+        hub_fixed_cost=25_000, walk_cost_per_km=2_000, home_delivery_cost=home_delivery_cost
+    )
     scenario = generate_city(features, osm_file, settings, parameters)
     path = write_scenario(scenario, out)
     synthetic = sum(s.synthetic for s in scenario.shops)

@@ -29,32 +29,32 @@ def join_plans(
     """
     customers = [c for p in plans for c in p.customers]
     _check_exactly_once(city, [c.customer_id for c in customers])
-    hubs = [h for p in plans for h in p.hubs]
-    stock = [s for p in plans for s in p.stock]
-    routes = [
+    first = plans[0]
+    joined = {
+        name: [item for p in plans for item in getattr(p, name)]
+        for name in Plan.model_fields
+        if isinstance(getattr(first, name), list)
+    }  # every list field is the union of the districts' lists (hubs, stock, unassigned, ...)
+    joined.update(
+        first.model_dump(include={n for n in Plan.model_fields if n not in joined}),
+    )
+    joined["routes"] = [
         _prefixed(route, district.id)
         for district, p in zip(districts, plans, strict=True)
         for route in p.routes
     ]
-    unassigned = [u for p in plans for u in p.unassigned]
-    warnings = list(dict.fromkeys(w for p in plans for w in p.warnings))
-    first = plans[0]
-    return Plan(
+    joined["warnings"] = list(dict.fromkeys(joined["warnings"]))
+    joined.update(
         scenario=city.name,
         plan_date=city.plan_date,
         currency=city.currency,
-        cycle_days=first.cycle_days,
-        service_level_method=first.service_level_method,
         depots=city.depots,
-        hubs=hubs,
         customers=customers,
-        stock=stock,
-        routes=routes,
-        unassigned=unassigned,
-        kpis=kpis(city, hubs, customers, stock, routes, unassigned),
         stages={"districts": split, **_joined_stages(districts, plans)},
-        warnings=warnings,
     )
+    parts = (joined[n] for n in ("hubs", "customers", "stock", "routes", "unassigned"))
+    joined["kpis"] = kpis(city, *parts)
+    return Plan.model_validate(joined)
 
 
 def _check_exactly_once(city: Scenario, served: list[str]) -> None:
