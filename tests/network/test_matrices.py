@@ -25,9 +25,11 @@ def _network(draft, profile: DriveProfile = NO_TURN_COSTS) -> StreetNetwork:
         return load_street_network(draft.write(Path(folder) / "grid.osm"), drive_profile=profile)
 
 
-def _place(network: StreetNetwork, picks: list[tuple[int, float]]) -> list[tuple]:
+def _place(
+    network: StreetNetwork, picks: list[tuple[int, float]], mode: str = "drive"
+) -> list[tuple]:
     """Points at fraction t along chosen street pieces: (id, u, v, t, lon, lat), u < v."""
-    g = network.drive
+    g = network.drive if mode == "drive" else network.walk
     pieces = sorted({(min(u, v), max(u, v)) for u, v in g.edges})
     placed = []
     for k, (index, t) in enumerate(picks):
@@ -39,9 +41,11 @@ def _place(network: StreetNetwork, picks: list[tuple[int, float]]) -> list[tuple
     return placed
 
 
-def _reference(network: StreetNetwork, placed: list[tuple], weight: str) -> np.ndarray:
+def _reference(
+    network: StreetNetwork, placed: list[tuple], weight: str, mode: str = "drive"
+) -> np.ndarray:
     """networkx Dijkstra from virtual source nodes to virtual target nodes on each piece."""
-    g = network.drive
+    g = network.drive if mode == "drive" else network.walk
     h = nx.DiGraph()
     h.add_weighted_edges_from(((u, v, d[weight]) for u, v, d in g.edges(data=True)), "w")
     for pid, u, v, t, *_ in placed:
@@ -108,6 +112,20 @@ def test_drive_seconds_with_mixed_speeds_equal_networkx(grid, speeds, picks) -> 
     points = [Point(pid, lon, lat) for pid, *_, lon, lat in placed]
     result = street_matrices(network, points, workers=1)
     np.testing.assert_allclose(result.seconds, _reference(network, placed, "time_s"), atol=0.05)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grid=grid_args, picks=picks_args)
+def test_walk_matrix_equals_networkx(grid, picks) -> None:
+    """Walking metres equal networkx shortest paths on the walk graph, one-way tags ignored."""
+    rows, cols, spacing, oneway = grid
+    network = _network(grid_draft(rows, cols, spacing, oneway))
+    placed = _place(network, picks, "walk")
+    points = [Point(pid, lon, lat) for pid, *_, lon, lat in placed]
+    result = street_matrices(network, points, mode="walk", workers=1)
+    expected = _reference(network, placed, "length_m", "walk")
+    np.testing.assert_allclose(result.meters, expected, atol=0.3)
+    np.testing.assert_allclose(result.meters, result.meters.T, atol=0.3)
 
 
 def test_parallel_blocks_equal_serial() -> None:

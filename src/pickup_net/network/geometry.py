@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -49,7 +50,11 @@ def route_geometry(
     if not stops:
         raise ValueError("stops: a route needs at least one stop")
     graph = network.drive_arrays
-    unique = [Point(f"stop {i}", p.lon, p.lat) for i, p in enumerate(stops)]
+    repeats = Counter(p.id for p in stops)
+    unique = [
+        Point(p.id if repeats[p.id] == 1 else f"{p.id}#{i}", p.lon, p.lat)
+        for i, p in enumerate(stops)
+    ]
     snapped = snap_points(graph, unique, max_snap_m, "stops")
     coords: list[tuple[float, float]] = [(stops[0].lon, stops[0].lat)]
     if len(stops) > 1:
