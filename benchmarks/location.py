@@ -142,8 +142,13 @@ def run_plain_mip(inst: PMedianInstance, time_limit_s: float) -> dict:
     status = solver.Solve()
     seconds = time.monotonic() - start
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return {"medians": [], "objective": None, "lower_bound": None,
-                "proven_optimal": False, "seconds": seconds}
+        return {
+            "medians": [],
+            "objective": None,
+            "lower_bound": None,
+            "proven_optimal": False,
+            "seconds": seconds,
+        }
     medians = [j + 1 for j in range(n) if y[j].solution_value() > 0.5]
     optimal = status == pywraplp.Solver.OPTIMAL
     return {
@@ -168,12 +173,16 @@ def run_spopt(inst: PMedianInstance, time_limit_s: float) -> dict:
         model = PMedian.from_cost_matrix(inst.cost, weights, p_facilities=inst.p)
     else:
         model = PMedian.from_cost_matrix(
-            inst.cost, weights, p_facilities=inst.p,
+            inst.cost,
+            weights,
+            p_facilities=inst.p,
             facility_capacities=np.full(n, inst.capacity),
         )
     model = model.solve(solver)
     seconds = time.monotonic() - start
-    medians = [j + 1 for j in range(n) if model.fac_vars[j].value() and model.fac_vars[j].value() > 0.5]
+    medians = [
+        j + 1 for j in range(n) if model.fac_vars[j].value() and model.fac_vars[j].value() > 0.5
+    ]
     value = pulp.value(model.problem.objective)
     weighted = inst.demand is not None
     objective = _objective_of(inst, medians) if medians and not weighted else value
@@ -232,7 +241,7 @@ def main() -> None:
     _write_tables(args.out, rows)
 
 
-def _cached(args: argparse.Namespace, inst: PMedianInstance, solver: str, run) -> dict:  # noqa: ANN001
+def _cached(args: argparse.Namespace, inst: PMedianInstance, solver: str, run) -> dict:
     """Result of (instance, solver, limit) from the cache, or run and cache it."""
     cache = args.out / "cache" / f"{inst.name}__{solver}__{args.time_limit:g}s.json"
     if cache.exists() and not args.fresh:
@@ -278,7 +287,9 @@ def _write_tables(out: Path, rows: list[dict]) -> None:
         writer.writeheader()
         writer.writerows(rows)
     lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-    lines += ["| " + " | ".join("" if v is None else str(v) for v in r.values()) + " |" for r in rows]
+    lines += [
+        "| " + " | ".join("" if v is None else str(v) for v in r.values()) + " |" for r in rows
+    ]
     lines.append("")
     for solver in dict.fromkeys(r["solver"] for r in rows):
         mine = [r for r in rows if r["solver"] == solver]
@@ -286,7 +297,8 @@ def _write_tables(out: Path, rows: list[dict]) -> None:
         total = sum(r["seconds"] for r in mine)
         worst = max(r["seconds"] for r in mine)
         at_opt = sum(
-            r["objective"] is not None and r["optimum"] is not None
+            r["objective"] is not None
+            and r["optimum"] is not None
             and math.isclose(r["objective"], r["optimum"], abs_tol=1e-6)
             for r in mine
         )

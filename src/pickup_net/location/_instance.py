@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -93,4 +93,34 @@ def compile_problem(problem: LocationProblem) -> Instance:
         forced_closed=forced_closed,
         binding=binding,
         integral=bool(integral),
+    )
+
+
+def restrict(inst: Instance, fixed_open: np.ndarray, fixed_closed: np.ndarray) -> Instance:
+    """The instance with shops fixed open / closed, dropping pairs that can no longer matter.
+
+    Pairs of closed shops go. Without binding capacities an always-open shop acts like home
+    delivery: each customer's home cost becomes its cheapest fixed-open option and every pair at
+    or above that ceiling goes (the objective of every open set is unchanged).
+    """
+    home = inst.home
+    keep = ~fixed_closed[inst.shop]
+    if not inst.capacitated:
+        pos = np.flatnonzero(fixed_open[inst.shop])
+        ceiling = inst.home.copy()
+        np.minimum.at(ceiling, inst.row[pos], inst.cost[pos])
+        home = ceiling
+        keep &= inst.cost < ceiling[inst.row]
+    row = inst.row[keep]
+    indptr = np.zeros(inst.n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=inst.n), out=indptr[1:])
+    return replace(
+        inst,
+        indptr=indptr,
+        shop=inst.shop[keep],
+        cost=inst.cost[keep],
+        row=row,
+        home=home,
+        forced_open=fixed_open.copy(),
+        forced_closed=fixed_closed.copy(),
     )

@@ -67,7 +67,8 @@ def assign_capacitated(inst: Instance, is_open: np.ndarray) -> tuple[np.ndarray,
 def capacitated_score(inst: Instance, is_open: np.ndarray) -> tuple[np.ndarray, int, float]:
     """Regret assignment; returns (assignment, customers left unplaced, cost of the placed)."""
     near = nearest_two(inst, is_open)
-    regret = near.d2 - near.d1
+    with np.errstate(invalid="ignore"):
+        regret = np.nan_to_num(near.d2 - near.d1, nan=0.0)
     order = np.lexsort((near.d1, -np.nan_to_num(regret, posinf=1e300)))
     residual = inst.capacity.copy()
     residual[~inst.binding] = np.inf

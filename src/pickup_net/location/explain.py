@@ -38,9 +38,7 @@ def home_reasons(
             reasons[cid] = NOT_OPENED
             continue
         cheaper = shops[opened & (costs < inst.home[i])]
-        full = [
-            j for j in cheaper if np.any(load[j] + inst.demand[i] > inst.capacity[j] + 1e-9)
-        ]
+        full = [j for j in cheaper if np.any(load[j] + inst.demand[i] > inst.capacity[j] + 1e-9)]
         reasons[cid] = FULL if cheaper.size and len(full) == cheaper.size else CHEAPER
     return reasons
 

@@ -18,6 +18,7 @@ import numpy as np
 from pickup_net.location._instance import Instance
 
 _DP_MAX_CELLS = 2_000_000  # largest (binding shops x capacity) table solved exactly per customer
+_STALL = int(__import__("os").environ.get("LR_STALL", 20))
 
 
 @dataclass
@@ -30,6 +31,8 @@ class LagrangianOutcome:
     iterations: int
     multipliers: np.ndarray
     shop_values: np.ndarray = field(repr=False)
+    chosen: np.ndarray = field(repr=False)  # open set of the relaxation at the best multipliers
+    raw_bound: float = -np.inf  # best bound before capping by the incumbent
 
 
 def fixing_tolerance(inst: Instance, upper_bound: float) -> float:
@@ -46,6 +49,7 @@ def lagrangian_bound(
     deadline: float,
     on_open_set: Callable[[np.ndarray], float],
     max_iterations: int = 3000,
+    alpha: float = 2.0,
 ) -> LagrangianOutcome:
     """Subgradient optimisation of the Lagrangian dual; fixes hubs against ``upper_bound``.
 
@@ -62,7 +66,8 @@ def lagrangian_bound(
     fixed_open = inst.forced_open.copy()
     fixed_closed = inst.forced_closed.copy()
     best_lb, best_lam, best_rho = -np.inf, lam.copy(), np.zeros(inst.m)
-    alpha, stall, it = 2.0, 0, 0
+    best_y = fixed_open.copy()
+    stall, it = 0, 0
     tried: set[bytes] = set()
     while it < max_iterations and time.monotonic() < deadline:
         it += 1
@@ -73,10 +78,10 @@ def lagrangian_bound(
         home_take = inst.home < lam
         bound = float(lam.sum() + np.minimum(0.0, inst.home - lam).sum() + rho[y].sum())
         if not np.isfinite(best_lb) or bound > best_lb + 1e-9 * max(1.0, abs(best_lb)):
-            best_lb, best_lam, best_rho, stall = bound, lam.copy(), rho.copy(), 0
+            best_lb, best_lam, best_rho, best_y, stall = bound, lam.copy(), rho.copy(), y, 0
         else:
             stall += 1
-            if stall >= 20:
+            if stall >= _STALL:
                 alpha, stall = alpha / 2.0, 0
         key = np.packbits(y).tobytes()
         if key not in tried and (it % 5 == 1 or stall == 0):
@@ -101,6 +106,8 @@ def lagrangian_bound(
         iterations=it,
         multipliers=best_lam,
         shop_values=best_rho,
+        chosen=best_y,
+        raw_bound=best_lb,
     )
 
 
@@ -203,7 +210,9 @@ class _Knapsacks:
         order = np.lexsort((ratio, inst.shop[e]))
         e, w, v, shops = e[order], w[order], v[order], inst.shop[e][order]
         cum = np.cumsum(w)
-        starts = np.flatnonzero(np.r_[True, shops[1:] != shops[:-1]]) if e.size else np.array([], int)
+        starts = (
+            np.flatnonzero(np.r_[True, shops[1:] != shops[:-1]]) if e.size else np.array([], int)
+        )
         base = np.zeros(e.size)
         if e.size:
             base = np.repeat(cum[starts] - w[starts], np.diff(np.r_[starts, e.size]))
@@ -234,6 +243,8 @@ class _Knapsacks:
                 continue
             rows = local[inst.shop[e]]
             w = int(inst.demand[i, k])
+            if w >= width:
+                continue
             v = reduced[e][:, None]
             if w == 0:
                 dp[rows] += v

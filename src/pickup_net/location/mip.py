@@ -40,12 +40,19 @@ def solve_reduced_mip(
     time_limit_s: float,
     solver_name: str = "HIGHS",
     hint_open: np.ndarray | None = None,
+    cutoff: float = np.inf,
 ) -> MipOutcome:
-    """Build and solve the reduced model; the bound is valid for the reduced problem only."""
+    """Build and solve the reduced model; the bound is valid for the reduced problem only.
+
+    With a finite ``cutoff`` (HiGHS only) solutions costing ``cutoff`` or more are pruned, so
+    "infeasible" then means: nothing cheaper than the cutoff exists in the reduced problem.
+    """
     solver = pywraplp.Solver.CreateSolver(solver_name)
     if solver is None:
         raise ValueError(f"solver_name: {solver_name!r} is not available in OR-Tools")
     solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
+    if __import__("os").environ.get("HLOG"):
+        solver.EnableOutput()
     if solver_name == "CP_SAT":
         solver.SetNumThreads(2)
     free = ~fixed_open & ~fixed_closed
@@ -69,6 +76,12 @@ def solve_reduced_mip(
     constant += extra_constant
     objective.SetMinimization()
     objective.SetOffset(constant)
+    if solver_name == "HIGHS":
+        abs_gap = 1.0 - 1e-6 if inst.integral else 1e-9
+        options = f"mip_rel_gap = 0\nmip_abs_gap = {abs_gap!r}\noutput_flag = {'true' if __import__('os').environ.get('HLOG') else 'false'}\n"
+        if np.isfinite(cutoff):
+            options += f"objective_bound = {cutoff!r}\n"
+        solver.SetSolverSpecificParametersAsString(options)
     if hint_open is not None and solver_name != "HIGHS":
         solver.SetHint(list(y.values()), [float(hint_open[j]) for j in y])
     status = solver.Solve()

@@ -80,8 +80,12 @@ class LocationProblem:
             cost = sp.csr_array(self.assign_cost, dtype=np.float64)
             cost.sum_duplicates()
             if cost.shape != (n, m):
-                raise ValueError(f"assign_cost: shape {cost.shape} != (n_customers, n_shops) {(n, m)}")
-            _check_values("assign_cost", cost.data, lambda a: np.isfinite(a) & (a >= 0), "finite >= 0")
+                raise ValueError(
+                    f"assign_cost: shape {cost.shape} != (n_customers, n_shops) {(n, m)}"
+                )
+            _check_values(
+                "assign_cost", cost.data, lambda a: np.isfinite(a) & (a >= 0), "finite >= 0"
+            )
         else:
             cost = np.asarray(self.assign_cost, dtype=np.float64)
             _check_shape("assign_cost", cost, (n, m))
@@ -119,7 +123,9 @@ class LocationProblem:
                     f"n_hubs: {p} exceeds the {m - len(self.force_closed)} shops not forced closed"
                 )
             if len(self.force_open) > p:
-                raise ValueError(f"n_hubs: {p} is fewer than the {len(self.force_open)} forced open")
+                raise ValueError(
+                    f"n_hubs: {p} is fewer than the {len(self.force_open)} forced open"
+                )
             object.__setattr__(self, "n_hubs", int(p))
         self._check_reachable()
 
@@ -165,7 +171,7 @@ def _check_shape(field: str, array: np.ndarray, shape: tuple[int, ...]) -> None:
         raise ValueError(f"{field}: shape {array.shape} != expected {shape}")
 
 
-def _check_values(field: str, array: np.ndarray, ok, what: str) -> None:  # noqa: ANN001
+def _check_values(field: str, array: np.ndarray, ok, what: str) -> None:
     """Raise naming the field, the first bad position and value."""
     good = ok(array)
     if not np.all(good):

@@ -10,7 +10,8 @@ import numpy as np
 
 from pickup_net.location._instance import Instance, compile_problem
 from pickup_net.location.assign import HOME, assign
-from pickup_net.location.explain import hub_explanations, home_reasons
+from pickup_net.location.bnb import branch_and_bound
+from pickup_net.location.explain import home_reasons, hub_explanations
 from pickup_net.location.greedy import greedy_open, greedy_open_capacitated
 from pickup_net.location.lagrangian import fixing_tolerance, lagrangian_bound
 from pickup_net.location.local_search import improve_capacitated, improve_uncapacitated
@@ -41,7 +42,7 @@ def solve_location(
     problem: LocationProblem,
     time_limit_s: float = 30.0,
     seed: int = 0,
-    mip_solver: str = "HIGHS",
+    finisher: str = "tree",
 ) -> LocationResult:
     """Choose hubs and assign customers, returning the best solution with a proven bound.
 
@@ -54,8 +55,9 @@ def solve_location(
         its gap when it runs out.
     seed
         Kept for reproducibility of the interface; every step is deterministic.
-    mip_solver
-        OR-Tools backend for the reduced MIP: ``"HIGHS"`` (default), ``"SCIP"`` or ``"CP_SAT"``.
+    finisher
+        What closes the gap the root bound leaves: ``"tree"`` (Lagrangian branch and bound,
+        default) or a reduced MIP in OR-Tools: ``"HIGHS"``, ``"SCIP"`` or ``"CP_SAT"``.
 
     Returns
     -------
@@ -73,42 +75,73 @@ def solve_location(
     inst = compile_problem(problem)
     steps: list[str] = []
     incumbent = _first_solution(inst, start, time_limit_s, steps)
+    tried: set[bytes] = set()
 
     def offer(is_open: np.ndarray) -> float:
         assignment, objective = assign(inst, is_open)
         incumbent.offer(is_open.copy(), assignment, objective)
-        return incumbent.objective
+        key = np.packbits(is_open).tobytes()
+        near = objective <= incumbent.objective * 1.05 + 1e-9
+        if not inst.capacitated and near and key not in tried:
+            tried.add(key)
+            budget = min(time.monotonic() + 0.02 * time_limit_s, deadline)
+            polished = improve_uncapacitated(inst, is_open, budget)
+            assignment, objective = assign(inst, polished)
+            incumbent.offer(polished, assignment, objective)
+        return min(incumbent.objective, ceiling)
+
+    def settle(is_open: np.ndarray) -> bool:
+        if not inst.capacitated:
+            offer(is_open)
+            return True
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        exact = solve_reduced_mip(inst, is_open, ~is_open, remaining)
+        if exact.assignment is not None:
+            objective = _objective(inst, is_open, exact.assignment)
+            incumbent.offer(is_open.copy(), exact.assignment, objective)
+        return exact.optimal or exact.infeasible
+
+    ceiling = _worst_case_cost(inst) + 1.0
 
     lagr = lagrangian_bound(
         inst,
-        incumbent.objective,
+        min(incumbent.objective, ceiling),
         _start_multipliers(inst, incumbent),
-        start + 0.6 * time_limit_s,
+        start + 0.4 * time_limit_s,
         offer,
     )
     steps.append(f"lagrangian bound ({lagr.iterations} steps)")
-    if not inst.capacitated and time.monotonic() < deadline:
-        polished = improve_uncapacitated(inst, incumbent.is_open, start + 0.7 * time_limit_s)
-        offer(polished)
-    fixing_bound = incumbent.objective
+    fixing_bound = min(incumbent.objective, ceiling)
     lower = lagr.lower_bound
     tol = fixing_tolerance(inst, fixing_bound)
-    proven = lower >= incumbent.objective - tol
-    remaining = deadline - time.monotonic()
+    proven = lower >= fixing_bound - tol
     free = int((~lagr.fixed_open & ~lagr.fixed_closed).sum())
-    if not proven and free == 0:
-        offer(lagr.fixed_open)
-        lower = max(lower, min(incumbent.objective, fixing_bound))
-        proven = True
-        steps.append("all shops fixed")
-    elif not proven and remaining > 0.2:
+    if not proven and finisher == "tree":
+        tree = branch_and_bound(
+            inst,
+            lagr.fixed_open,
+            lagr.fixed_closed,
+            lagr.multipliers,
+            lambda: min(incumbent.objective, ceiling),
+            offer,
+            settle,
+            deadline,
+            lagr.raw_bound,
+        )
+        steps.append(f"lagrangian tree search ({free} free shops, {tree.nodes} nodes)")
+        proven = tree.finished
+        lower = max(lower, min(tree.lower_bound, fixing_bound))
+    elif not proven and deadline - time.monotonic() > 0.2:
         mip = solve_reduced_mip(
             inst,
             lagr.fixed_open,
             lagr.fixed_closed,
-            remaining,
-            mip_solver,
+            deadline - time.monotonic(),
+            finisher,
             hint_open=incumbent.is_open,
+            cutoff=fixing_bound - tol,
         )
         steps.append(f"{mip.solver} reduced MIP ({free} free shops)")
         if mip.is_open is not None:
@@ -123,7 +156,9 @@ def solve_location(
         else:
             lower = max(lower, min(mip.bound, fixing_bound))
     if np.isinf(incumbent.objective):
-        raise ValueError("capacity: no feasible assignment found; some customers cannot fit")
+        if proven:
+            raise ValueError("capacity: infeasible; the customers that must be served do not fit")
+        raise ValueError("capacity: no feasible assignment found within the time limit")
     if inst.integral:
         lower = math.ceil(lower - 1e-6)
     lower = min(lower, incumbent.objective)
@@ -148,6 +183,14 @@ def _first_solution(
         steps.append("greedy+swap")
     assignment, objective = assign(inst, is_open)
     return _Incumbent(is_open, assignment, objective)
+
+
+def _worst_case_cost(inst: Instance) -> float:
+    """Cost no feasible solution exceeds: every shop open, every customer at its dearest option."""
+    dearest = np.full(inst.n, 0.0)
+    np.maximum.at(dearest, inst.row, inst.cost)
+    finite_home = np.where(np.isfinite(inst.home), inst.home, 0.0)
+    return float(np.maximum(dearest, finite_home).sum() + inst.fixed.sum())
 
 
 def _start_multipliers(inst: Instance, incumbent: _Incumbent) -> np.ndarray:
