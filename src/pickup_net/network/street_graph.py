@@ -80,7 +80,10 @@ def build_street_network(
     center = np.median(np.array(list(elements.node_lonlat.values())).reshape(-1, 2), axis=0)
     epsg = utm_epsg(float(center[0]), float(center[1]))
     warnings: list[str] = []
-    stats: dict[str, object] = {"epsg": epsg}
+    stats: dict[str, object] = {
+        "epsg": epsg,
+        "drive_restrictions_unsupported": elements.skipped_restrictions,
+    }
     drive, drive_graph = _build_mode(
         "drive", drive_ways, elements, epsg, drive_profile, walk_profile, warnings, stats
     )
