@@ -40,12 +40,17 @@ def _units(plan: StockPlan) -> dict[str, int]:
 @settings(max_examples=60, deadline=None)
 @given(hub_cases(), st.floats(0.0, 200.0), st.integers(1, 60), st.sampled_from([None, 0.8, 0.95]))
 def test_stock_never_exceeds_storage_or_pickups(case, storage, pickups, level) -> None:
-    """Stocked litres stay within storage and units within the daily pickup capacity."""
+    """Stocked litres stay within storage, expected hand-outs within the pickup capacity."""
     products, demand = case
     plan = plan_stock([HubDemand("h", storage, pickups, demand)], products, level)
     volume = {p.id: p.volume_liters for p in products}
     assert sum(line.units * volume[line.product_id] for line in plan.lines) <= storage + 1e-6
-    assert sum(line.units for line in plan.lines) <= pickups
+    handed_out = sum(
+        demand[line.product_id].mean - demand[line.product_id].expected_shortfall(line.units)
+        for line in plan.lines
+        if line.product_id in demand
+    )
+    assert handed_out <= pickups + 1e-6
     assert all(0 <= line.units <= line.unconstrained_units for line in plan.lines)
 
 
@@ -131,6 +136,17 @@ def test_cut_line_explains_the_storage_limit() -> None:
     assert line.units == 4 and line.unconstrained_units > 4
     assert "forecast 10.00" in line.reason and "cut to 4 by storage" in line.reason
     assert "storage binds" in plan.hub_notes["h"]
+
+
+def test_pickup_capacity_cuts_only_an_overloaded_hub() -> None:
+    """Stock is cut for pickups only when the catchment asks more than the shop can hand out."""
+    products = [Product(id="p", volume_liters=1.0, weight_kg=1.0, stockout_cost=3.0)]
+    quiet = plan_stock([HubDemand("h", 1e6, 5, {"p": CycleDemand(3.0, 6.0)})], products, 0.95)
+    busy = plan_stock([HubDemand("h", 1e6, 5, {"p": CycleDemand(20.0, 30.0)})], products, 0.95)
+    assert quiet.lines[0].units == quiet.lines[0].unconstrained_units > 5
+    assert busy.lines[0].units < busy.lines[0].unconstrained_units
+    assert "by pickup capacity" in busy.lines[0].reason
+    assert "pickup capacity binds" in busy.hub_notes["h"]
 
 
 def test_method_names_the_rule() -> None:

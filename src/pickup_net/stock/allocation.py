@@ -1,10 +1,12 @@
-"""Share a hub's storage litres (and pickup capacity) between products to maximise expected profit.
+"""Share a hub's storage litres and pickup capacity between products to maximise expected profit.
 
 Unit k of a product is worth ``cu * P(D >= k) - co * P(D < k)`` (stock-out cost avoided minus
 holding cost risked), which falls with k, so the problem is a separable concave knapsack. A
 Lagrange multiplier (shadow price per litre) is found by bisection: at price lam each product keeps
-the units worth at least ``lam * volume``. A second multiplier per unit does the same for the
-pickup capacity, then the space left by the price steps is filled greedily by value per litre.
+the units worth at least ``lam * volume``. The pickup capacity bounds the units handed out: unit k
+is collected with probability P(D >= k), so a second multiplier charges each unit for its expected
+pickups when the expected hand-outs would exceed the capacity (only when the catchment's demand
+exceeds what the shop can hand out). Space left by the price steps is then filled greedily.
 """
 
 from collections.abc import Callable
@@ -15,6 +17,7 @@ import numpy as np
 from pickup_net.forecast import CycleDemand
 
 BISECTION_STEPS = 60
+TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -30,61 +33,92 @@ class AllocationItem:
 
 @dataclass(frozen=True)
 class Allocation:
-    """Units per item, and the shadow prices of a litre and of a unit (0 when not binding)."""
+    """Units per item, which limits bind, and their shadow prices (0 when not binding)."""
 
     units: list[int]
+    storage_binds: bool
+    pickups_bind: bool
     price_per_liter: float
-    price_per_unit: float
+    price_per_pickup: float
 
 
-def allocate(items: list[AllocationItem], storage_liters: float, max_units: float) -> Allocation:
-    """Units per item within `storage_liters` and `max_units`, each at most its cap."""
-    caps = np.array([item.cap_units for item in items], dtype=int)
+@dataclass(frozen=True)
+class _Units:
+    """Per unit of one item (1st, 2nd, ...): expected profit and probability it is picked up."""
+
+    value: np.ndarray
+    pickup: np.ndarray
+
+
+def allocate(items: list[AllocationItem], storage_liters: float, max_pickups: float) -> Allocation:
+    """Units per item within `storage_liters` and `max_pickups` expected hand-outs, each capped."""
     volume = np.array([item.volume_liters for item in items], dtype=float)
-    if caps @ volume <= storage_liters + 1e-9 and caps.sum() <= max_units:
-        return Allocation(caps.tolist(), 0.0, 0.0)
-    values = [_unit_values(item) for item in items]
-    price_liter = _bisect(
-        lambda p: _units(values, p * volume) @ volume > storage_liters, values, volume
-    )
-    units = _units(values, price_liter * volume)
-    price_unit = 0.0
-    if units.sum() > max_units:
-        price_unit = _bisect(
-            lambda p: _units(values, price_liter * volume + p).sum() > max_units,
-            values,
-            np.ones_like(volume),
+    units = [_unit_table(item) for item in items]
+    caps = np.array([item.cap_units for item in items], dtype=int)
+
+    def liters(counts: np.ndarray) -> float:
+        return float(counts @ volume)
+
+    def pickups(counts: np.ndarray) -> float:
+        return sum(float(u.pickup[:n].sum()) for u, n in zip(units, counts, strict=True))
+
+    if liters(caps) <= storage_liters + TOLERANCE and pickups(caps) <= max_pickups + TOLERANCE:
+        return Allocation(caps.tolist(), False, False, 0.0, 0.0)
+    price_liter = 0.0
+    counts = caps
+    if liters(caps) > storage_liters + TOLERANCE:
+        highest = max(
+            (u.value[0] / v for u, v in zip(units, volume, strict=True) if u.value.size),
+            default=0.0,
         )
-        units = _units(values, price_liter * volume + price_unit)
-    units = _fill_greedily(units, values, volume, storage_liters, max_units)
-    return Allocation(units.tolist(), price_liter, price_unit)
+        price_liter = _bisect(
+            lambda p: liters(_kept(units, p * volume, 0.0)) > storage_liters, highest
+        )
+        counts = _kept(units, price_liter * volume, 0.0)
+    price_pickup = 0.0
+    if pickups(counts) > max_pickups + TOLERANCE:
+        highest = max(
+            (abs(u.value[0]) / max(u.pickup[0], TOLERANCE) for u in units if u.value.size),
+            default=0.0,
+        )
+        price_pickup = _bisect(
+            lambda p: pickups(_kept(units, price_liter * volume, p)) > max_pickups, highest
+        )
+        counts = _kept(units, price_liter * volume, price_pickup)
+    counts = _fill_greedily(
+        counts, units, volume, storage_liters - liters(counts), max_pickups - pickups(counts)
+    )
+    free_liters = storage_liters - liters(counts)
+    short = counts < caps
+    storage_binds = bool(np.any(short & (volume > free_liters + TOLERANCE)))
+    pickups_bind = bool(short.any()) and max_pickups - pickups(counts) < 1.0
+    return Allocation(
+        counts.tolist(),
+        storage_binds,
+        pickups_bind,
+        price_liter if storage_binds else 0.0,
+        price_pickup if pickups_bind else 0.0,
+    )
 
 
-def _unit_values(item: AllocationItem) -> np.ndarray:
-    """Expected profit of the 1st, 2nd, ... `cap`-th unit (non-increasing)."""
+def _unit_table(item: AllocationItem) -> _Units:
+    """Expected profit and pickup probability of the 1st, 2nd, ... `cap`-th unit."""
     below = item.demand.cdf(np.arange(item.cap_units))
     cost = item.underage_cost + item.overage_cost
-    return item.underage_cost - cost * below
+    return _Units(item.underage_cost - cost * below, 1.0 - below)
 
 
-def _units(values: list[np.ndarray], threshold: np.ndarray) -> np.ndarray:
-    """Per item, how many units are worth at least the item's threshold."""
-    return np.array(
-        [
-            np.searchsorted(-value, -limit, side="right")
-            for value, limit in zip(values, threshold, strict=True)
-        ],
-        dtype=int,
-    )
+def _kept(units: list[_Units], liter_charge: np.ndarray, pickup_price: float) -> np.ndarray:
+    """Per item, the leading units whose profit covers their space and pickup charges."""
+    counts = []
+    for unit, charge in zip(units, liter_charge, strict=True):
+        worth = unit.value - pickup_price * unit.pickup >= charge
+        counts.append(int(np.argmin(worth)) if not worth.all() else worth.size)
+    return np.array(counts, dtype=int)
 
 
-def _bisect(
-    too_much: Callable[[float], bool], values: list[np.ndarray], weight: np.ndarray
-) -> float:
-    """The smallest price (per unit of `weight`) at which `too_much(price)` is false."""
-    highest = max(
-        (value[0] / w for value, w in zip(values, weight, strict=True) if value.size), default=0.0
-    )
+def _bisect(too_much: Callable[[float], bool], highest: float) -> float:
+    """The smallest price in [0, highest + 1] at which `too_much(price)` is false."""
     low, high = 0.0, max(highest, 0.0) + 1.0
     for _ in range(BISECTION_STEPS):
         middle = (low + high) / 2
@@ -96,26 +130,28 @@ def _bisect(
 
 
 def _fill_greedily(
-    units: np.ndarray,
-    values: list[np.ndarray],
+    counts: np.ndarray,
+    units: list[_Units],
     volume: np.ndarray,
-    storage_liters: float,
-    max_units: float,
+    free_liters: float,
+    free_pickups: float,
 ) -> np.ndarray:
     """Add the next unit of best value per litre while it fits both limits and is under its cap."""
-    units = units.copy()
-    free_liters = storage_liters - units @ volume
-    free_units = max_units - units.sum()
-    while free_units >= 1:
+    counts = counts.copy()
+    while True:
         best, best_ratio = -1, -np.inf
-        for index, value in enumerate(values):
-            if units[index] < value.size and volume[index] <= free_liters + 1e-9:
-                ratio = value[units[index]] / volume[index]
+        for index, unit in enumerate(units):
+            n = counts[index]
+            if (
+                n < unit.value.size
+                and volume[index] <= free_liters + TOLERANCE
+                and unit.pickup[n] <= free_pickups + TOLERANCE
+            ):
+                ratio = unit.value[n] / volume[index]
                 if ratio > best_ratio:
                     best, best_ratio = index, ratio
         if best < 0:
-            break
-        units[best] += 1
+            return counts
         free_liters -= volume[best]
-        free_units -= 1
-    return units
+        free_pickups -= units[best].pickup[counts[best]]
+        counts[best] += 1

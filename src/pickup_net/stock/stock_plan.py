@@ -15,9 +15,11 @@ from pickup_net.stock.targets import StockTarget, plan_method, stock_targets
 class HubDemand:
     """A hub's limits and its catchment's demand for one replenishment cycle.
 
-    `max_pickups_per_day * cycle_days` bounds the units handed out per cycle (each unit counted as
-    a pickup, the conservative reading); `forecast_notes` (product -> text, e.g. the models used)
-    is quoted in the stock reasons.
+    Pickup capacity rule: the units expected to be handed out per cycle, sum over products of
+    E[min(D, units)], stay within `max_pickups_per_day * cycle_days` (each unit counted as one
+    pickup, the conservative reading), so no stock is held for demand the shop could not hand out;
+    it binds only where the catchment's demand exceeds the capacity. `forecast_notes` (product ->
+    text, e.g. the models used) is quoted in the stock reasons.
     """
 
     hub_id: str
@@ -115,8 +117,8 @@ def _plan_hub(
         )
         for demand, product, (units, _) in zip(demands, products, wanted, strict=True)
     ]
-    max_units = hub.max_pickups_per_day * hub.cycle_days
-    allocation = allocate(items, hub.storage_liters, max_units)
+    max_pickups = hub.max_pickups_per_day * hub.cycle_days
+    allocation = allocate(items, hub.storage_liters, max_pickups)
     lines, unassigned = [], []
     for product, demand, (cap, level), units in zip(
         products, demands, wanted, allocation.units, strict=True
@@ -137,7 +139,7 @@ def _plan_hub(
             unassigned.append(
                 Unassigned(kind="stock", id=f"{hub.hub_id}:{product.id}", reason=reason)
             )
-    return lines, unassigned, _hub_note(hub, products, wanted, allocation, max_units)
+    return lines, unassigned, _hub_note(hub, products, demands, wanted, allocation, max_pickups)
 
 
 def _wanted(
@@ -182,18 +184,18 @@ def _reason(
         f"{demand.variance:.2f}{'; ' + source if source else ''}); "
     )
     if target.rule == "newsvendor":
-        text += f"newsvendor quantile {target.level:.3f} ({target.note}) -> {cap} units"
+        text += f"newsvendor quantile {target.level:.3f} ({target.note}) -> {_count(cap)}"
     else:
         text += (
-            f"fill rate {target.level:g} ({target.note}) -> {cap} units, the {level:.3f} quantile"
+            f"fill rate {target.level:g} ({target.note}) -> {_count(cap)}, the {level:.3f} quantile"
         )
     if units == cap:
         return f"{text}, expected fill rate {demand.fill_rate(units):.3f}"
     limits = []
-    if allocation.price_per_liter > 0:
-        limits.append(f"storage (shadow price {allocation.price_per_liter:.3g} per litre)")
-    if allocation.price_per_unit > 0:
-        limits.append(f"pickup capacity (shadow price {allocation.price_per_unit:.3g} per unit)")
+    if allocation.storage_binds:
+        limits.append("storage" + _price(allocation.price_per_liter, "litre"))
+    if allocation.pickups_bind:
+        limits.append("pickup capacity" + _price(allocation.price_per_pickup, "pickup"))
     return (
         f"{text}; cut to {units} by {' and '.join(limits) or 'space'}, expected fill rate "
         f"{demand.fill_rate(units):.3f}"
@@ -203,21 +205,33 @@ def _reason(
 def _hub_note(
     hub: HubDemand,
     products: Sequence[Product],
+    demands: list[CycleDemand],
     wanted: list[tuple[int, float]],
     allocation: Allocation,
-    max_units: int,
+    max_pickups: int,
 ) -> str:
     """Space and pickups wanted versus held at one hub."""
+    pairs = list(zip(products, demands, allocation.units, strict=True))
     wanted_liters = sum(p.volume_liters * cap for p, (cap, _) in zip(products, wanted, strict=True))
-    held_liters = sum(p.volume_liters * u for p, u in zip(products, allocation.units, strict=True))
-    wanted_units = sum(cap for cap, _ in wanted)
+    held_liters = sum(p.volume_liters * units for p, _, units in pairs)
+    handed_out = sum(d.mean - d.expected_shortfall(units) for _, d, units in pairs)
     note = (
         f"targets need {wanted_liters:.1f} L of {hub.storage_liters:g} L storage; holds "
-        f"{held_liters:.1f} L; {sum(allocation.units)} of {wanted_units} units wanted, pickup "
-        f"capacity {max_units} units per cycle"
+        f"{held_liters:.1f} L ({sum(allocation.units)} of {sum(c for c, _ in wanted)} units "
+        f"wanted); expects {handed_out:.1f} units handed out per cycle, capacity {max_pickups}"
     )
-    if allocation.price_per_liter > 0:
-        note += f"; storage binds (shadow price {allocation.price_per_liter:.3g} per litre)"
-    if allocation.price_per_unit > 0:
-        note += f"; pickup capacity binds (shadow price {allocation.price_per_unit:.3g} per unit)"
+    if allocation.storage_binds:
+        note += "; storage binds" + _price(allocation.price_per_liter, "litre")
+    if allocation.pickups_bind:
+        note += "; pickup capacity binds" + _price(allocation.price_per_pickup, "pickup")
     return note
+
+
+def _price(price: float, unit: str) -> str:
+    """The shadow price in words, when it is material."""
+    return f" (shadow price {price:.3g} per {unit})" if price > 1e-6 else ""
+
+
+def _count(units: int) -> str:
+    """`1 unit`, `3 units`."""
+    return f"{units} unit" if units == 1 else f"{units} units"
