@@ -31,6 +31,9 @@ def backtest_command(
     service_level: float | None = typer.Option(
         None, "--service-level", help="Target fill rate (default: the scenario's parameter)."
     ),
+    cache_dir: Path = typer.Option(
+        Path(".cache/pickup-net"), "--cache-dir", help="Cache of parsed street graphs."
+    ),
 ) -> None:
     """Hold out the last N weeks, stock from the forecast made before each, replay the orders."""
     warnings.simplefilter("ignore", StreetDataWarning)
@@ -42,7 +45,7 @@ def backtest_command(
         raise typer.Exit(1) from None
     level = loaded.parameters.service_level if service_level is None else service_level
     with _err.status("choosing hubs on the full history (location stage)"):
-        hub_zones = catchments(loaded)
+        hub_zones = catchments(loaded, cache_dir)
     shops = {shop.id: shop for shop in loaded.shops}
     hubs = [
         BacktestHub(hub, shops[hub].storage_liters, shops[hub].max_pickups_per_day, zones)
