@@ -48,8 +48,9 @@ def tiny_scenario(seed: int = 3, customers: int = 18, shops: int = 5) -> Scenari
         depots=[depot],
         vehicle_types=default_fleet(depot.id, vans=2),
         parameters=Parameters(
-            plan_date=date(2026, 11, 20),
-            hub_fixed_cost=5_000,
+            plan_date=date(2026, 11, 19),
+            hub_fixed_cost=2_000,
+            home_delivery_cost=8_000,
             location_time_limit_s=1,
             routing_time_limit_s=1,
             routing_engine="ortools",

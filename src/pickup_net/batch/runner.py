@@ -8,7 +8,6 @@ the others go on.
 
 import json
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -138,7 +137,7 @@ def _plan_variant(base: Scenario, overrides: dict[str, Any], cache_dir: str | No
         scenario = apply_overrides(base, overrides)
         result = plan(scenario, cache_dir=Path(cache_dir) if cache_dir else None)
     except Exception as error:
-        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        detail = f"{type(error).__name__}: {error}"
         return _Outcome(None, detail, round(time.perf_counter() - start, 3))
     return _Outcome(result, "", round(time.perf_counter() - start, 3))
 
