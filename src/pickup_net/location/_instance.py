@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,6 +40,38 @@ class Instance:
     def nnz(self) -> int:
         """Number of allowed (customer, shop) pairs."""
         return int(self.shop.size)
+
+    @cached_property
+    def _sort_key(self) -> tuple[float, np.ndarray]:
+        """Row-major sort key of the pairs (row * span + cost), increasing along the arrays."""
+        span = float(self.cost.max(initial=0.0)) + 1.0
+        return span, self.row * span + self.cost
+
+    @cached_property
+    def _columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """Pair positions grouped by shop: (column pointers, positions)."""
+        order = np.argsort(self.shop, kind="stable")
+        ptr = np.zeros(self.m + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.shop, minlength=self.m), out=ptr[1:])
+        return ptr, order
+
+    def positions_of(self, is_open: np.ndarray) -> np.ndarray:
+        """Positions of the pairs whose shop is open, in row-major (customer, cost) order."""
+        ptr, order = self._columns
+        shops = np.flatnonzero(is_open)
+        counts = ptr[shops + 1] - ptr[shops]
+        offsets = np.repeat(ptr[shops] - np.cumsum(counts) + counts, counts)
+        return np.sort(order[np.arange(int(counts.sum())) + offsets])
+
+    def cheaper_than(self, threshold: np.ndarray) -> np.ndarray:
+        """Positions of the pairs with ``cost < threshold[customer]`` (a prefix of each row)."""
+        span, key = self._sort_key
+        target = np.arange(self.n) * span + np.clip(threshold, 0.0, span - 0.5)
+        ends = np.searchsorted(key, target, side="left")
+        starts = self.indptr[:-1]
+        counts = np.maximum(ends - starts, 0)
+        offsets = np.repeat(starts - np.cumsum(counts) + counts, counts)
+        return np.arange(int(counts.sum())) + offsets
 
     def by_shop(self) -> sp.csc_array:
         """Allowed pairs as a CSC matrix (customer x shop) whose data are pair positions + 1."""

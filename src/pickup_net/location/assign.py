@@ -22,7 +22,7 @@ class Nearest:
 
 def nearest_two(inst: Instance, is_open: np.ndarray) -> Nearest:
     """Best and second-best open option per customer (ties prefer a shop over home)."""
-    pos = np.flatnonzero(is_open[inst.shop])
+    pos = inst.positions_of(is_open)
     rows = inst.row[pos]
     d1s = np.full(inst.n, np.inf)
     d2s = np.full(inst.n, np.inf)

@@ -71,8 +71,14 @@ def lagrangian_bound(
     tried: set[bytes] = set()
     while it < max_iterations and time.monotonic() < deadline:
         it += 1
-        reduced = inst.cost - lam[inst.row]
-        rho, take = knap.shop_values(reduced)
+        if knap.dims:
+            pos = None
+            reduced = inst.cost - lam[inst.row]
+            rho, take = knap.shop_values(reduced)
+        else:
+            pos = inst.cheaper_than(lam)
+            reduced = inst.cost[pos] - lam[inst.row[pos]]
+            rho = np.bincount(inst.shop[pos], weights=reduced, minlength=inst.m)
         rho = rho + inst.fixed
         y = _choose(inst, rho, fixed_open, fixed_closed)
         home_take = inst.home < lam
@@ -91,7 +97,10 @@ def lagrangian_bound(
         _fix(inst, bound, rho, y, upper_bound - tol, fixed_open, fixed_closed)
         if best_lb >= upper_bound - tol or alpha < 1e-5:
             break
-        served = np.bincount(inst.row, weights=(take * y[inst.shop]), minlength=inst.n)
+        if pos is None:
+            served = np.bincount(inst.row, weights=(take * y[inst.shop]), minlength=inst.n)
+        else:
+            served = np.bincount(inst.row[pos], weights=y[inst.shop[pos]], minlength=inst.n)
         grad = 1.0 - home_take - served
         norm = float(grad @ grad)
         if norm == 0.0:

@@ -76,7 +76,8 @@ def swap_profits(inst: Instance, is_open: np.ndarray) -> SwapProfits | None:
     if np.isinf(near.d1).any():
         return None
     d1, phi1, d2 = near.d1, near.phi1, near.d2
-    rows, shops, cost = inst.row, inst.shop, inst.cost
+    pos = inst.cheaper_than(d2)
+    rows, shops, cost = inst.row[pos], inst.shop[pos], inst.cost[pos]
     m = inst.m
     addable = ~is_open & ~inst.forced_closed
     removable = is_open & ~inst.forced_open

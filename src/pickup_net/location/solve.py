@@ -113,6 +113,8 @@ def solve_location(
         offer,
     )
     steps.append(f"lagrangian bound ({lagr.iterations} steps)")
+    if inst.capacitated and (inst.p is None or int(lagr.chosen.sum()) == inst.p):
+        settle(lagr.chosen)
     fixing_bound = min(incumbent.objective, ceiling)
     lower = lagr.lower_bound
     tol = fixing_tolerance(inst, fixing_bound)
