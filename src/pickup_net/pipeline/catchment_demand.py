@@ -1,10 +1,10 @@
-"""Split zone forecasts over customers and sum them over each hub's catchment."""
+"""Split zone forecasts over customers, and find the zone shares of each hub's catchment."""
 
 from collections import defaultdict
 from collections.abc import Sequence
 
 from pickup_net.demand import Customer
-from pickup_net.forecast import CycleDemand, DemandForecast
+from pickup_net.forecast import DemandForecast
 from pickup_net.location import LocationResult
 from pickup_net.models import Scenario
 from pickup_net.pipeline.hub_choice import CustomerDemand
@@ -52,20 +52,3 @@ def catchment_zones(
         if hub is not None and zone_units[c.zone_id] > 0:
             shares[hub][c.zone_id] += c.units / zone_units[c.zone_id]
     return shares
-
-
-def catchment_demand(forecast: DemandForecast, zones: dict[str, float]) -> dict[str, CycleDemand]:
-    """Cycle demand per product of a catchment: whole zones summed by the forecast, shared
-    zones thinned by their share (mean and variance scaled, as for a thinned count process)."""
-    whole = [zone for zone, share in zones.items() if share >= 0.999]
-    demand = dict(forecast.catchment(whole)) if whole else {}
-    partial = {zone: share for zone, share in zones.items() if share < 0.999}
-    if partial:
-        rows = forecast.table[forecast.table["zone_id"].isin(list(partial))]
-        for row in rows.itertuples(index=False):
-            share = partial[row.zone_id]
-            base = demand.get(row.product_id, CycleDemand(0.0, 0.0))
-            demand[row.product_id] = CycleDemand(
-                base.mean + share * row.cycle_mean, base.variance + share * row.cycle_var
-            )
-    return demand

@@ -18,7 +18,7 @@ from pickup_net.pipeline.assemble import (
     plan_routes,
     unassigned_items,
 )
-from pickup_net.pipeline.catchment_demand import catchment_demand, catchment_zones, customer_demand
+from pickup_net.pipeline.catchment_demand import catchment_zones, customer_demand
 from pickup_net.pipeline.hub_choice import CustomerDemand, choose_hubs
 from pickup_net.pipeline.progress import ProgressCallback, StageClock
 from pickup_net.pipeline.travel import Travel
@@ -64,7 +64,7 @@ def plan(
                     hub_id=shop.id,
                     storage_liters=shop.storage_liters,
                     max_pickups_per_day=shop.max_pickups_per_day,
-                    demand=catchment_demand(located.forecast, shares[shop.id]),
+                    demand=located.forecast.catchment(shares[shop.id]),
                     cycle_days=params.cycle_days,
                 )
                 for shop in located.hub_shops
