@@ -47,7 +47,7 @@ class PMedianInstance:
 
 
 def read_pmed(path: Path) -> PMedianInstance:
-    """OR-Library pmed file: n, edges, p, then undirected edges (the last copy of an edge counts)."""
+    """OR-Library pmed file: n, edges, p, then undirected edges (the last copy of an edge wins)."""
     numbers = path.read_text().split()
     n, e, p = int(numbers[0]), int(numbers[1]), int(numbers[2])
     triples = np.array(numbers[3 : 3 + 3 * e], dtype=np.int64).reshape(e, 3)

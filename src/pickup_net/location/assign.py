@@ -1,4 +1,4 @@
-"""Assigning customers to a given set of open hubs: nearest-hub and capacity-aware (regret) rules."""
+"""Assigning customers to a given set of open hubs: nearest hub, or capacity-aware regret rule."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lagrangian relaxation of the assignment constraints: lower bounds, hub fixing, repaired open sets.
+"""Lagrangian relaxation of the assignment constraints: lower bounds, hub fixing, candidate hubs.
 
 Relaxing ``sum_j x_ij + home_i = 1`` with multipliers ``lambda_i`` splits the problem by shop: each
 shop's value is its fixed cost plus the cheapest set of customers it could serve at reduced cost
@@ -18,7 +18,7 @@ import numpy as np
 from pickup_net.location._instance import Instance
 
 _DP_MAX_CELLS = 2_000_000  # largest (binding shops x capacity) table solved exactly per customer
-_STALL = int(__import__("os").environ.get("LR_STALL", 20))
+_STALL = 20  # subgradient steps without progress before the step size is halved
 
 
 @dataclass
@@ -69,7 +69,7 @@ def lagrangian_bound(
     best_y = fixed_open.copy()
     stall, it = 0, 0
     tried: set[bytes] = set()
-    while it < max_iterations and time.monotonic() < deadline:
+    while it < max_iterations and (it == 0 or time.monotonic() < deadline):
         it += 1
         if knap.dims:
             pos = None

@@ -51,8 +51,6 @@ def solve_reduced_mip(
     if solver is None:
         raise ValueError(f"solver_name: {solver_name!r} is not available in OR-Tools")
     solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
-    if __import__("os").environ.get("HLOG"):
-        solver.EnableOutput()
     if solver_name == "CP_SAT":
         solver.SetNumThreads(2)
     free = ~fixed_open & ~fixed_closed
@@ -78,7 +76,7 @@ def solve_reduced_mip(
     objective.SetOffset(constant)
     if solver_name == "HIGHS":
         abs_gap = 1.0 - 1e-6 if inst.integral else 1e-9
-        options = f"mip_rel_gap = 0\nmip_abs_gap = {abs_gap!r}\noutput_flag = {'true' if __import__('os').environ.get('HLOG') else 'false'}\n"
+        options = f"mip_rel_gap = 0\nmip_abs_gap = {abs_gap!r}\noutput_flag = false\n"
         if np.isfinite(cutoff):
             options += f"objective_bound = {cutoff!r}\n"
         solver.SetSolverSpecificParametersAsString(options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,8 @@ class LocationProblem:
         ``scipy.sparse`` matrix (CSR preferred) whose *stored* entries are exactly the allowed
         pairs with their (finite, possibly zero) costs; pairs not stored are not allowed.
     home_cost
-        ``(n_customers,)`` cost of home delivery instead; ``np.inf`` = the customer must be assigned.
+        ``(n_customers,)`` cost of home delivery instead; ``np.inf``: the customer must be served
+        at a hub.
     fixed_cost
         ``(n_shops,)`` cost of opening a hub; ``None`` means zero (then set ``n_hubs``).
     n_hubs
@@ -171,10 +173,12 @@ def _check_shape(field: str, array: np.ndarray, shape: tuple[int, ...]) -> None:
         raise ValueError(f"{field}: shape {array.shape} != expected {shape}")
 
 
-def _check_values(field: str, array: np.ndarray, ok, what: str) -> None:
+def _check_values(
+    field: str, array: np.ndarray, ok: Callable[[np.ndarray], np.ndarray], what: str
+) -> None:
     """Raise naming the field, the first bad position and value."""
     good = ok(array)
     if not np.all(good):
         pos = np.unravel_index(int(np.flatnonzero(~good.ravel())[0]), array.shape)
-        index = pos[0] if len(pos) == 1 else tuple(int(x) for x in pos)
-        raise ValueError(f"{field}[{index}]: {array[pos]!r} is not {what}")
+        index = ", ".join(str(int(x)) for x in pos)
+        raise ValueError(f"{field}[{index}]: {float(array[pos])} is not {what}")
