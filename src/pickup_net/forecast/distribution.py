@@ -30,6 +30,7 @@ class CycleDemand:
     variance: float
 
     def __post_init__(self) -> None:
+        """Reject a negative or non-finite mean or variance, naming it."""
         if not (math.isfinite(self.mean) and self.mean >= 0):
             raise ValueError(f"mean: {self.mean} must be a finite number >= 0")
         if not (math.isfinite(self.variance) and self.variance >= 0):
@@ -46,6 +47,7 @@ class CycleDemand:
 
     @cached_property
     def _frozen(self) -> stats.rv_discrete | None:
+        """The scipy distribution (None for no demand), built once."""
         if self.family == "zero":
             return None
         if self.family == "poisson":

@@ -57,9 +57,11 @@ def allocate(items: list[AllocationItem], storage_liters: float, max_pickups: fl
     caps = np.array([item.cap_units for item in items], dtype=int)
 
     def liters(counts: np.ndarray) -> float:
+        """Litres taken by `counts` units."""
         return float(counts @ volume)
 
     def pickups(counts: np.ndarray) -> float:
+        """Units expected to be handed out from `counts` units."""
         return sum(float(u.pickup[:n].sum()) for u, n in zip(units, counts, strict=True))
 
     if liters(caps) <= storage_liters + TOLERANCE and pickups(caps) <= max_pickups + TOLERANCE:

@@ -87,6 +87,7 @@ def plan_stock(
 
 
 def _check_hub(index: int, hub: HubDemand, targets: dict[str, StockTarget]) -> None:
+    """Reject bad limits and demand for unknown products, naming the field and value."""
     if not hub.storage_liters >= 0:
         raise ValueError(f"hubs[{index}].storage_liters: {hub.storage_liters} must be >= 0")
     if hub.max_pickups_per_day < 0 or hub.cycle_days < 1:
@@ -105,6 +106,7 @@ def _plan_hub(
     targets: dict[str, StockTarget],
     service_level: float | None,
 ) -> tuple[list[StockLine], list[Unassigned], str]:
+    """Lines, unassigned entries and the note of one hub."""
     demands = [hub.demand.get(product.id, CycleDemand(0.0, 0.0)) for product in products]
     wanted = _wanted(demands, products, targets, service_level)
     items = [

@@ -50,6 +50,7 @@ def plan_method(targets: dict[str, StockTarget], service_level: float | None) ->
 
 
 def _target(product: Product, service_level: float | None) -> StockTarget:
+    """The rule of one product (see `stock_targets`)."""
     underage = product.stockout_cost or product.unit_value or 1.0
     overage = product.holding_cost
     if service_level is not None:
