@@ -54,4 +54,6 @@ def test_no_server_errors(server: Server, planner_token: str, published: dict, r
     assert result.returncode == 0, summary
     counts = re.search(r"(\d+) generated, (\d+) passed", summary)
     assert counts and counts[1] == counts[2] and int(counts[1]) > 0, summary
-    assert "Authentication failed" not in result.stdout, summary
+    refused = result.stdout.partition("Authentication failed")[2].partition("💡")[0]
+    assert "/shop/assignment" not in refused and "/shop/response" not in refused, summary
+    assert role == "shop" or not refused, summary

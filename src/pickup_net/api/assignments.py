@@ -1,5 +1,9 @@
 """One shop's view of a plan: is it a hub, what to hold, pickups per day, when the van comes."""
 
+import threading
+from collections import OrderedDict
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,17 +19,84 @@ from pickup_net.api.schemas import (
 from pickup_net.api.store import now, stored_plan, stored_scenario
 from pickup_net.models import Plan, Scenario
 
+_CACHE_SIZE = 4096
+_cache: OrderedDict[tuple[str, str], ShopAssignment] = OrderedDict()
+_cache_lock = threading.Lock()
+_json_cache: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_json_lock = threading.Lock()
+_ANSWER = select(
+    ShopResponse.shop_id,
+    ShopResponse.decision,
+    ShopResponse.reason,
+    ShopResponse.storage_liters,
+    ShopResponse.answered_at,
+).where(ShopResponse.plan_id == bindparam("plan_id"), ShopResponse.shop_id == bindparam("shop_id"))
+
 
 def shop_assignment(session: Session, plan_id: str, shop_id: str) -> ShopAssignment | None:
-    """The assignment of `shop_id` in plan `plan_id`, or None when the plan has no result."""
+    """The assignment of `shop_id` in plan `plan_id` with the shop's latest answer, or None when
+    the plan has no result.
+
+    A finished plan never changes, so the part built from it is kept in a bounded cache; only
+    the answer is read each time.
+    """
+    key = (plan_id, shop_id)
+    with _cache_lock:
+        base = _cache.get(key)
+        if base is not None:
+            _cache.move_to_end(key)
+    if base is None:
+        base = _build_uncached(session, plan_id, shop_id)
+        if base is None:
+            return None
+        with _cache_lock:
+            _cache[key] = base
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    answer = session.get(ShopResponse, key)
+    return base.model_copy(update={"response": answer_public(answer) if answer else None})
+
+
+def shop_assignment_json(session: Session, plan_id: str, shop_id: str) -> bytes | None:
+    """`shop_assignment` as JSON bytes, built from the cached part and a one-row answer lookup
+    (the hot path of the shop API)."""
+    key = (plan_id, shop_id)
+    with _json_lock:
+        head = _json_cache.get(key)
+    if head is None:
+        base = shop_assignment(session, plan_id, shop_id)
+        if base is None:
+            return None
+        head = base.model_dump_json(exclude={"response"}).encode()[:-1]
+        with _json_lock:
+            _json_cache[key] = head
+            while len(_json_cache) > _CACHE_SIZE:
+                _json_cache.popitem(last=False)
+    row = session.execute(_ANSWER, {"plan_id": plan_id, "shop_id": shop_id}).first()
+    answer = (
+        b"null"
+        if row is None
+        else ShopResponsePublic(
+            shop_id=row.shop_id,
+            decision=row.decision,
+            reason=row.reason,
+            storage_liters=row.storage_liters,
+            answered_at=timestamp(row.answered_at),
+        )
+        .model_dump_json()
+        .encode()
+    )
+    return head + b',"response":' + answer + b"}"
+
+
+def _build_uncached(session: Session, plan_id: str, shop_id: str) -> ShopAssignment | None:
     job = session.get(PlanJob, plan_id)
     result = stored_plan(session, plan_id)
     if job is None or result is None:
         return None
     scenario_row = session.get(ScenarioRow, job.scenario_id)
     scenario = stored_scenario(scenario_row) if scenario_row else None
-    answer = session.get(ShopResponse, (plan_id, shop_id))
-    return build_assignment(plan_id, shop_id, result, scenario, answer)
+    return build_assignment(plan_id, shop_id, result, scenario, None)
 
 
 def build_assignment(

@@ -7,8 +7,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from pickup_net.api.db import get_session
-from pickup_net.api.db_models import ApiToken
-from pickup_net.api.security import SHOP_COOKIE, find_token
+from pickup_net.api.security import SHOP_COOKIE, Caller, find_token
 from pickup_net.api.settings import Settings, get_settings
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -24,7 +23,7 @@ def _unauthorized(message: str) -> HTTPException:
     )
 
 
-def current_token(session: SessionDep, credentials: BearerDep) -> ApiToken:
+def current_token(session: SessionDep, credentials: BearerDep) -> Caller:
     """The caller's token from `Authorization: Bearer`; 401 when missing or unknown."""
     if credentials is None:
         raise _unauthorized("missing token: send 'Authorization: Bearer <token>'")
@@ -34,7 +33,7 @@ def current_token(session: SessionDep, credentials: BearerDep) -> ApiToken:
     return row
 
 
-def current_planner(token: Annotated[ApiToken, Depends(current_token)]) -> ApiToken:
+def current_planner(token: Annotated[Caller, Depends(current_token)]) -> Caller:
     """The caller, who must hold a planner token (403 for a shop token)."""
     if token.role != "planner":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this route needs a planner token")
@@ -43,7 +42,7 @@ def current_planner(token: Annotated[ApiToken, Depends(current_token)]) -> ApiTo
 
 def current_shop(
     request: Request, session: SessionDep, credentials: BearerDep
-) -> tuple[ApiToken, str]:
+) -> tuple[Caller, str]:
     """The caller's shop token (bearer header, else the shop page cookie) and the raw token.
 
     401 when missing or unknown, 403 for a planner token.
@@ -59,5 +58,5 @@ def current_shop(
     return row, raw
 
 
-PlannerDep = Annotated[ApiToken, Depends(current_planner)]
-ShopDep = Annotated[tuple[ApiToken, str], Depends(current_shop)]
+PlannerDep = Annotated[Caller, Depends(current_planner)]
+ShopDep = Annotated[tuple[Caller, str], Depends(current_shop)]

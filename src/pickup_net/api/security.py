@@ -8,9 +8,10 @@ import hashlib
 import hmac
 import secrets
 import time
+from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from pickup_net.api.db_models import ApiToken
@@ -54,14 +55,28 @@ def create_token(
     return token
 
 
-def find_token(session: Session, token: str) -> ApiToken | None:
-    """The live (not revoked) token row matching `token`, or None."""
+@dataclass(frozen=True)
+class Caller:
+    """Who holds a live token: its role, and for a shop token its plan and shop."""
+
+    token_id: int
+    role: str
+    name: str
+    plan_id: str | None
+    shop_id: str | None
+
+
+_LOOKUP = select(
+    ApiToken.id, ApiToken.role, ApiToken.name, ApiToken.plan_id, ApiToken.shop_id
+).where(ApiToken.digest == bindparam("digest"), ApiToken.revoked_at.is_(None))
+
+
+def find_token(session: Session, token: str) -> Caller | None:
+    """The holder of the live (not revoked) token `token`, or None (one indexed lookup)."""
     if not token or len(token) > 200:
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.digest == token_digest(token)))
-    if row is None or row.revoked_at is not None:
-        return None
-    return row
+    row = session.execute(_LOOKUP, {"digest": token_digest(token)}).first()
+    return None if row is None else Caller(*row)
 
 
 def csrf_value(token: str) -> str:

@@ -13,10 +13,9 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from pickup_net.api.assignments import save_answer, shop_assignment
-from pickup_net.api.db_models import ApiToken
 from pickup_net.api.deps import SessionDep, SettingsDep
 from pickup_net.api.schemas import ShopAnswer
-from pickup_net.api.security import SHOP_COOKIE, csrf_matches, csrf_value, find_token
+from pickup_net.api.security import SHOP_COOKIE, Caller, csrf_matches, csrf_value, find_token
 from pickup_net.api.shop_texts import TEXTS, Language
 
 router = APIRouter(tags=["shop page"])
@@ -101,7 +100,7 @@ def shop_answer(
 def _render(
     request: Request,
     session: SessionDep,
-    row: ApiToken,
+    row: Caller,
     raw: str,
     language: Language,
     saved: bool = False,
