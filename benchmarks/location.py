@@ -172,8 +172,10 @@ def run_spopt(inst: PMedianInstance, time_limit_s: float) -> dict:
     if inst.demand is None:
         model = PMedian.from_cost_matrix(inst.cost, weights, p_facilities=inst.p)
     else:
+        # spopt weights the objective by demand; dividing costs by demand keeps the
+        # OR-Library objective (plain distance sum) while demand still loads capacity
         model = PMedian.from_cost_matrix(
-            inst.cost,
+            inst.cost / weights[:, None],
             weights,
             p_facilities=inst.p,
             facility_capacities=np.full(n, inst.capacity),
@@ -184,8 +186,7 @@ def run_spopt(inst: PMedianInstance, time_limit_s: float) -> dict:
         j + 1 for j in range(n) if model.fac_vars[j].value() and model.fac_vars[j].value() > 0.5
     ]
     value = pulp.value(model.problem.objective)
-    weighted = inst.demand is not None
-    objective = _objective_of(inst, medians) if medians and not weighted else value
+    objective = value if inst.demand is not None or not medians else _objective_of(inst, medians)
     status = pulp.LpStatus[model.problem.status]
     return {
         "medians": medians,
@@ -300,7 +301,8 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--quick", action="store_true", help="a few pmed instances at 10 s")
     parser.add_argument("--references", action="store_true", help="also run spopt and plain MIP")
-    parser.add_argument("--fresh", action="store_true", help="ignore cached results")
+    parser.add_argument("--solvers", help="comma list of pickup_net, ortools_highs_plain, spopt_cbc")
+    parser.add_argument("--fresh", action="store_true", help="re-run pickup_net despite the cache")
     parser.add_argument("--city", action="store_true", help="10,000 shops x 50,000 points")
     parser.add_argument("--city-size", type=int, nargs=2, default=(10_000, 50_000))
     args = parser.parse_args()
@@ -316,9 +318,11 @@ def main() -> None:
         instances += read_pmedcap(path) if path.stem.startswith("pmedcap") else [read_pmed(path)]
     optima = load_optima()
     args.out.mkdir(parents=True, exist_ok=True)
-    solvers = {"pickup_net": run_ours}
+    every = {"pickup_net": run_ours, "ortools_highs_plain": run_plain_mip, "spopt_cbc": run_spopt}
+    names = args.solvers.split(",") if args.solvers else ["pickup_net"]
     if args.references:
-        solvers |= {"ortools_highs_plain": run_plain_mip, "spopt_cbc": run_spopt}
+        names += ["ortools_highs_plain", "spopt_cbc"]
+    solvers = {name: every[name] for name in dict.fromkeys(names)}
     rows = []
     for inst in instances:
         for solver_name, run in solvers.items():
@@ -333,7 +337,7 @@ def main() -> None:
 def _cached(args: argparse.Namespace, inst: PMedianInstance, solver: str, run) -> dict:
     """Result of (instance, solver, limit) from the cache, or run and cache it."""
     cache = args.out / "cache" / f"{inst.name}__{solver}__{args.time_limit:g}s.json"
-    if cache.exists() and not args.fresh:
+    if cache.exists() and not (args.fresh and solver == "pickup_net"):
         return json.loads(cache.read_text())
     record = run(inst, args.time_limit)
     cache.parent.mkdir(parents=True, exist_ok=True)

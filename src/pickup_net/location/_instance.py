@@ -60,6 +60,8 @@ class Instance:
         ptr, order = self._columns
         shops = np.flatnonzero(is_open)
         counts = ptr[shops + 1] - ptr[shops]
+        if int(counts.sum()) * 8 > self.nnz:
+            return np.flatnonzero(is_open[self.shop])
         offsets = np.repeat(ptr[shops] - np.cumsum(counts) + counts, counts)
         return np.sort(order[np.arange(int(counts.sum())) + offsets])
 

@@ -168,3 +168,46 @@ def improve_capacitated(inst: Instance, is_open: np.ndarray, deadline: float) ->
                 is_open, best, improved = trial, (unplaced, total), True
                 break
     return is_open
+
+
+def iterated_local_search(
+    inst: Instance, is_open: np.ndarray, deadline: float, seed: int
+) -> np.ndarray:
+    """Perturb the best open set with a few random swaps, re-optimise, keep it when cheaper.
+
+    Each kick closes a random hub and opens a shop near the customers it served, so that
+    vertex substitution repairs the kick quickly.
+    """
+    rng = np.random.default_rng(seed)
+    best = is_open.copy()
+    best_cost = float(nearest_two(inst, best).d1.sum() + inst.fixed[best].sum())
+    while time.monotonic() < deadline:
+        trial = best.copy()
+        removable = np.flatnonzero(trial & ~inst.forced_open)
+        if removable.size == 0:
+            break
+        phi1 = nearest_two(inst, trial).phi1
+        kicks = rng.choice(
+            removable, size=min(int(rng.integers(1, 4)), removable.size), replace=False
+        )
+        for r in kicks:
+            served = np.flatnonzero(phi1 == r)[:30]
+            near = np.concatenate(
+                [
+                    inst.shop[inst.indptr[c] : min(inst.indptr[c] + 6, inst.indptr[c + 1])]
+                    for c in served
+                ]
+                + [np.empty(0, dtype=np.int64)]
+            )
+            near = near[~trial[near] & ~inst.forced_closed[near]]
+            if inst.p is not None or rng.random() < 0.5:
+                trial[r] = False
+            if near.size:
+                trial[int(rng.choice(near))] = True
+            elif inst.p is not None:
+                trial[r] = True
+        trial = improve_uncapacitated(inst, trial, deadline)
+        cost = float(nearest_two(inst, trial).d1.sum() + inst.fixed[trial].sum())
+        if cost < best_cost - 1e-9 * max(1.0, abs(best_cost)):
+            best, best_cost = trial, cost
+    return best

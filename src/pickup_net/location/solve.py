@@ -14,7 +14,11 @@ from pickup_net.location.bnb import branch_and_bound
 from pickup_net.location.explain import home_reasons, hub_explanations
 from pickup_net.location.greedy import greedy_open, greedy_open_capacitated
 from pickup_net.location.lagrangian import fixing_tolerance, lagrangian_bound
-from pickup_net.location.local_search import improve_capacitated, improve_uncapacitated
+from pickup_net.location.local_search import (
+    improve_capacitated,
+    improve_uncapacitated,
+    iterated_local_search,
+)
 from pickup_net.location.mip import solve_reduced_mip
 from pickup_net.location.problem import LocationProblem
 from pickup_net.location.result import LocationResult
@@ -54,7 +58,8 @@ def solve_location(
         Wall-clock budget including model building; the best solution found is returned with
         its gap when it runs out.
     seed
-        Kept for reproducibility of the interface; every step is deterministic.
+        Seed of the random kicks of the iterated local search (results are reproducible for a
+        given seed up to where the time limit cuts the search).
     finisher
         What closes the gap the root bound leaves: ``"tree"`` (Lagrangian branch and bound,
         default) or a reduced MIP in OR-Tools: ``"HIGHS"``, ``"SCIP"`` or ``"CP_SAT"``.
@@ -69,7 +74,6 @@ def solve_location(
     ValueError
         If no feasible solution exists (a customer that must be assigned cannot fit anywhere).
     """
-    del seed
     start = time.monotonic()
     deadline = start + time_limit_s
     inst = compile_problem(problem)
@@ -115,6 +119,14 @@ def solve_location(
     steps.append(f"lagrangian bound ({lagr.iterations} steps)")
     if inst.capacitated and (inst.p is None or int(lagr.chosen.sum()) == inst.p):
         settle(lagr.chosen)
+    if not inst.capacitated and lagr.lower_bound < incumbent.objective - fixing_tolerance(
+        inst, incumbent.objective
+    ):
+        kicked = iterated_local_search(
+            inst, incumbent.is_open, time.monotonic() + 0.25 * (deadline - time.monotonic()), seed
+        )
+        offer(kicked)
+        steps.append("iterated local search")
     fixing_bound = min(incumbent.objective, ceiling)
     lower = lagr.lower_bound
     tol = fixing_tolerance(inst, fixing_bound)
