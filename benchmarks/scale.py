@@ -1,0 +1,200 @@
+"""City-scale and sweep benchmark: time and peak memory of full plans, parallel sweep speed-up.
+
+Scale: for each size (customers), a city generated on the real Fontibón extract with one
+candidate shop per 10 customers and one van per 500 (plus the e-vans of the default fleet), split
+into districts of about 1,500 customers planned on a 2-worker LocalCluster (20 s location and
+routing limits per district; forecast zones are customers). Time counts the split, the district
+plans and the join (the cluster is started before the clock); peak memory is the largest sum of
+the resident memory of this process and all its children (the Dask workers), sampled every 0.2 s.
+
+Sweep: the 12 variants of ``scenarios/fontibon-sweep.yaml`` on a 2-worker LocalCluster against the
+same 12 planned one after another in this process; the ratio is sequential / parallel time.
+
+Run timed: ``flock /tmp/pickup-bench.lock .venv/bin/python benchmarks/scale.py`` (``--quick`` for
+1,000 customers and 4 variants). Writes ``benchmarks/results/scale.{csv,md}``, one
+``scale_<n>.json`` per size (per-district stage figures) and ``sweep.{csv,md}``.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import psutil
+
+from pickup_net.batch import apply_overrides, dask_client, load_sweep, run_sweep
+from pickup_net.districts import DistrictError, plan_city
+from pickup_net.io.osm_features import read_osm_features
+from pickup_net.io.scenario_loader import load_scenario
+from pickup_net.models import Parameters
+from pickup_net.pipeline import plan
+from pickup_net.synth.city import CitySettings, generate_city
+
+ROOT = Path(__file__).resolve().parents[1]
+EXTRACT = ROOT.parent / "shared" / "data" / "osm" / "bogota_fontibon" / "bogota_fontibon.osm.pbf"
+SWEEP = ROOT / "scenarios" / "fontibon-sweep.yaml"
+CUSTOMERS_PER_DISTRICT = 1_500
+
+
+@dataclass
+class MemoryPeak:
+    """Samples the resident memory of this process and its children in a background thread."""
+
+    interval_s: float = 0.2
+    peak_bytes: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def __enter__(self) -> "MemoryPeak":
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    total += process.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.peak_bytes = max(self.peak_bytes, total)
+            self._stop.wait(self.interval_s)
+
+
+def scale_run(customers: int, features: object, cache_dir: Path, out: Path) -> dict:
+    """Generate one city and plan it in districts; return its row of the results table."""
+    start = time.perf_counter()
+    settings = CitySettings(name=f"fontibon-{customers}", customers=customers,
+                            shops=customers // 10, customers_per_van=500)  # fmt: skip
+    parameters = Parameters(hub_fixed_cost=25_000, walk_cost_per_km=2_000,
+                            home_delivery_cost=6_000, location_time_limit_s=20,
+                            routing_time_limit_s=20, forecast_zone="customer")  # fmt: skip
+    city = generate_city(features, EXTRACT, settings, parameters)  # type: ignore[arg-type]
+    generate_s = time.perf_counter() - start
+    districts = max(1, math.ceil(customers / CUSTOMERS_PER_DISTRICT))
+    with dask_client(workers=2) as client:
+        client.run(lambda: None)
+        with MemoryPeak() as memory:
+            start = time.perf_counter()
+            joined = plan_city(city, districts, client=client, cache_dir=cache_dir)
+            plan_s = time.perf_counter() - start
+    (out / f"scale_{customers}.json").write_text(
+        json.dumps({name: s.model_dump() for name, s in joined.stages.items()}, indent=1,
+                   default=str), encoding="utf-8")  # fmt: skip
+    location = joined.stages.get("location")
+    per_district = location.details.get("districts", {}) if location else {}
+    gaps = [d["gap"] for d in per_district.values() if d.get("gap") is not None]
+    k = joined.kpis
+    return {
+        "customers": customers,
+        "candidate_shops": len(city.shops),
+        "synthetic_shops": sum(s.synthetic for s in city.shops),
+        "orders": len(city.orders),
+        "vans_available": sum(v.count for v in city.vehicle_types),
+        "districts": len(joined.stages["districts"].details["districts"]),
+        "generate_s": round(generate_s, 1),
+        "plan_s": round(plan_s, 1),
+        "peak_rss_mb": round(memory.peak_bytes / 2**20),
+        "hubs": k.hubs_opened,
+        "pickup_share": k.pickup_share,
+        "vans_used": k.vans_used,
+        "km_driven": k.km_driven,
+        "total_cost": k.total_cost,
+        "unassigned": k.unassigned,
+        "location_gap_joined": location.gap if location else None,
+        "location_gap_max_district": max(gaps) if gaps else None,
+    }
+
+
+def sweep_run(variants: int, cache_dir: Path) -> dict:
+    """The sweep on a 2-worker LocalCluster, then the same variants one after another."""
+    sweep = load_sweep(SWEEP)
+    sweep.variants = sweep.variants[:variants]
+    base = load_scenario(sweep.base)
+    plan(base.model_copy(update={"orders": base.orders[:50]}), cache_dir=cache_dir)  # warm cache
+    with tempfile.TemporaryDirectory() as folder, dask_client(workers=2) as client:
+        client.run(lambda: None)
+        start = time.perf_counter()
+        results = run_sweep(sweep, Path(folder), client=client, cache_dir=cache_dir)
+        parallel_s = time.perf_counter() - start
+    failed = [r.variant for r in results if not r.ok]
+    start = time.perf_counter()
+    for variant in sweep.variants:
+        plan(apply_overrides(base, variant.overrides), cache_dir=cache_dir)
+    sequential_s = time.perf_counter() - start
+    return {
+        "variants": len(sweep.variants),
+        "workers": 2,
+        "location_time_limit_s": base.parameters.location_time_limit_s,
+        "parallel_s": round(parallel_s, 1),
+        "sequential_s": round(sequential_s, 1),
+        "speedup": round(sequential_s / parallel_s, 2),
+        "failed": ";".join(failed),
+    }
+
+
+def _write(rows: list[dict], out: Path, stem: str, title: str) -> None:
+    table = pd.DataFrame(rows)
+    table.to_csv(out / f"{stem}.csv", index=False)
+    note = (
+        f"# {title}\n\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GB, Python {platform.python_version()}. "
+        "Other sessions were working on the machine (tests, editors) during the run; timed runs "
+        "held /tmp/pickup-bench.lock.\n\n"
+    )
+    (out / f"{stem}.md").write_text(note + _markdown(table), "utf-8")
+    print(table.to_string(index=False))
+
+
+def _markdown(table: pd.DataFrame) -> str:
+    """A GitHub Markdown table (no extra dependency)."""
+    lines = ["| " + " | ".join(map(str, table.columns)) + " |",
+             "|" + "---|" * len(table.columns)]  # fmt: skip
+    lines += ["| " + " | ".join(map(str, row)) + " |" for row in table.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Run the scale and sweep benchmarks and write their tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 20_000])
+    parser.add_argument("--variants", type=int, default=12)
+    parser.add_argument("--quick", action="store_true", help="1,000 customers and 4 variants")
+    parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--skip-sweep", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    args = parser.parse_args()
+    sizes, variants = ([1_000], 4) if args.quick else (args.sizes, args.variants)
+    args.out.mkdir(parents=True, exist_ok=True)
+    cache_dir = args.out / "cache"
+    if not args.skip_scale:
+        features = read_osm_features(EXTRACT)
+        rows = []
+        for n in sizes:
+            try:
+                rows.append(scale_run(n, features, cache_dir, args.out))
+            except DistrictError as error:
+                rows.append({"customers": n, "error": str(error)})
+            _write(
+                rows, args.out, "scale", "City-scale plans (districts on a 2-worker LocalCluster)"
+            )
+    if not args.skip_sweep:
+        row = sweep_run(variants, cache_dir)
+        _write([row], args.out, "sweep", "Sweep of the bundled scenario: parallel vs sequential")
+
+
+if __name__ == "__main__":
+    main()
