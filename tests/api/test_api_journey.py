@@ -48,6 +48,19 @@ def test_journey(server: Server, client: httpx.Client) -> None:
         assignment = shop.get("/shop/assignment").json()
         assert assignment["shop_id"] == declined["shop_id"] and assignment["is_hub"]
         assert assignment["plan_id"] == plan_id
+        plan_json = result.json()
+        restocks = [
+            visit
+            for route in plan_json["routes"]
+            for visit in route["visits"]
+            if visit["kind"] == "replenish"
+            and visit["stop_id"] == f"replenish:{declined['shop_id']}"
+        ]
+        assert [v["arrival_s"] for v in assignment["van_visits"]] == sorted(
+            v["arrival_s"] for v in restocks
+        )
+        stock = [s for s in plan_json["stock"] if s["hub_id"] == declined["shop_id"] and s["units"]]
+        assert sum(item["units"] for item in assignment["stock"]) == sum(s["units"] for s in stock)
         answer = shop.post(
             "/shop/response", json={"decision": "decline", "reason": "no space in December"}
         )
