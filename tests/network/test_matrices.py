@@ -217,3 +217,21 @@ def test_rectangular_matrix_echoes_ids() -> None:
     assert result.ids == ["s0", "s1", "s2"] and result.target_ids == ["t-b", "t-a"]
     assert result.seconds.shape == (3, 2) and result.meters.shape == (3, 2)
     assert (result.seconds > 0).all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(copies=st.lists(st.integers(0, 3), min_size=2, max_size=10))
+def test_points_at_one_place_share_rows_and_columns(copies) -> None:
+    """Several ids at the same street position get identical rows and columns."""
+    network = _network(grid_draft(3, 3, 100.0, {"v1": "yes"}))
+    places = [
+        offset_lonlat(30.0, 0.0),
+        offset_lonlat(100.0, 60.0),
+        offset_lonlat(170.0, 200.0),
+        offset_lonlat(200.0, 45.0),
+    ]
+    points = [Point(f"id{k}", *places[c]) for k, c in enumerate(copies)]
+    result = street_matrices(network, points, workers=1)
+    distinct = street_matrices(network, [Point(f"place{c}", *places[c]) for c in range(4)])
+    expected = distinct.seconds[np.ix_(copies, copies)]
+    np.testing.assert_allclose(result.seconds, expected, atol=1e-9)

@@ -113,7 +113,8 @@ def street_matrices(
 def _packed_matrix(graph: ModeGraph, src: Snapped, tgt: Snapped, workers: int | None) -> np.ndarray:
     """Packed (time, length) of the best path between every source and target point.
 
-    Walking is symmetric, so the Dijkstra runs start from the smaller side.
+    Points at the same street position (customers of one building) share one Dijkstra run;
+    walking is symmetric, so the runs start from the smaller side.
     """
     n_src = src.seg.shape[0]
     n_tgt = tgt.seg.shape[0]
@@ -121,12 +122,31 @@ def _packed_matrix(graph: ModeGraph, src: Snapped, tgt: Snapped, workers: int | 
         return _packed_matrix(graph, tgt, src, workers).T.copy()
     if not (n_src and n_tgt):
         return np.full((n_src, n_tgt), np.inf)
+    src_keep, src_back = _distinct(src)
+    tgt_keep, tgt_back = _distinct(tgt)
+    if src_keep.shape[0] < n_src or tgt_keep.shape[0] < n_tgt:
+        packed = _packed_matrix(graph, _take(src, src_keep), _take(tgt, tgt_keep), workers)
+        return packed[np.ix_(src_back, tgt_back)]
     packed = target_distances(
         base_csr(graph), source_arcs(graph, src), n_src, target_arcs(graph, tgt), n_tgt, workers
     )
     i, j, direct = direct_pairs(graph, src, tgt)
     packed[i, j] = np.minimum(packed[i, j], direct)
     return packed
+
+
+def _distinct(snapped: Snapped) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the distinct street positions, and each point's index among them."""
+    keys = np.column_stack([snapped.seg.astype(np.float64), snapped.frac])
+    _, keep, back = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    return keep, back.reshape(-1)
+
+
+def _take(snapped: Snapped, index: np.ndarray) -> Snapped:
+    """The snapped points at `index`."""
+    return Snapped(
+        snapped.seg[index], snapped.frac[index], snapped.offset_m[index], snapped.lonlat[index]
+    )
 
 
 def _offsets(
