@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import glob
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +27,7 @@ from pickup_net.network import (
     straight_line_matrices,
     street_matrices,
 )
+from pickup_net.network.packed_weights import pack, unpack
 from pickup_net.network.projection import haversine_m
 
 REPO = Path(__file__).resolve().parents[2]
@@ -152,3 +156,32 @@ def test_matrix_command_names_a_far_point(grid_file: Path, tmp_path: Path) -> No
     )
     assert result.exit_code == 2
     assert "far-away" in result.output
+
+
+def test_cache_key_is_stable_across_processes(grid_file: Path) -> None:
+    """The content key does not depend on the interpreter's hash seed (sets in profiles)."""
+    code = (
+        "import sys; from pathlib import Path; "
+        "from pickup_net.io.network_cache import network_key; "
+        "from pickup_net.network import DriveProfile, WalkProfile; "
+        "print(network_key(Path(sys.argv[1]), DriveProfile(), WalkProfile()))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(grid_file)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert len(keys) == 1
+
+
+def test_packed_weights_refuse_overflow() -> None:
+    """Path weights beyond the exact float range raise instead of returning wrong numbers."""
+    seconds, meters = unpack(pack(np.array([3600.0 * 90]), np.array([2.5e6])))
+    assert seconds[0] == pytest.approx(324_000.0) and meters[0] == pytest.approx(2.5e6)
+    with pytest.raises(OverflowError):
+        unpack(pack(np.array([3600.0 * 100]), np.array([0.0])))
