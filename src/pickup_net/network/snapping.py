@@ -63,6 +63,8 @@ def snap_points(
     if not (math.isfinite(max_snap_m) and max_snap_m >= 0):
         raise ValueError(f"max_snap_m: {max_snap_m!r} is not a distance in metres")
     lonlat = validate_points(points, field)
+    if graph.n_segments == 0 and lonlat.shape[0]:
+        raise SnapError(f"{field}: the street file has no {graph.mode} streets to snap to")
     if lonlat.shape[0] == 0:
         empty = np.zeros(0)
         return Snapped(np.zeros(0, dtype=np.int64), empty, empty, np.zeros((0, 2)))

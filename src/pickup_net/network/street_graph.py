@@ -90,7 +90,7 @@ def build_street_network(
     walk, walk_graph = _build_mode(
         "walk", walk_ways, elements, epsg, drive_profile, walk_profile, warnings, stats
     )
-    all_lonlat = drive.node_lonlat
+    all_lonlat = np.concatenate([drive.seg_lonlat, walk.seg_lonlat])
     bbox = (
         float(all_lonlat[:, 0].min()),
         float(all_lonlat[:, 1].min()),
@@ -115,7 +115,7 @@ def _split_into_pieces(
     """Cut ways at shared nodes and at clipped references; no loops, no parallel pieces.
 
     Returns the pieces, the number of missing node references, of ways that had some, and of
-    parallel two-node pieces dropped (a faster twin joins the same two nodes).
+    two-node pieces dropped because another piece already joins the same two nodes.
     """
     runs: list[tuple[OsmWay, _Access, list[int]]] = []
     missing = 0
