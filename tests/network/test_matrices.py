@@ -28,11 +28,15 @@ def _network(draft, profile: DriveProfile = NO_TURN_COSTS) -> StreetNetwork:
 def _place(
     network: StreetNetwork, picks: list[tuple[int, float]], mode: str = "drive"
 ) -> list[tuple]:
-    """Points at fraction t along chosen street pieces: (id, u, v, t, lon, lat), u < v."""
+    """Points at fraction t along chosen street pieces: (id, u, v, t, lon, lat), u < v.
+
+    Fractions are rounded to 0.001 so that two points are either clearly apart or the same.
+    """
     g = network.drive if mode == "drive" else network.walk
     pieces = sorted({(min(u, v), max(u, v)) for u, v in g.edges})
     placed = []
-    for k, (index, t) in enumerate(picks):
+    for k, (index, fraction) in enumerate(picks):
+        t = round(fraction, 3)
         u, v = pieces[index % len(pieces)]
         a = np.array([g.nodes[u]["lon"], g.nodes[u]["lat"]])
         b = np.array([g.nodes[v]["lon"], g.nodes[v]["lat"]])
