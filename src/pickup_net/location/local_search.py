@@ -70,8 +70,21 @@ class SwapProfits:
         return best_f, best
 
 
-def swap_profits(inst: Instance, is_open: np.ndarray) -> SwapProfits | None:
-    """Profit parts of all swaps, adds and drops from an open set (None if it is infeasible)."""
+@dataclass(frozen=True)
+class _Parts:
+    """Raw move-profit parts: per-shop gain / drop / stuck and the per-pair corrections."""
+
+    gain: np.ndarray
+    drop: np.ndarray
+    stuck: np.ndarray
+    rr: np.ndarray  # open hub whose customer a correction concerns
+    ef: np.ndarray  # shop that would take the customer over
+    value: np.ndarray  # correction to the swap profit
+    inf_row: np.ndarray  # the customer has no other option than rr
+
+
+def _parts(inst: Instance, is_open: np.ndarray) -> _Parts | None:
+    """Move-profit parts from an open set (None if some customer has no option)."""
     near = nearest_two(inst, is_open)
     if np.isinf(near.d1).any():
         return None
@@ -101,17 +114,68 @@ def swap_profits(inst: Instance, is_open: np.ndarray) -> SwapProfits | None:
         np.maximum(0.0, second - ec) - np.maximum(0.0, d1[er] - ec),
     )
     keep = inf_row | (value != 0.0)
-    er, ef, value, inf_row = er[keep], shops[e][keep], value[keep], inf_row[keep]
-    rr = phi1[er]
-    both = sp.csr_array(sp.coo_array((value + 1j * inf_row, (rr, ef)), shape=(m, m)))
+    return _Parts(gain, drop, stuck, phi1[er[keep]], shops[e][keep], value[keep], inf_row[keep])
+
+
+def swap_profits(inst: Instance, is_open: np.ndarray) -> SwapProfits | None:
+    """Profit parts of all swaps, adds and drops from an open set (None if it is infeasible)."""
+    parts = _parts(inst, is_open)
+    if parts is None:
+        return None
+    m = inst.m
+    data = parts.value + 1j * parts.inf_row
+    both = sp.csr_array(sp.coo_array((data, (parts.rr, parts.ef)), shape=(m, m)))
     both.sum_duplicates()
     extra = sp.csr_array((both.data.real, both.indices, both.indptr), shape=(m, m))
     covered = sp.csr_array((np.rint(both.data.imag), both.indices, both.indptr), shape=(m, m))
-    return SwapProfits(gain=gain, drop=drop, stuck=stuck, extra=extra, covered=covered)
+    return SwapProfits(parts.gain, parts.drop, parts.stuck, extra, covered)
+
+
+_DENSE_MOVES = 4_000_000  # open hubs x shops up to which move profits are tabulated densely
 
 
 def _best_move(inst: Instance, is_open: np.ndarray) -> tuple[int, int, float] | None:
     """Best (removed hub or -1, added shop or -1, profit) over all swaps, adds and drops."""
+    opened = np.flatnonzero(is_open)
+    if opened.size * inst.m > _DENSE_MOVES:
+        return _best_move_sparse(inst, is_open)
+    parts = _parts(inst, is_open)
+    if parts is None:
+        return None
+    m = inst.m
+    slot = np.full(m, -1)
+    slot[opened] = np.arange(opened.size)
+    key = slot[parts.rr] * m + parts.ef
+    size = opened.size * m
+    extra = np.bincount(key, weights=parts.value, minlength=size).reshape(opened.size, m)
+    covered = np.bincount(key, weights=parts.inf_row, minlength=size).reshape(opened.size, m)
+    stuck = parts.stuck[opened][:, None]
+    profit = parts.gain[None, :] + parts.drop[opened][:, None] + extra
+    profit = np.where(np.rint(covered) == stuck, profit, -np.inf)
+    best: tuple[int, int, float] | None = None
+    k = int(np.argmax(profit)) if profit.size else 0
+    if profit.size and np.isfinite(profit.flat[k]):
+        best = (int(opened[k // m]), int(k % m), float(profit.flat[k]))
+    if inst.p is None:
+        best = _best_add_or_drop(parts.gain, np.where(parts.stuck == 0, parts.drop, -np.inf), best)
+    return best
+
+
+def _best_add_or_drop(
+    gain: np.ndarray, ok_drop: np.ndarray, best: tuple[int, int, float] | None
+) -> tuple[int, int, float] | None:
+    """Better of ``best`` and the best single add or drop."""
+    f = int(np.argmax(gain))
+    if np.isfinite(gain[f]) and (best is None or gain[f] > best[2]):
+        best = (-1, f, float(gain[f]))
+    r = int(np.argmax(ok_drop))
+    if np.isfinite(ok_drop[r]) and (best is None or ok_drop[r] > best[2]):
+        best = (r, -1, float(ok_drop[r]))
+    return best
+
+
+def _best_move_sparse(inst: Instance, is_open: np.ndarray) -> tuple[int, int, float] | None:
+    """Best move with the pair corrections kept sparse (many open hubs and shops)."""
     parts = swap_profits(inst, is_open)
     if parts is None:
         return None
@@ -119,12 +183,7 @@ def _best_move(inst: Instance, is_open: np.ndarray) -> tuple[int, int, float] | 
     ok_drop = np.where(stuck == 0, parts.drop, -np.inf)
     best: tuple[int, int, float] | None = None
     if inst.p is None:
-        f = int(np.argmax(gain))
-        if np.isfinite(gain[f]):
-            best = (-1, f, float(gain[f]))
-        r = int(np.argmax(ok_drop))
-        if np.isfinite(ok_drop[r]) and (best is None or ok_drop[r] > best[2]):
-            best = (r, -1, float(ok_drop[r]))
+        best = _best_add_or_drop(gain, ok_drop, best)
     ex = parts.extra.tocoo()
     if ex.nnz:
         cov = parts.covered.data

@@ -36,7 +36,7 @@ class _Incumbent:
 
     def offer(self, is_open: np.ndarray, assignment: np.ndarray, objective: float) -> bool:
         """Keep the candidate if it is cheaper; returns whether it was kept."""
-        if objective < self.objective - 1e-9 * max(1.0, abs(self.objective)):
+        if np.isinf(self.objective) or objective < self.objective - 1e-9 * abs(self.objective):
             self.is_open, self.assignment, self.objective = is_open, assignment, objective
             return True
         return False
@@ -123,7 +123,7 @@ def solve_location(
         inst, incumbent.objective
     ):
         kicked = iterated_local_search(
-            inst, incumbent.is_open, time.monotonic() + 0.25 * (deadline - time.monotonic()), seed
+            inst, incumbent.is_open, time.monotonic() + 0.15 * (deadline - time.monotonic()), seed
         )
         offer(kicked)
         steps.append("iterated local search")
