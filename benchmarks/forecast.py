@@ -16,7 +16,8 @@
 Reports MASE and RMSSE (scaled by in-sample seasonal-naive error, lag 7) of the chosen models and
 of seasonal naive per zone series, realised versus expected fill rate, and units left over.
 Run timed: ``flock /tmp/pickup-bench.lock .venv/bin/python benchmarks/forecast.py``. Writes
-``benchmarks/results/forecast.{csv,md,json}``.
+``benchmarks/results/forecast.{csv,md,json}`` and ``forecast_timing.csv``; ``--report-only``
+re-renders the Markdown from the saved JSON.
 """
 
 import argparse
@@ -190,6 +191,38 @@ def _markdown(table: pd.DataFrame) -> str:
     return "\n".join([header, rule, *body])
 
 
+def _model_table(rows: list[dict]) -> pd.DataFrame:
+    """MASE / RMSSE of each candidate per dataset (one target each: the errors do not depend on
+    it), with how many series chose it."""
+    seen, records = set(), []
+    for row in rows:
+        if row["dataset"] in seen:
+            continue
+        seen.add(row["dataset"])
+        error = row["report"]["error"]
+        records.append(
+            {
+                "dataset": row["dataset"],
+                "model": "chosen per series",
+                "mase": error["chosen"],
+                "rmsse": error["rmsse"]["chosen"],
+                "series_chosen": "",
+            }
+        )
+        for name, values in row["report"]["models"].items():
+            records.append(
+                {
+                    "dataset": row["dataset"],
+                    "model": name,
+                    "mase": values["mase"],
+                    "rmsse": values["rmsse"],
+                    "series_chosen": values["series_chosen"],
+                }
+            )
+    table = pd.DataFrame(records)
+    return table.round({"mase": 4, "rmsse": 4})
+
+
 def write(rows: list[dict], timing: dict, out: Path, note: str) -> None:
     """CSV, Markdown and JSON into `out`."""
     out.mkdir(parents=True, exist_ok=True)
@@ -213,6 +246,10 @@ def write(rows: list[dict], timing: dict, out: Path, note: str) -> None:
         "Models chosen (series, own or through their sparse group): "
         + ", ".join(f"{k} {v}" for k, v in timing["models"].items()),
         "",
+        "## Error of every candidate on the held-out weeks (zone series)",
+        "",
+        _markdown(_model_table(rows)),
+        "",
     ]
     (out / "forecast.md").write_text("\n".join(lines))
     (out / "forecast.json").write_text(
@@ -228,7 +265,15 @@ def main() -> None:
     parser.add_argument("--series", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument(
+        "--report-only", action="store_true", help="Re-render forecast.md from forecast.json."
+    )
     args = parser.parse_args()
+    if args.report_only:
+        saved = json.loads((args.out / "forecast.json").read_text())
+        write(saved["backtests"], saved["timing"], args.out, saved["note"])
+        print((args.out / "forecast.md").read_text())
+        return
     note = (
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores "
         f"({platform.processor() or platform.machine()}), statsforecast n_jobs=1, under "
