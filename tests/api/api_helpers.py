@@ -69,6 +69,10 @@ class Server:
 
     def start(self) -> "Server":
         """Start the server and wait until /healthz answers."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> "Server":
+        """Start the server process without waiting for it."""
         self.port = free_port()
         log = self.log_path.open("ab")
         address = ["--host", "127.0.0.1", "--port", str(self.port)]
@@ -83,6 +87,11 @@ class Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        return self
+
+    def wait_ready(self) -> "Server":
+        """Wait until the launched server's /healthz answers."""
+        assert self.process is not None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

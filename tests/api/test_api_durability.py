@@ -41,10 +41,11 @@ def test_cancelled_plan_stops(client: httpx.Client, published: dict) -> None:
 def test_cli_serve_and_token_create(tmp_path: Path) -> None:
     """`pickup-net serve` serves, and `pickup-net token create` prints a working token last."""
     server = Server(f"sqlite:///{tmp_path / 'cli.sqlite3'}", tmp_path / "cli.log", cli=True)
-    token = server.cli_token("cli test")
-    assert len(token) == 43 and " " not in token
     try:
-        server.start()
+        server.launch()  # both commands load the whole CLI: let them do it side by side
+        token = server.cli_token("cli test")
+        assert len(token) == 43 and " " not in token
+        server.wait_ready()
         headers = {"Authorization": f"Bearer {token}"}
         assert httpx.get(f"{server.url}/scenarios", headers=headers).status_code == 200
         assert httpx.get(f"{server.url}/scenarios").status_code == 401

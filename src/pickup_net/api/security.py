@@ -86,4 +86,4 @@ def csrf_value(token: str) -> str:
 
 def csrf_matches(token: str, given: str) -> bool:
     """Whether `given` is the CSRF value of `token` (constant-time comparison)."""
-    return hmac.compare_digest(csrf_value(token), given or "")
+    return hmac.compare_digest(csrf_value(token).encode(), (given or "").encode("utf-8"))
