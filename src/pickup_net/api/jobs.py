@@ -246,15 +246,14 @@ class _JobRun:
                 if not self._heartbeat(cancel):
                     return
             if not receiver.poll(0.2):
-                if not process.is_alive() and not receiver.poll(0):
-                    died = f"the plan process died (exit code {process.exitcode})"
-                    runner._finish(self.job_id, "failed", died)
-                    return
-                continue
-            try:
-                message = receiver.recv()
-            except (EOFError, OSError):
-                continue
+                if process.is_alive() or receiver.poll(0):
+                    continue
+                message: tuple = ("died",)
+            else:
+                try:
+                    message = receiver.recv()
+                except (EOFError, OSError):  # the child closed its end without a last word
+                    message = ("died",)
             kind = message[0]
             if kind == "progress":
                 self._update(stage=str(message[1])[:32], progress=max(0.0, min(1.0, message[2])))
@@ -266,6 +265,11 @@ class _JobRun:
                 return
             elif kind == "cancelled":
                 runner._finish(self.job_id, "cancelled")
+                return
+            else:
+                process.join(2)
+                died = f"the plan process died (exit code {process.exitcode})"
+                runner._finish(self.job_id, "failed", died)
                 return
 
     def _heartbeat(self, cancel: object) -> bool:
