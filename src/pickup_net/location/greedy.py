@@ -7,7 +7,6 @@ import heapq
 import numpy as np
 
 from pickup_net.location._instance import Instance
-from pickup_net.location.assign import capacitated_score
 
 
 def uncovered_penalty(inst: Instance) -> float:
@@ -51,36 +50,6 @@ def greedy_open(inst: Instance) -> np.ndarray:
         rows = col_rows[lo:hi]
         d1[rows] = np.minimum(d1[rows], col_cost[lo:hi])
     return is_open
-
-
-def greedy_open_capacitated(inst: Instance, deadline: float) -> np.ndarray:
-    """Add hubs one by one, each time the one whose regret assignment is best (for small cases)."""
-    import time
-
-    is_open = inst.forced_open.copy()
-    target = inst.p
-    best = _score(inst, is_open)
-    while target is None or int(is_open.sum()) < target:
-        choice, choice_score = -1, None
-        for j in np.flatnonzero(~is_open & ~inst.forced_closed):
-            is_open[j] = True
-            score = _score(inst, is_open)
-            is_open[j] = False
-            if choice_score is None or score < choice_score:
-                choice, choice_score = int(j), score
-            if time.monotonic() > deadline:
-                break
-        if choice < 0 or (target is None and choice_score >= best):
-            break
-        is_open[choice] = True
-        best = choice_score
-    return is_open
-
-
-def _score(inst: Instance, is_open: np.ndarray) -> tuple[int, float]:
-    """Lexicographic score of an open set under capacities: (unplaced customers, cost)."""
-    _, unplaced, total = capacitated_score(inst, is_open)
-    return unplaced, total
 
 
 def _first_open_cost(inst: Instance, is_open: np.ndarray) -> np.ndarray:

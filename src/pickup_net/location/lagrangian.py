@@ -33,6 +33,7 @@ class LagrangianOutcome:
     shop_values: np.ndarray = field(repr=False)
     chosen: np.ndarray = field(repr=False)  # open set of the relaxation at the best multipliers
     raw_bound: float = -np.inf  # best bound before capping by the incumbent
+    candidates: list[np.ndarray] = field(default_factory=list, repr=False)  # best open sets
 
 
 def fixing_tolerance(inst: Instance, upper_bound: float) -> float:
@@ -69,6 +70,7 @@ def lagrangian_bound(
     best_y = fixed_open.copy()
     stall, it = 0, 0
     tried: set[bytes] = set()
+    seen: dict[bytes, tuple[float, np.ndarray]] = {}
     while it < max_iterations and (it == 0 or time.monotonic() < deadline):
         it += 1
         if knap.dims:
@@ -90,6 +92,8 @@ def lagrangian_bound(
             if stall >= _STALL:
                 alpha, stall = alpha / 2.0, 0
         key = np.packbits(y).tobytes()
+        if key not in seen or seen[key][0] < bound:
+            seen[key] = (bound, y)
         if key not in tried and (it % 5 == 1 or stall == 0):
             tried.add(key)
             upper_bound = min(upper_bound, on_open_set(y))
@@ -116,6 +120,7 @@ def lagrangian_bound(
         multipliers=best_lam,
         shop_values=best_rho,
         chosen=best_y,
+        candidates=[y for _, y in sorted(seen.values(), key=lambda t: -t[0])[:8]],
         raw_bound=best_lb,
     )
 

@@ -12,7 +12,7 @@ from pickup_net.location._instance import Instance, compile_problem
 from pickup_net.location.assign import HOME, assign
 from pickup_net.location.bnb import branch_and_bound
 from pickup_net.location.explain import home_reasons, hub_explanations
-from pickup_net.location.greedy import greedy_open, greedy_open_capacitated
+from pickup_net.location.greedy import greedy_open
 from pickup_net.location.lagrangian import fixing_tolerance, lagrangian_bound
 from pickup_net.location.local_search import (
     improve_capacitated,
@@ -94,11 +94,11 @@ def solve_location(
             incumbent.offer(polished, assignment, objective)
         return min(incumbent.objective, ceiling)
 
-    def settle(is_open: np.ndarray) -> bool:
+    def settle(is_open: np.ndarray, until: float | None = None) -> bool:
         if not inst.capacitated:
             offer(is_open)
             return True
-        remaining = deadline - time.monotonic()
+        remaining = (deadline if until is None else until) - time.monotonic()
         if remaining <= 0:
             return False
         exact = solve_reduced_mip(inst, is_open, ~is_open, remaining)
@@ -117,8 +117,13 @@ def solve_location(
         offer,
     )
     steps.append(f"lagrangian bound ({lagr.iterations} steps)")
-    if inst.capacitated and (inst.p is None or int(lagr.chosen.sum()) == inst.p):
-        settle(lagr.chosen)
+    if inst.capacitated:
+        stop = time.monotonic() + 0.15 * (deadline - time.monotonic())
+        for candidate in lagr.candidates:
+            if time.monotonic() > stop:
+                break
+            if inst.p is None or int(candidate.sum()) == inst.p:
+                settle(candidate, min(stop, deadline))
     if not inst.capacitated and lagr.lower_bound < incumbent.objective - fixing_tolerance(
         inst, incumbent.objective
     ):
@@ -188,9 +193,9 @@ def _first_solution(
 ) -> _Incumbent:
     """Greedy plus vertex substitution (capacity-aware on small capacitated problems)."""
     if inst.capacitated and inst.n * inst.m <= _SMALL_CAPACITATED:
-        is_open = greedy_open_capacitated(inst, start + 0.1 * time_limit_s)
-        is_open = improve_capacitated(inst, is_open, start + 0.2 * time_limit_s)
-        steps.append("capacity-aware greedy+swap")
+        is_open = greedy_open(inst)
+        is_open = improve_capacitated(inst, is_open, start + 0.1 * time_limit_s)
+        steps.append("greedy+capacity-aware swap")
     else:
         is_open = greedy_open(inst)
         is_open = improve_uncapacitated(inst, is_open, start + 0.3 * time_limit_s)
