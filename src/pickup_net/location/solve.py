@@ -23,7 +23,7 @@ from pickup_net.location.mip import solve_reduced_mip
 from pickup_net.location.problem import LocationProblem
 from pickup_net.location.result import LocationResult
 
-_SMALL_CAPACITATED = 40_000  # customers x shops up to which capacity-aware greedy is affordable
+_SMALL_CAPACITATED = 40_000  # customers x shops up to which regret-scored swaps are affordable
 
 
 @dataclass
