@@ -181,7 +181,7 @@ def test_cache_key_is_stable_across_processes(grid_file: Path) -> None:
 
 def test_packed_weights_refuse_overflow() -> None:
     """Path weights beyond the exact float range raise instead of returning wrong numbers."""
-    seconds, meters = unpack(pack(np.array([3600.0 * 90]), np.array([2.5e6])))
+    seconds, meters = unpack(pack(np.array([3600.0 * 90]), np.array([2.5e6]), 0.1), 0.1)
     assert seconds[0] == pytest.approx(324_000.0) and meters[0] == pytest.approx(2.5e6)
     with pytest.raises(OverflowError):
-        unpack(pack(np.array([3600.0 * 100]), np.array([0.0])))
+        unpack(pack(np.array([3600.0 * 100]), np.array([0.0]), 0.1), 0.1)

@@ -161,3 +161,25 @@ def test_maxspeed_sets_speed_times_osrm_factor(tmp_path: Path) -> None:
     points = [Point("a", *offset_lonlat(50.0, 0.0)), Point("b", *offset_lonlat(150.0, 0.0))]
     result = street_matrices(network, points)
     assert result.seconds[0, 1] == pytest.approx(100.0 / (40 / 3.6), abs=0.05)
+
+
+def test_bollards_block_vans_but_not_walkers_and_gates_cost_a_minute(tmp_path: Path) -> None:
+    """A bollard cuts a street for vans (not for walkers); a gate adds OSRM's 60 s."""
+    spacing = 400.0
+    draft = grid_draft(3, 3, spacing)
+    mid = 700
+    draft.nodes[mid] = (*offset_lonlat(1.5 * spacing, spacing), {"barrier": "bollard"})
+    row = draft.ways[1]
+    draft.ways[1] = (row[0], [row[1][0], row[1][1], mid, row[1][2]], row[2])
+    a = Point("a", *offset_lonlat(1.5 * spacing - 30.0, spacing))
+    b = Point("b", *offset_lonlat(1.5 * spacing + 30.0, spacing))
+    network = load_street_network(draft.write(tmp_path / "bollard.osm"))
+    assert network.stats["drive_barrier_nodes"] == 1
+    drive = street_matrices(network, [a, b])
+    walk = street_matrices(network, [a, b], mode="walk")
+    assert drive.meters[0, 1] > 2 * spacing
+    assert walk.meters[0, 1] == pytest.approx(60.0, abs=1.0)
+    draft.nodes[mid] = (*draft.nodes[mid][:2], {"barrier": "gate"})
+    gated = street_matrices(load_street_network(draft.write(tmp_path / "gate.osm")), [a, b])
+    assert gated.meters[0, 1] == pytest.approx(60.0, abs=1.0)
+    assert gated.seconds[0, 1] == pytest.approx(gated.meters[0, 1] / (25 / 3.6) + 60.0, abs=0.1)

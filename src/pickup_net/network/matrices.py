@@ -78,7 +78,7 @@ def street_matrices(
     tgt = src if square else snap_points(graph, targets, max_snap_m, "targets")
     offsets = _offsets(sources, targets, src.offset_m, tgt.offset_m)
     packed = _packed_matrix(graph, src, tgt, workers)
-    seconds, meters = unpack(packed)
+    seconds, meters = unpack(packed, graph.length_unit_m())
     if mode == "walk":
         seconds = meters / network.walk_speed_mps
     access = graph.offset_speed_mps

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import shapely
 
+from pickup_net.network.packed_weights import length_unit_m
+
 
 @dataclass
 class ModeGraph:
@@ -59,6 +61,12 @@ class ModeGraph:
     def n_segments(self) -> int:
         """Number of segments (a two-way street counts once)."""
         return int(self.seg_len_m.shape[0])
+
+    def length_unit_m(self) -> float:
+        """Length unit of this graph's packed weights (see `packed_weights`)."""
+        if "length_unit" not in self._cache:
+            self._cache["length_unit"] = length_unit_m(float(self.edge_len_m.sum()))
+        return self._cache["length_unit"]
 
     def segment_lonlat(self, seg: int) -> np.ndarray:
         """The `[lon, lat]` shape of one segment, in drawing order."""

@@ -3,7 +3,8 @@
 The drive defaults follow OSRM's `car.lua` (the reference planners compare us to): per-class
 speeds, tagged `maxspeed` times 0.8, surface caps, 2 s per traffic signal or stop sign, 1 s per
 give-way sign, a sigmoid turn cost of at most 7.5 s biased against turns across traffic, 2 s more
-for those, and 20 s for a U-turn (allowed at dead ends only).
+for those, and 20 s for a U-turn (allowed at dead ends only). Bollards and other barriers
+close a street to vans; gates cost 60 s.
 """
 
 from __future__ import annotations
@@ -129,6 +130,21 @@ class DriveProfile:
     )
     excluded_service: frozenset[str] = frozenset(
         {"parking_aisle", "driveway", "emergency_access", "drive-through"}
+    )
+    passable_barriers: frozenset[str] = frozenset(
+        {
+            "cattle_grid",
+            "border_control",
+            "toll_booth",
+            "sally_port",
+            "no",
+            "entrance",
+            "height_restrictor",
+            "arch",
+        }
+    )
+    barrier_delay_s: dict[str, float] = field(
+        default_factory=lambda: {"gate": 60.0, "lift_gate": 60.0}
     )
     snap_access_speed_mps: float = 5.0 / 3.6
     keep_largest_component: bool = True

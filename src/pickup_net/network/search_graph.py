@@ -16,6 +16,11 @@ from pickup_net.network.packed_weights import pack
 from pickup_net.network.snapping import Snapped
 
 
+def _pack(graph: ModeGraph, time_s: np.ndarray, length_m: np.ndarray) -> np.ndarray:
+    """Packed weights in the graph's length unit."""
+    return pack(time_s, length_m, graph.length_unit_m())
+
+
 def n_base_nodes(graph: ModeGraph) -> int:
     """Nodes of the search graph before the virtual points."""
     return graph.n_edges if graph.mode == "drive" else int(graph.node_osm_id.shape[0])
@@ -30,10 +35,12 @@ def base_arcs(graph: ModeGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if "base_arcs" not in graph._cache:
         if graph.mode == "drive":
             start = graph.arc_from
-            weight = pack(graph.edge_time_s[start] + graph.arc_turn_s, graph.edge_len_m[start])
+            weight = _pack(
+                graph, graph.edge_time_s[start] + graph.arc_turn_s, graph.edge_len_m[start]
+            )
             arcs = (start, graph.arc_to, np.maximum(weight, 1.0))
         else:
-            weight = pack(np.zeros(graph.n_edges), graph.edge_len_m)
+            weight = _pack(graph, np.zeros(graph.n_edges), graph.edge_len_m)
             arcs = (graph.edge_u, graph.edge_v, np.maximum(weight, 1.0))
         graph._cache["base_arcs"] = arcs
     return graph._cache["base_arcs"]
@@ -67,7 +74,10 @@ def _walk_end_arcs(graph: ModeGraph, snapped: Snapped) -> tuple[np.ndarray, np.n
     zeros = np.zeros_like(length)
     nodes = np.concatenate([graph.seg_u[snapped.seg], graph.seg_v[snapped.seg]])
     weights = np.concatenate(
-        [pack(zeros, snapped.frac * length), pack(zeros, (1 - snapped.frac) * length)]
+        [
+            _pack(graph, zeros, snapped.frac * length),
+            _pack(graph, zeros, (1 - snapped.frac) * length),
+        ]
     )
     return nodes, weights
 
@@ -92,7 +102,8 @@ def source_arcs(graph: ModeGraph, snapped: Snapped) -> tuple[np.ndarray, np.ndar
         rows.append(np.repeat(point, counts))
         cols.append(graph.arc_to[arc])
         weights_list.append(
-            pack(
+            _pack(
+                graph,
                 share * graph.edge_time_s[e_rep] + graph.arc_turn_s[arc],
                 share * graph.edge_len_m[e_rep],
             )
@@ -116,7 +127,9 @@ def target_arcs(graph: ModeGraph, snapped: Snapped) -> tuple[np.ndarray, np.ndar
         before = 1.0 - ahead
         rows.append(edge)
         cols.append(point)
-        weights_list.append(pack(before * graph.edge_time_s[edge], before * graph.edge_len_m[edge]))
+        weights_list.append(
+            _pack(graph, before * graph.edge_time_s[edge], before * graph.edge_len_m[edge])
+        )
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(weights_list)
 
 
@@ -158,12 +171,12 @@ def direct_pairs(
     f = sources.frac[i]
     g = targets.frac[j]
     if graph.mode == "walk":
-        return i, j, pack(np.zeros_like(f), np.abs(g - f) * graph.seg_len_m[seg])
+        return i, j, _pack(graph, np.zeros_like(f), np.abs(g - f) * graph.seg_len_m[seg])
     weight = np.full(i.shape[0], np.inf)
     for direction, share in ((0, g - f), (1, f - g)):
         edge = graph.seg_edge[seg, direction]
         ok = (edge >= 0) & (share >= 0)
         e = edge[ok]
-        candidate = pack(share[ok] * graph.edge_time_s[e], share[ok] * graph.edge_len_m[e])
+        candidate = _pack(graph, share[ok] * graph.edge_time_s[e], share[ok] * graph.edge_len_m[e])
         weight[ok] = np.minimum(weight[ok], candidate)
     return i, j, weight

@@ -16,7 +16,12 @@ from pickup_net.network.profiles import DriveProfile, WalkProfile
 from pickup_net.network.projection import bearing_deg, haversine_m, to_metric_xy, utm_epsg
 from pickup_net.network.street_network import StreetNetwork
 from pickup_net.network.turns import roads_at_nodes, turn_arcs
-from pickup_net.network.way_rules import drive_directions, drive_speeds_kmh, walkable
+from pickup_net.network.way_rules import (
+    blocks_vans,
+    drive_directions,
+    drive_speeds_kmh,
+    walkable,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +115,14 @@ def build_street_network(
 
 
 def _split_into_pieces(
-    ways: list[tuple[OsmWay, _Access]], node_lonlat: dict[int, tuple[float, float]]
+    ways: list[tuple[OsmWay, _Access]],
+    node_lonlat: dict[int, tuple[float, float]],
+    blocked: set[int],
+    split_at: set[int],
 ) -> tuple[list[_Piece], int, int, int]:
-    """Cut ways at shared nodes and at clipped references; no loops, no parallel pieces.
+    """Cut ways at shared nodes, at `split_at` nodes, at clipped references and at barriers.
+
+    No piece is a loop and no two pieces join the same two nodes.
 
     Returns the pieces, the number of missing node references, of ways that had some, and of
     two-node pieces dropped because another piece already joins the same two nodes.
@@ -124,10 +134,10 @@ def _split_into_pieces(
         run: list[int] = []
         way_missing = 0
         for nid in way.node_ids:
-            if nid in node_lonlat:
+            if nid in node_lonlat and nid not in blocked:
                 run.append(nid)
                 continue
-            way_missing += 1
+            way_missing += nid not in blocked
             if len(run) >= 2:
                 runs.append((way, access, run))
             run = []
@@ -140,7 +150,7 @@ def _split_into_pieces(
     for way, access, run in runs:
         start = 0
         for i in range(1, len(run)):
-            if i == len(run) - 1 or uses[run[i]] > 1:
+            if i == len(run) - 1 or uses[run[i]] > 1 or run[i] in split_at:
                 pending.append(_Piece(way, access, run[start : i + 1]))
                 start = i
     pieces: list[_Piece] = []
@@ -163,7 +173,7 @@ def _split_into_pieces(
 
 
 def _node_delay_s(tags: dict[str, str] | None, profile: DriveProfile) -> float:
-    """Seconds a van loses passing a node: signals, stop and give-way signs."""
+    """Seconds a van loses passing a node: signals, stop and give-way signs, gates."""
     if not tags:
         return 0.0
     kind = tags.get("highway")
@@ -173,7 +183,7 @@ def _node_delay_s(tags: dict[str, str] | None, profile: DriveProfile) -> float:
         return profile.stop_sign_s
     if kind == "give_way":
         return profile.give_way_s
-    return 0.0
+    return profile.barrier_delay_s.get(tags.get("barrier", ""), 0.0)
 
 
 def _build_mode(
@@ -187,7 +197,22 @@ def _build_mode(
     stats: dict[str, object],
 ) -> tuple[ModeGraph, nx.DiGraph]:
     """Compile one mode and keep its largest strongly connected part."""
-    pieces, missing, clipped_ways, dropped_parallel = _split_into_pieces(ways, elements.node_lonlat)
+    blocked = (
+        {nid for nid, tags in elements.node_tags.items() if blocks_vans(tags, drive_profile)}
+        if mode == "drive"
+        else set()
+    )
+    delayed = (
+        {nid for nid, tags in elements.node_tags.items() if _node_delay_s(tags, drive_profile)}
+        if mode == "drive"
+        else set()
+    )
+    pieces, missing, clipped_ways, dropped_parallel = _split_into_pieces(
+        ways, elements.node_lonlat, blocked, delayed
+    )
+    if mode == "drive":
+        on_streets = {nid for way, _ in ways for nid in way.node_ids if nid in blocked}
+        stats["drive_barrier_nodes"] = len(on_streets)
     if missing and mode == "drive":
         warnings.append(
             f"streets: the extract is clipped: {missing} node references of {clipped_ways} "
@@ -309,11 +334,6 @@ def _compile(
         seg_len_m = np.zeros(0)
     seg_u = np.array([node_index[p.node_ids[0]] for p in pieces], dtype=np.int64)
     seg_v = np.array([node_index[p.node_ids[-1]] for p in pieces], dtype=np.int64)
-    interior_delay = np.zeros(len(pieces))
-    if mode == "drive":
-        for i, piece in enumerate(pieces):
-            for nid in piece.node_ids[1:-1]:
-                interior_delay[i] += _node_delay_s(elements.node_tags.get(nid), drive_profile)
     seg_edge = np.full((len(pieces), 2), -1, dtype=np.int64)
     edge_seg, edge_forward, edge_kmh = [], [], []
     for i, piece in enumerate(pieces):
@@ -330,7 +350,7 @@ def _compile(
     e_seg = np.asarray(edge_seg, dtype=np.int64)
     e_fwd = np.asarray(edge_forward, dtype=bool)
     e_len = seg_len_m[e_seg]
-    e_time = e_len / (np.asarray(edge_kmh, dtype=np.float64) / 3.6) + interior_delay[e_seg]
+    e_time = e_len / (np.asarray(edge_kmh, dtype=np.float64) / 3.6)
     e_u = np.where(e_fwd, seg_u[e_seg], seg_v[e_seg])
     e_v = np.where(e_fwd, seg_v[e_seg], seg_u[e_seg])
     seg_way_id = np.array([p.way.id for p in pieces], dtype=np.int64)

@@ -23,9 +23,10 @@ class StreetNetwork:
     """Drive and walk graphs of one extract.
 
     `drive` and `walk` are networkx DiGraphs keyed by OSM node id, each edge carrying
-    `length_m`, `time_s`, `way_id`, `highway` and `geometry` (`[lon, lat]` tuples).
-    `drive_arrays` and `walk_arrays` are the same graphs as flat arrays for the compiled
-    shortest-path code. `warnings` says what the extract lacked or what was dropped; `stats`
+    `length_m`, `time_s` (driving it at its speed), `way_id`, `highway` and `geometry`
+    (`[lon, lat]` tuples). `drive_arrays` and `walk_arrays` are the same graphs as flat arrays
+    for the compiled shortest-path code; the drive arrays also hold the turn arcs, whose costs
+    include turn penalties and node delays (signals, stop signs, gates). `warnings` says what the extract lacked or what was dropped; `stats`
     gives sizes. The whole object pickles (for Dask workers).
     """
 

@@ -77,3 +77,21 @@ def walkable(tags: dict[str, str], profile: WalkProfile) -> bool:
     if tags.get("access") in profile.closed_access:
         return False
     return tags.get("sidewalk") != "separate" or highway not in ("trunk", "trunk_link", "primary")
+
+
+def blocks_vans(tags: dict[str, str] | None, profile: DriveProfile) -> bool:
+    """Whether a node's tags stop a van (a bollard, a closed access tag), as OSRM's car does."""
+    if not tags:
+        return False
+    for key in _ACCESS_KEYS_DRIVE:
+        value = tags.get(key)
+        if value is not None:
+            return value.split(";")[0] in profile.closed_access
+    barrier = tags.get("barrier")
+    if barrier is None or barrier in profile.passable_barriers:
+        return False
+    if barrier in profile.barrier_delay_s or tags.get("bollard") == "rising":
+        return False
+    if tags.get("kerb") in ("lowered", "flush"):
+        return False
+    return not (barrier == "kerb" and tags.get("highway") == "crossing")
