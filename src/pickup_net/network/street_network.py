@@ -26,8 +26,9 @@ class StreetNetwork:
     `length_m`, `time_s` (driving it at its speed), `way_id`, `highway` and `geometry`
     (`[lon, lat]` tuples). `drive_arrays` and `walk_arrays` are the same graphs as flat arrays
     for the compiled shortest-path code; the drive arrays also hold the turn arcs, whose costs
-    include turn penalties and node delays (signals, stop signs, gates). `warnings` says what the extract lacked or what was dropped; `stats`
-    gives sizes. The whole object pickles (for Dask workers).
+    include turn penalties and node delays (signals, stop signs, gates). `warnings` says what
+    the extract lacked or what was dropped; `stats` gives sizes. The whole object pickles (for
+    Dask workers).
     """
 
     drive: nx.DiGraph
