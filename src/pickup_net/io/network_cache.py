@@ -26,7 +26,7 @@ from pickup_net.network import (
     street_matrices,
 )
 
-CACHE_FORMAT = "pickup-net-network-v1"
+CACHE_FORMAT = "pickup-net-network-v2"  # bump whenever graph building changes
 _READ_BLOCK = 1 << 20
 
 
