@@ -284,6 +284,8 @@ def run_city(n_shops: int, n_points: int, time_limit_s: float, out: Path) -> dic
         "gap_pct": round(100 * result.gap, 4),
         "proven_optimal": result.proven_optimal,
         "method": result.method,
+        "machine": f"{os.cpu_count()} cores shared with other sessions, load average "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg()),
     }
     out.mkdir(parents=True, exist_ok=True)
     name = record["instance"]
