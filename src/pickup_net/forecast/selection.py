@@ -13,6 +13,7 @@ from statsforecast import StatsForecast
 
 from pickup_net.forecast.candidates import (
     SEASON_DAYS,
+    SEASONAL_NAIVE,
     candidate_models,
     candidate_names,
     forward_models,
@@ -20,6 +21,7 @@ from pickup_net.forecast.candidates import (
 )
 
 MAX_WINDOWS = 3
+SWITCH_MARGIN = 0.2
 MIN_TRAIN_DAYS = 28
 
 
@@ -79,7 +81,7 @@ def select_and_forecast(
     predicted = np.clip(predicted, 0.0, None)
     cv_mse = np.nanmean((predicted - actual[None]) ** 2, axis=(2, 3)).T
     cv_mse = np.where(np.isfinite(cv_mse), cv_mse, np.inf)
-    chosen = np.argmin(cv_mse, axis=1)
+    chosen = _choose(cv_mse, names)
     block_sse, block_mean = _block_residuals(
         actual, predicted[chosen, np.arange(n_series)], cycle_days
     )
@@ -99,6 +101,24 @@ def select_and_forecast(
         predicted = future[name].to_numpy(dtype=float).reshape(rows.size, horizon_days)
         forecasts[index, rows] = _fill(predicted, fallback[rows])
     return Selection(names, chosen, cv_mse, forecasts, block_sse, block_mean, windows)
+
+
+def _choose(cv_mse: np.ndarray, names: list[str]) -> np.ndarray:
+    """Per series, its best model if clearly better than the model best over all series.
+
+    A few CV windows make per-series choice noisy; a series keeps the pooled winner (lowest mean
+    CV error relative to seasonal naive) unless its own best beats it by `SWITCH_MARGIN`.
+    """
+    best = np.argmin(cv_mse, axis=1)
+    scale = cv_mse[:, names.index(SEASONAL_NAIVE)]
+    usable = np.isfinite(scale) & (scale > 0)
+    if SWITCH_MARGIN <= 0 or not usable.any():
+        return best
+    relative = cv_mse[usable] / scale[usable, None]
+    pooled = int(np.argmin(np.where(np.isfinite(relative), relative, np.inf).mean(axis=0)))
+    rows = np.arange(len(best))
+    clearly_better = cv_mse[rows, best] < (1 - SWITCH_MARGIN) * cv_mse[:, pooled]
+    return np.where(clearly_better, best, pooled)
 
 
 def _cross_validation(frame: pd.DataFrame, windows: int, n_jobs: int) -> pd.DataFrame:
