@@ -94,9 +94,14 @@ def solve_location(
             incumbent.offer(polished, assignment, objective)
         return min(incumbent.objective, ceiling)
 
+    def offer_plain(is_open: np.ndarray) -> float:
+        assignment, objective = assign(inst, is_open)
+        incumbent.offer(is_open.copy(), assignment, objective)
+        return min(incumbent.objective, ceiling)
+
     def settle(is_open: np.ndarray, until: float | None = None) -> bool:
         if not inst.capacitated:
-            offer(is_open)
+            offer_plain(is_open)
             return True
         remaining = (deadline if until is None else until) - time.monotonic()
         if remaining <= 0:
@@ -144,7 +149,7 @@ def solve_location(
             lagr.fixed_closed,
             lagr.multipliers,
             lambda: min(incumbent.objective, ceiling),
-            offer,
+            offer_plain,
             settle,
             deadline,
             lagr.raw_bound,
