@@ -123,12 +123,8 @@ def solve_location(
     )
     steps.append(f"lagrangian bound ({lagr.iterations} steps)")
     if inst.capacitated:
-        stop = time.monotonic() + 0.15 * (deadline - time.monotonic())
-        for candidate in lagr.candidates:
-            if time.monotonic() > stop:
-                break
-            if inst.p is None or int(candidate.sum()) == inst.p:
-                settle(candidate, min(stop, deadline))
+        _kernel_search(inst, lagr.candidates, incumbent, deadline, 0.3 * time_limit_s)
+        steps.append("kernel MIP over the relaxation's hubs")
     if not inst.capacitated and lagr.lower_bound < incumbent.objective - fixing_tolerance(
         inst, incumbent.objective
     ):
@@ -207,6 +203,29 @@ def _first_solution(
         steps.append("greedy+swap")
     assignment, objective = assign(inst, is_open)
     return _Incumbent(is_open, assignment, objective)
+
+
+def _kernel_search(
+    inst: Instance,
+    candidates: list[np.ndarray],
+    incumbent: _Incumbent,
+    deadline: float,
+    budget_s: float,
+) -> None:
+    """Solve the MIP restricted to the hubs of the incumbent and of the best relaxations."""
+    kernel = incumbent.is_open | inst.forced_open
+    target = 3 * (inst.p if inst.p is not None else max(1, int(incumbent.is_open.sum())))
+    for candidate in candidates:
+        if int((kernel | candidate).sum()) > target and kernel.any():
+            break
+        kernel |= candidate
+    limit = min(budget_s, deadline - time.monotonic())
+    if limit <= 0:
+        return
+    outcome = solve_reduced_mip(inst, inst.forced_open, ~kernel | inst.forced_closed, limit)
+    if outcome.is_open is not None and outcome.assignment is not None:
+        objective = _objective(inst, outcome.is_open, outcome.assignment)
+        incumbent.offer(outcome.is_open, outcome.assignment, objective)
 
 
 def _worst_case_cost(inst: Instance) -> float:
