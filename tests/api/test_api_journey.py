@@ -20,6 +20,7 @@ def test_journey(server: Server, client: httpx.Client) -> None:
 
     submitted = client.post(f"/scenarios/{scenario_id}/plans", json={"parameters": {}})
     assert submitted.status_code == 202
+    assert submitted.headers["location"] == f"/plans/{submitted.json()['id']}"
     plan = wait_for(client, submitted.json()["id"])
     assert plan["status"] == "done", plan["error"]
     assert plan["progress"] == 1.0 and plan["attempts"] == 1

@@ -65,6 +65,7 @@ _MEDIA = {
 def create_plan(
     scenario_id: str,
     request: Request,
+    response: Response,
     session: SessionDep,
     _: PlannerDep,
     body: PlanCreate | None = None,
@@ -98,6 +99,7 @@ def create_plan(
             f"Idempotency-Key {idempotency_key!r} was used for a different request",
         )
     _wake(request)
+    response.headers["Location"] = f"/plans/{job.id}"
     return plan_public(session, job)
 
 
@@ -225,7 +227,9 @@ def publish_plan(plan_id: str, session: SessionDep, _: PlannerDep) -> PublishRes
 @router.post(
     "/plans/{plan_id}/replan", status_code=status.HTTP_202_ACCEPTED, response_model=PlanPublic
 )
-def replan(plan_id: str, request: Request, session: SessionDep, _: PlannerDep) -> PlanPublic:
+def replan(
+    plan_id: str, request: Request, response: Response, session: SessionDep, _: PlannerDep
+) -> PlanPublic:
     """Plan again without the shops that declined (a smaller storage offer lowers that shop's
     storage instead), keeping the other hubs open."""
     job = _finished_plan(session, plan_id)
@@ -262,6 +266,7 @@ def replan(plan_id: str, request: Request, session: SessionDep, _: PlannerDep) -
     session.add(child)
     session.commit()
     _wake(request)
+    response.headers["Location"] = f"/plans/{child.id}"
     return plan_public(session, child)
 
 
