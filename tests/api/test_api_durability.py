@@ -51,3 +51,18 @@ def test_cli_serve_and_token_create(tmp_path: Path) -> None:
         assert httpx.get(f"{server.url}/scenarios").status_code == 401
     finally:
         server.stop()
+
+
+def test_failed_plan_reports_its_error(client: httpx.Client, published: dict) -> None:
+    """A contradictory request (a shop forced open and closed) is reported naming the shop:
+    refused at once, or as a failed plan carrying the pipeline's error."""
+    shop_id = published["tokens"][0]["shop_id"]
+    both = {"open_shops": [shop_id], "closed_shops": [shop_id]}
+    response = client.post(f"/scenarios/{published['scenario']}/plans", json={"parameters": both})
+    if response.status_code == 422:
+        assert shop_id in str(response.json()["detail"])
+        return
+    assert response.status_code == 202
+    failed = wait_for(client, response.json()["id"])
+    assert failed["status"] == "failed" and shop_id in failed["error"]
+    assert failed["files"] == []
