@@ -18,7 +18,7 @@ from pickup_net.routing.solution import EngineSolution
 #: First-solution strategy of the second OR-Tools search when PyVRP does not fit the problem.
 SECOND_FIRST_SOLUTION = "PARALLEL_CHEAPEST_INSERTION"
 #: Share of the time limit the OR-Tools first solution may take before PyVRP starts from it.
-SEED_SHARE = 0.15
+SEED_SHARE = 0.05
 
 
 def solve_parallel(

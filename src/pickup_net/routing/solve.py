@@ -20,7 +20,7 @@ from pickup_net.routing.timeline import check_route
 Engine = Literal["auto", "ortools", "pyvrp"]
 #: Time kept from the search for checking the routes (the smaller of the two).
 RESULT_MARGIN_S = 1.0
-RESULT_MARGIN_SHARE = 0.08
+RESULT_MARGIN_SHARE = 0.05
 #: Budget of the post-solve probe as a share of the time limit (at least one second); it runs
 #: only when the solver left stops out, so a fully served plan finishes within the limit.
 PROBE_SHARE = 0.1
