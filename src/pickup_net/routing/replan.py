@@ -36,7 +36,21 @@ def replan(
 ) -> tuple[RoutingProblem, RoutingResult]:
     """Apply ``changes`` to ``problem`` and re-solve with done and fixed stops frozen.
 
-    Returns the changed problem and its new result (done stops of broken vehicles are gone).
+    Parameters
+    ----------
+    problem
+        The problem ``current`` was planned for.
+    current
+        The routes being driven.
+    changes
+        Done and fixed stops, removed and new stops, broken vehicles.
+    time_limit_s, seed, engine
+        As for ``solve_routing`` (frozen stops need OR-Tools, which ``"auto"`` then uses).
+
+    Returns
+    -------
+    tuple[RoutingProblem, RoutingResult]
+        The changed problem (done stops of broken vehicles are gone) and its new plan.
     """
     frozen: list[FrozenRoute] = []
     gone: set[str] = set(changes.removed_stop_ids)
