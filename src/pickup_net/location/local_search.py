@@ -230,9 +230,11 @@ def improve_capacitated(inst: Instance, is_open: np.ndarray, deadline: float) ->
 
 
 def iterated_local_search(
-    inst: Instance, is_open: np.ndarray, deadline: float, seed: int
+    inst: Instance, is_open: np.ndarray, deadline: float, seed: int, max_failures: int = 60
 ) -> np.ndarray:
     """Perturb the best open set with a few random swaps, re-optimise, keep it when cheaper.
+
+    Stops at the deadline or after ``max_failures`` kicks in a row that found nothing better.
 
     Each kick closes a random hub and opens a shop near the customers it served, so that
     vertex substitution repairs the kick quickly.
@@ -240,7 +242,8 @@ def iterated_local_search(
     rng = np.random.default_rng(seed)
     best = is_open.copy()
     best_cost = float(nearest_two(inst, best).d1.sum() + inst.fixed[best].sum())
-    while time.monotonic() < deadline:
+    failures = 0
+    while time.monotonic() < deadline and failures < max_failures:
         trial = best.copy()
         removable = np.flatnonzero(trial & ~inst.forced_open)
         if removable.size == 0:
@@ -268,5 +271,7 @@ def iterated_local_search(
         trial = improve_uncapacitated(inst, trial, deadline)
         cost = float(nearest_two(inst, trial).d1.sum() + inst.fixed[trial].sum())
         if cost < best_cost - 1e-9 * max(1.0, abs(best_cost)):
-            best, best_cost = trial, cost
+            best, best_cost, failures = trial, cost, 0
+        else:
+            failures += 1
     return best

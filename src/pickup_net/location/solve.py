@@ -129,7 +129,11 @@ def solve_location(
         inst, incumbent.objective
     ):
         kicked = iterated_local_search(
-            inst, incumbent.is_open, time.monotonic() + 0.15 * (deadline - time.monotonic()), seed
+            inst,
+            incumbent.is_open,
+            time.monotonic() + 0.15 * (deadline - time.monotonic()),
+            seed,
+            max_failures=max(60, 2 * int(incumbent.is_open.sum())),
         )
         offer(kicked)
         steps.append("iterated local search")
