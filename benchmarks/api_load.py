@@ -139,17 +139,29 @@ def wait_all(client: httpx.Client, ids: list[str], timeout_s: float) -> dict[str
 
 
 async def _owner(
-    host: str, port: int, token: str, requests: int, latencies: list[float], statuses: Counter
+    host: str,
+    port: int,
+    token: str,
+    requests: int,
+    latencies: list[float],
+    statuses: Counter,
+    interval_s: float | None = None,
+    start_at: float = 0.0,
 ) -> None:
-    """One shop owner on one keep-alive connection, reading their assignment `requests` times."""
+    """One shop owner on one keep-alive connection, reading their assignment `requests` times:
+    back to back, or one read every `interval_s` from `start_at` (latency then counts from the
+    scheduled moment, so a slow answer that delays the next read is not hidden)."""
     reader, writer = await asyncio.open_connection(host, port)
     request = (
         f"GET /shop/assignment HTTP/1.1\r\nHost: {host}:{port}\r\n"
         f"Authorization: Bearer {token}\r\n\r\n"
     ).encode()
     try:
-        for _ in range(requests):
+        for i in range(requests):
             started = time.perf_counter()
+            if interval_s is not None:
+                started = start_at + i * interval_s
+                await asyncio.sleep(max(0.0, started - time.perf_counter()))
             writer.write(request)
             await writer.drain()
             status = int((await reader.readline()).split()[1])
@@ -166,24 +178,48 @@ async def _owner(
 
 
 async def _read_load(
-    url: str, tokens: list[str], requests: int
+    url: str, tokens: list[str], requests: int, rate_per_owner_hz: float | None
 ) -> tuple[list[float], Counter, float]:
     host, port = url.removeprefix("http://").split(":")
     latencies: list[float] = []
     statuses: Counter = Counter()
     await asyncio.gather(*(_owner(host, int(port), t, 2, [], Counter()) for t in tokens))  # warm
+    interval_s = None if rate_per_owner_hz is None else 1.0 / rate_per_owner_hz
     started = time.perf_counter()
+    phases = np.random.default_rng(0).uniform(0, interval_s or 0.0, len(tokens))
     await asyncio.gather(
-        *(_owner(host, int(port), t, requests, latencies, statuses) for t in tokens)
+        *(
+            _owner(host, int(port), t, requests, latencies, statuses, interval_s, started + phase)
+            for t, phase in zip(tokens, phases, strict=True)
+        )
     )
     return latencies, statuses, time.perf_counter() - started
 
 
+def _summary(
+    client: str, owners: int, latencies: list[float], statuses: Counter, seconds: float
+) -> dict[str, object]:
+    ms = np.array(latencies) * 1000
+    return {
+        "client": client,
+        "owners": owners,
+        "requests": len(latencies),
+        "seconds": round(seconds, 2),
+        "requests_per_s": round(len(latencies) / seconds, 1),
+        "p50_ms": round(float(np.percentile(ms, 50)), 2),
+        "p95_ms": round(float(np.percentile(ms, 95)), 2),
+        "p99_ms": round(float(np.percentile(ms, 99)), 2),
+        "max_ms": round(float(ms.max()), 2),
+        "non_200": sum(n for code, n in statuses.items() if code != 200),
+    }
+
+
 def measure_reads(
-    client: httpx.Client, url: str, owners: int, requests: int
-) -> tuple[dict[str, object], list[str]]:
+    client: httpx.Client, url: str, owners: int, requests: int, rate_per_owner_hz: float
+) -> tuple[list[dict[str, object]], list[str]]:
     """Plan and publish a scenario with `owners` hubs, then let every owner read concurrently
-    (Python asyncio client, one keep-alive connection per owner); also returns the tokens."""
+    (Python asyncio client, one keep-alive connection per owner): back to back (closed loop),
+    then paced at `rate_per_owner_hz` each (open loop); also returns the tokens."""
     scenario_id = upload(
         client, load_scenario("api-load-reads", owners + 10, 4 * owners, owners, 1)
     )
@@ -194,20 +230,13 @@ def measure_reads(
     tokens = [t["token"] for t in client.post(f"/plans/{plan_id}/publish").json()["tokens"]]
     if len(tokens) < owners:
         raise RuntimeError(f"the plan opened {len(tokens)} hubs, fewer than {owners} owners")
-    latencies, statuses, seconds = asyncio.run(_read_load(url, tokens[:owners], requests))
-    ms = np.array(latencies) * 1000
-    return {
-        "client": "python",
-        "owners": owners,
-        "requests": len(latencies),
-        "seconds": round(seconds, 2),
-        "requests_per_s": round(len(latencies) / seconds, 1),
-        "p50_ms": round(float(np.percentile(ms, 50)), 2),
-        "p95_ms": round(float(np.percentile(ms, 95)), 2),
-        "p99_ms": round(float(np.percentile(ms, 99)), 2),
-        "max_ms": round(float(ms.max()), 2),
-        "non_200": sum(n for code, n in statuses.items() if code != 200),
-    }, tokens[:owners]
+    tokens = tokens[:owners]
+    rows = [_summary("python", owners, *asyncio.run(_read_load(url, tokens, requests, None)))]
+    if rate_per_owner_hz:
+        paced = asyncio.run(_read_load(url, tokens, requests, rate_per_owner_hz))
+        label = f"python paced {owners * rate_per_owner_hz:g}/s"
+        rows.append(_summary(label, owners, *paced))
+    return rows, tokens
 
 
 _WRK_SCRIPT = """
@@ -323,6 +352,9 @@ def main() -> None:
     parser.add_argument("--owners", type=int, default=50)
     parser.add_argument("--requests", type=int, default=200, help="Reads per owner.")
     parser.add_argument("--plans", type=int, default=20)
+    parser.add_argument(
+        "--rate-per-owner", type=float, default=10.0, help="Paced reads per owner and second."
+    )
     parser.add_argument("--wrk-seconds", type=int, default=10, help="0 skips the wrk run.")
     parser.add_argument("--stem", default="api_load", help="Results file name stem.")
     args = parser.parse_args()
@@ -340,7 +372,9 @@ def main() -> None:
             with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
                 database = client.get("/healthz").json()["database"]
                 load_before = os.getloadavg()
-                reads, tokens = measure_reads(client, url, args.owners, args.requests)
+                reads, tokens = measure_reads(
+                    client, url, args.owners, args.requests, args.rate_per_owner
+                )
                 wrk_reads = (
                     measure_reads_wrk(url, tokens, args.wrk_seconds, Path(tmp))
                     if shutil.which("wrk") and args.wrk_seconds
@@ -352,7 +386,7 @@ def main() -> None:
                 process.terminate()
                 process.wait(30)
     config = {"database": database, "workers": args.workers if process else "external"}
-    rows = [{"measure": "shop reads", **config, **reads}]
+    rows = [{"measure": "shop reads", **config, **row} for row in reads]
     if wrk_reads is not None:
         rows.append({"measure": "shop reads", **config, **wrk_reads})
     rows.append({"measure": "plans at once", **config, **plans})
@@ -363,7 +397,9 @@ def main() -> None:
         f"{', '.join(f'{x:.1f}' for x in load_before)}.",
         "Other sessions (tests, editors, solver runs) were working on the machine during the run.",
         f"Reads: {args.owners} owners, one keep-alive connection and shop token each, "
-        f"{args.requests} reads each (after 2 warm-up reads); the wrk row: {args.owners} "
+        f"{args.requests} reads each (after 2 warm-up reads), back to back (`python`, closed "
+        f"loop) and paced at {args.rate_per_owner:g} reads/s each (open loop, latency from the "
+        "scheduled moment); the wrk row: {args.owners} "
         f"connections for {args.wrk_seconds} s, each request under the next owner's token. "
         f"Plans: {args.plans} plans of an "
         "8-shop, 30-customer scenario (no street file, 1 s solver limits) submitted at once; "
