@@ -265,7 +265,7 @@ def write_tables(rows: list[dict], out: Path) -> str:
         writer.writerows(rows)
     solvers = [s for s in SOLVERS if any(r["solver"] == s for r in rows)]
     lines = [
-        "| instance | n | limit s | BKS | "
+        "| instance | n | limit s | BKS (veh) | "
         + " | ".join(f"{s} gap % (veh)" for s in solvers)
         + " |",
         "|" + " --- |" * (4 + len(solvers)),
