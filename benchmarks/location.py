@@ -23,6 +23,7 @@ import math
 import os
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -98,10 +99,10 @@ def to_problem(inst: PMedianInstance) -> LocationProblem:
     )
 
 
-def run_ours(inst: PMedianInstance, time_limit_s: float) -> dict:
+def run_ours(inst: PMedianInstance, time_limit_s: float, finisher: str = "auto") -> dict:
     """Solve with pickup_net.location and return the JSON record."""
     start = time.monotonic()
-    result = solve_location(to_problem(inst), time_limit_s=time_limit_s)
+    result = solve_location(to_problem(inst), time_limit_s=time_limit_s, finisher=finisher)
     seconds = time.monotonic() - start
     medians = sorted(int(s) for s in result.open_shops)
     assignment = [int(result.assignment[str(v + 1)]) for v in range(inst.cost.shape[0])]
@@ -336,17 +337,21 @@ def main() -> None:
     optima = load_optima()
     args.out.mkdir(parents=True, exist_ok=True)
     every = {"pickup_net": run_ours, "ortools_highs_plain": run_plain_mip, "spopt_cbc": run_spopt}
+    for finisher in ("tree", "HIGHS", "SCIP", "CP_SAT"):
+        every[f"pickup_net_{finisher.lower()}"] = partial(run_ours, finisher=finisher)
     names = args.solvers.split(",") if args.solvers else ["pickup_net"]
     if args.references:
         names += ["ortools_highs_plain", "spopt_cbc"]
     solvers = {name: every[name] for name in dict.fromkeys(names)}
+    primary = next(name for name in solvers if name.startswith("pickup_net"))
     rows = []
     for inst in instances:
         for solver_name, run in solvers.items():
-            if solver_name != "pickup_net" and inst.cost.shape[0] > args.reference_max_n:
+            ours = solver_name.startswith("pickup_net")
+            if not ours and inst.cost.shape[0] > args.reference_max_n:
                 continue
             record = _cached(args, inst, solver_name, run)
-            if solver_name == "pickup_net":
+            if solver_name == primary:
                 (args.out / f"{inst.name}.json").write_text(json.dumps(record, indent=1))
             rows.append(_row(inst, solver_name, args.time_limit, record, optima.get(inst.name)))
             print(_format(rows[-1]), flush=True)
@@ -356,7 +361,7 @@ def main() -> None:
 def _cached(args: argparse.Namespace, inst: PMedianInstance, solver: str, run) -> dict:
     """Result of (instance, solver, limit) from the cache, or run and cache it."""
     cache = args.out / "cache" / f"{inst.name}__{solver}__{args.time_limit:g}s.json"
-    if cache.exists() and not (args.fresh and solver == "pickup_net"):
+    if cache.exists() and not (args.fresh and solver.startswith("pickup_net")):
         return json.loads(cache.read_text())
     record = run(inst, args.time_limit)
     cache.parent.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,7 @@ def solve_location(
     problem: LocationProblem,
     time_limit_s: float = 30.0,
     seed: int = 0,
-    finisher: str = "tree",
+    finisher: str = "auto",
 ) -> LocationResult:
     """Choose hubs and assign customers, returning the best solution with a proven bound.
 
@@ -61,8 +61,10 @@ def solve_location(
         Seed of the random kicks of the iterated local search (results are reproducible for a
         given seed up to where the time limit cuts the search).
     finisher
-        What closes the gap the root bound leaves: ``"tree"`` (Lagrangian branch and bound,
-        default) or a reduced MIP in OR-Tools: ``"HIGHS"``, ``"SCIP"`` or ``"CP_SAT"``.
+        What closes the gap the root bound leaves: ``"tree"`` (Lagrangian branch and bound),
+        a reduced MIP in OR-Tools (``"HIGHS"``, ``"SCIP"`` or ``"CP_SAT"``), or ``"auto"``
+        (default: the tree without binding capacities, HiGHS with them, as measured on
+        OR-Library; see ``benchmarks/results/location_NOTES.md``).
 
     Returns
     -------
@@ -142,6 +144,8 @@ def solve_location(
     tol = fixing_tolerance(inst, fixing_bound)
     proven = lower >= fixing_bound - tol
     free = int((~lagr.fixed_open & ~lagr.fixed_closed).sum())
+    if finisher == "auto":
+        finisher = "HIGHS" if inst.capacitated else "tree"
     if not proven and finisher == "tree":
         tree = branch_and_bound(
             inst,
