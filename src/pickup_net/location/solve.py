@@ -63,8 +63,8 @@ def solve_location(
     finisher
         What closes the gap the root bound leaves: ``"tree"`` (Lagrangian branch and bound),
         a reduced MIP in OR-Tools (``"HIGHS"``, ``"SCIP"`` or ``"CP_SAT"``), or ``"auto"``
-        (default: the tree without binding capacities, HiGHS with them, as measured on
-        OR-Library; see ``benchmarks/results/location_NOTES.md``).
+        (default: the finisher measured best on OR-Library, currently the tree for both
+        capacitated and uncapacitated problems; see ``benchmarks/results/location_NOTES.md``).
 
     Returns
     -------
@@ -145,7 +145,7 @@ def solve_location(
     proven = lower >= fixing_bound - tol
     free = int((~lagr.fixed_open & ~lagr.fixed_closed).sum())
     if finisher == "auto":
-        finisher = "HIGHS" if inst.capacitated else "tree"
+        finisher = "tree"
     if not proven and finisher == "tree":
         tree = branch_and_bound(
             inst,
