@@ -276,15 +276,17 @@ def _result(
         cid: (None if assignment[i] == HOME else problem.shop_ids[assignment[i]])
         for i, cid in enumerate(problem.customer_ids)
     }
+    reasons = home_reasons(problem, inst, is_open, assignment)
+    explanations = hub_explanations(problem, inst, is_open, assignment)
     return LocationResult(
         open_shops=open_shops,
         assignment=mapping,
-        home_reasons=home_reasons(problem, inst, is_open, assignment),
+        home_reasons=reasons,
         objective=float(incumbent.objective),
         lower_bound=float(lower),
         gap=float(max(gap, 0.0)),
         proven_optimal=bool(proven),
         seconds=time.monotonic() - start,
         method=method,
-        hub_explanations=hub_explanations(problem, inst, is_open, assignment),
+        hub_explanations=explanations,
     )
