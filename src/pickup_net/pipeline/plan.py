@@ -66,6 +66,7 @@ def plan(
                     max_pickups_per_day=shop.max_pickups_per_day,
                     demand=located.forecast.catchment(shares[shop.id]),
                     cycle_days=params.cycle_days,
+                    forecast_notes=located.forecast.describe(shares[shop.id]),
                 )
                 for shop in located.hub_shops
             ],
@@ -148,11 +149,12 @@ def plan(
     )
 
 
-def catchments(scenario: Scenario, cache_dir: Path | None = None) -> dict[str, list[str]]:
-    """Hub shop id -> zone ids it serves, from the network, forecast and location stages."""
+def catchments(scenario: Scenario, cache_dir: Path | None = None) -> dict[str, dict[str, float]]:
+    """Hub shop id -> {zone id: share of the zone's demand it serves}, from the network,
+    forecast and location stages (shares below 1 where a zone is split between hubs)."""
     located = _locate(scenario, StageClock(None), cache_dir)
     shares = catchment_zones(located.people, located.location)
-    return {shop.id: sorted(shares[shop.id]) for shop in located.hub_shops}
+    return {shop.id: dict(shares[shop.id]) for shop in located.hub_shops}
 
 
 def _locate(scenario: Scenario, clock: StageClock, cache_dir: Path | None) -> _Located:
