@@ -8,18 +8,22 @@ from plan_checks import check_plan
 from pickup_net.pipeline import STAGES, plan
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 10_000),
     n_customers=st.integers(5, 30),
     n_shops=st.integers(1, 6),
     max_walk_m=st.sampled_from([300.0, 800.0, 3000.0]),
+    zone=st.sampled_from(["customer", "h3"]),
 )
 def test_plan_invariants_on_generated_scenarios(
-    seed: int, n_customers: int, n_shops: int, max_walk_m: float
+    seed: int, n_customers: int, n_shops: int, max_walk_m: float, zone: str
 ) -> None:
-    """Customers served or explained, capacities, windows, shifts and KPIs hold on any scenario."""
-    scenario = small_scenario(seed, n_customers, n_shops, max_walk_m=max_walk_m)
+    """Customers served or explained, capacities, windows, shifts and KPIs hold on any scenario,
+    whether the forecast works per customer or per H3 cell."""
+    scenario = small_scenario(
+        seed, n_customers, n_shops, max_walk_m=max_walk_m, forecast_zone=zone, h3_resolution=8
+    )
     check_plan(scenario, plan(scenario))
 
 

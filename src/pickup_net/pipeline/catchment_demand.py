@@ -42,13 +42,21 @@ def customer_demand(
 def catchment_zones(
     people: Sequence[Customer], location: LocationResult
 ) -> dict[str, dict[str, float]]:
-    """Hub id -> {zone id: share of the zone's history served by the hub}."""
+    """Hub id -> {zone id: share of the zone's history served by the hub}.
+
+    Units are summed per hub and zone before dividing, so a zone served by one hub has share
+    exactly 1 (no rounding drift above it).
+    """
     zone_units: dict[str, float] = defaultdict(float)
+    hub_units: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for c in people:
         zone_units[c.zone_id] += c.units
-    shares: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for c in people:
         hub = location.assignment.get(c.id)
-        if hub is not None and zone_units[c.zone_id] > 0:
-            shares[hub][c.zone_id] += c.units / zone_units[c.zone_id]
+        if hub is not None:
+            hub_units[hub][c.zone_id] += c.units
+    shares: dict[str, dict[str, float]] = defaultdict(dict)
+    for hub, zones in hub_units.items():
+        for zone, units in zones.items():
+            if zone_units[zone] > 0:
+                shares[hub][zone] = min(1.0, units / zone_units[zone])
     return shares
