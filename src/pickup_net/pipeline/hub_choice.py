@@ -4,7 +4,7 @@ Costs are per operating day in the scenario's currency:
 - serving customer i at shop j: expected pickups/day x (shop's handling fee + walk cost of the
   round trip at `walk_cost_per_km`); not allowed beyond `max_walk_m` or where unreachable;
 - home delivery of customer i: expected deliveries/day x the home-delivery cost
-  (`home_delivery_cost`, or the estimate of `home_delivery_estimate`);
+  (`home_delivery_cost`, or the estimate of `home_delivery_estimate` from the nearest depot);
 - opening shop j: `hub_fixed_cost`, or exactly `n_hubs` hubs when set.
 Capacity dimensions: expected pickups per day against `max_pickups_per_day`, and expected
 litres per cycle against `storage_liters`.
@@ -17,11 +17,15 @@ import numpy as np
 
 from pickup_net.demand import Customer
 from pickup_net.location import LocationProblem, LocationResult, solve_location
-from pickup_net.models import Scenario, Shop
+from pickup_net.models import Scenario, Shop, VehicleType
 from pickup_net.network import Matrices
 
 DELIVERIES_PER_TRIP = 10
 """Home deliveries assumed to share one van trip from the depot in the default cost estimate."""
+DELIVERIES_PER_VAN_DAY = 40
+"""Home deliveries one van is assumed to make in a day, to share its fixed cost."""
+LOCAL_LEG_M = 1_000.0
+"""Assumed drive from one home delivery to the next inside the neighbourhood."""
 
 
 @dataclass(frozen=True)
@@ -34,16 +38,23 @@ class CustomerDemand:
 
 
 def home_delivery_estimate(scenario: Scenario, depot_m: float, depot_s: float) -> float:
-    """Default cost of one home delivery: a share of the depot round trip plus the service time.
+    """Default cost of one home delivery with the cheapest vehicle type's rates.
 
-    `cost_per_km x 2 x depot_km / DELIVERIES_PER_TRIP + cost_per_hour x (service +
-    2 x depot_time / DELIVERIES_PER_TRIP)`, with the cheapest vehicle type's rates.
+    A `1/DELIVERIES_PER_TRIP` share of the depot round trip, a local leg of `LOCAL_LEG_M`
+    driven at the stem's average speed, the service time, and a `1/DELIVERIES_PER_VAN_DAY`
+    share of the van's fixed cost.
     """
     params = scenario.parameters
-    cheapest = min(scenario.vehicle_types, key=lambda v: v.cost_per_km + v.cost_per_hour / 30)
-    share_km = 2 * depot_m / 1000 / DELIVERIES_PER_TRIP
-    share_h = (params.home_service_s + 2 * depot_s / DELIVERIES_PER_TRIP) / 3600
-    return cheapest.cost_per_km * share_km + cheapest.cost_per_hour * share_h
+
+    def per_delivery(vehicle: VehicleType) -> float:
+        speed_mps = depot_m / depot_s if depot_s > 0 else 25 / 3.6
+        km = (2 * depot_m / DELIVERIES_PER_TRIP + LOCAL_LEG_M) / 1000
+        hours = (2 * depot_s / DELIVERIES_PER_TRIP + LOCAL_LEG_M / speed_mps) / 3600
+        hours += params.home_service_s / 3600
+        fixed = vehicle.fixed_cost / DELIVERIES_PER_VAN_DAY
+        return vehicle.cost_per_km * km + vehicle.cost_per_hour * hours + fixed
+
+    return min(per_delivery(vehicle) for vehicle in scenario.vehicle_types)
 
 
 def choose_hubs(
