@@ -13,7 +13,9 @@ from pickup_net.routing import RoutingProblem, RoutingResult, Stop, TimeWindow, 
 from pickup_net.routing import solve_routing as solve
 
 REPLENISH_PRIORITY = 1
-HOME_PRIORITY = 1
+"""Routing tier of a hub replenishment ("normal"): a hub's stock serves many customers."""
+HOME_PRIORITY = 2
+"""Routing tier of one home delivery ("flexible"): dropped before a hub when vans run short."""
 
 
 @dataclass(frozen=True)
