@@ -8,9 +8,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-from pickup_net.cli import serve, token  # noqa: E402, F401
-from pickup_net.cli import route  # noqa: E402, F401
-from pickup_net.cli import matrix  # noqa: E402, F401
-from pickup_net.cli import plan, scenario_commands  # noqa: E402, F401
-from pickup_net.cli import backtest  # noqa: E402, F401
-from pickup_net.cli import batch, city  # noqa: E402, F401
+from pickup_net.cli import (  # noqa: E402, F401  # noqa: E402, F401  # noqa: E402, F401
+    backtest,
+    batch,
+    city,
+    matrix,
+    plan,
+    route,
+    scenario_commands,
+    serve,
+    token,
+)
