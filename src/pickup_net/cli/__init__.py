@@ -8,7 +8,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-from pickup_net.cli import (  # noqa: E402, F401  # noqa: E402, F401  # noqa: E402, F401
+
+# Each module registers its commands on `app` when imported.
+from pickup_net.cli import (  # noqa: E402, F401
     backtest,
     batch,
     city,
