@@ -12,9 +12,9 @@ from rich.table import Table
 
 from pickup_net.backtest import BacktestHub, backtest
 from pickup_net.cli import app
+from pickup_net.cli.scenario_input import load_or_exit
 from pickup_net.demand import demand_history
 from pickup_net.io.osm_loader import StreetDataWarning
-from pickup_net.io.scenario_loader import ScenarioError, load_scenario
 from pickup_net.pipeline import catchments
 
 _out = Console()
@@ -37,12 +37,7 @@ def backtest_command(
 ) -> None:
     """Hold out the last N weeks, stock from the forecast made before each, replay the orders."""
     warnings.simplefilter("ignore", StreetDataWarning)
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as error:
-        for message in error.messages:
-            _err.print(f"[red]error[/red] {message}", highlight=False)
-        raise typer.Exit(1) from None
+    loaded = load_or_exit(scenario)
     level = loaded.parameters.service_level if service_level is None else service_level
     with _err.status("choosing hubs on the full history (location stage)"):
         hub_zones = catchments(loaded, cache_dir)

@@ -9,10 +9,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pickup_net.cli import app
+from pickup_net.cli.scenario_input import load_or_exit
 from pickup_net.districts import DistrictError, plan_city
 from pickup_net.io.osm_features import read_osm_features
 from pickup_net.io.plan_outputs import write_plan
-from pickup_net.io.scenario_loader import ScenarioError, load_scenario
 from pickup_net.io.scenario_writer import write_scenario
 from pickup_net.models import Parameters, Plan
 from pickup_net.synth.city import CitySettings, generate_city
@@ -34,12 +34,7 @@ def plan_city_command(
     ] = None,
 ) -> None:
     """Plan a city as districts solved in parallel on Dask, joined into one plan in OUT."""
-    try:
-        scenario = load_scenario(scenario_file)
-    except ScenarioError as error:
-        for message in error.messages:
-            _console.print(f"[red]{message}")
-        raise typer.Exit(2) from None
+    scenario = load_or_exit(scenario_file)
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=_console) as progress:

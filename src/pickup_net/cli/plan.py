@@ -9,9 +9,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pickup_net.cli import app
+from pickup_net.cli.scenario_input import load_or_exit
 from pickup_net.io.osm_loader import StreetDataWarning
 from pickup_net.io.plan_outputs import write_plan
-from pickup_net.io.scenario_loader import ScenarioError, load_scenario
 from pickup_net.models import Plan
 from pickup_net.network.snapping import SnapError
 from pickup_net.pipeline import plan as run_plan
@@ -30,12 +30,7 @@ def plan(
 ) -> None:
     """Plan the scenario's operating day and write plan.json, GeoJSON, map and shop files."""
     warnings.simplefilter("ignore", StreetDataWarning)  # listed with the plan's warnings
-    try:
-        loaded = load_scenario(scenario)
-    except ScenarioError as error:
-        for message in error.messages:
-            _err.print(f"[red]error[/red] {message}", highlight=False)
-        raise typer.Exit(1) from None
+    loaded = load_or_exit(scenario)
     with Progress(
         TextColumn("{task.description:<10}"), BarColumn(), TimeElapsedColumn(), console=_err
     ) as bar:

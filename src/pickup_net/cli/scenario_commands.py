@@ -4,14 +4,12 @@ import json
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from pickup_net.cli import app
+from pickup_net.cli.scenario_input import print_errors
 from pickup_net.io.scenario_loader import ScenarioError, load_scenario
 from pickup_net.io.street_check import check_points_on_streets
 from pickup_net.models import Scenario
-
-_err = Console(stderr=True)
 
 
 @app.command()
@@ -21,8 +19,7 @@ def validate(scenario: Path = typer.Argument(..., help="Scenario YAML file.")) -
         loaded = load_scenario(scenario)
         check_points_on_streets(loaded)
     except ScenarioError as error:
-        for message in error.messages:
-            _err.print(f"[red]error[/red] {message}", highlight=False)
+        print_errors(error.messages)
         raise typer.Exit(1) from None
     typer.echo(
         f"{scenario}: ok ({len(loaded.shops)} shops, {len(loaded.products)} products, "
