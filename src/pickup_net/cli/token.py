@@ -1,12 +1,12 @@
 """`pickup-net token create`: make a planner token (shown once, stored as a SHA-256 digest)."""
 
-import os
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from pickup_net.cli import app
+from pickup_net.cli.database_option import DatabaseUrl, use_database
 
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
@@ -22,16 +22,10 @@ class TokenRole(StrEnum):
 def create(
     name: Annotated[str, typer.Option(help="Who the token is for.", min=1)],
     role: Annotated[TokenRole, typer.Option(help="The token's role.")] = TokenRole.planner,
-    database_url: Annotated[
-        str | None,
-        typer.Option(
-            help="SQLAlchemy URL (default: $PICKUP_NET_DATABASE_URL, else ./pickup-net.sqlite3)."
-        ),
-    ] = None,
+    database_url: DatabaseUrl = None,
 ) -> None:
     """Create a token and print it alone on the last line; it cannot be shown again."""
-    if database_url:
-        os.environ["PICKUP_NET_DATABASE_URL"] = database_url
+    use_database(database_url)
     from pickup_net.api.db import new_session
     from pickup_net.api.security import create_token
 
