@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
 from routing.cases import assert_plan_valid, matrices, van
 
-from pickup_net.routing import Changes, RoutingProblem, Stop, replan, solve_routing
+from pickup_net.routing import (
+    Changes,
+    FrozenRoute,
+    RoutingProblem,
+    Stop,
+    TimeWindow,
+    replan,
+    solve_routing,
+)
+
+HOUR = 3600
 
 
 def _problem() -> RoutingProblem:
@@ -52,3 +65,48 @@ def test_broken_vehicle_hands_over_its_undone_stops() -> None:
     assert route.vehicle_id not in {r.vehicle_id for r in result.routes}
     assert ids[0] not in {s.id for s in changed.stops}
     assert_plan_valid(changed, result)
+
+
+def _windowed(problem: RoutingProblem) -> RoutingProblem:
+    """``s2`` only in the morning and ``s3`` only in the afternoon: ``s3`` before ``s2`` fails."""
+    stops = [
+        replace(s, windows=(TimeWindow(9 * HOUR, 10 * HOUR),)) if s.id == "s2" else s
+        for s in problem.stops
+    ]
+    stops = [
+        replace(s, windows=(TimeWindow(14 * HOUR, 15 * HOUR),)) if s.id == "s3" else s
+        for s in stops
+    ]
+    return replace(problem, stops=stops)
+
+
+def test_contradictory_fixed_order_releases_the_stop_that_breaks_it() -> None:
+    """A fixed order no van can drive keeps its feasible part and releases the rest, with why."""
+    problem = _windowed(_problem())
+    frozen = [FrozenRoute("v0", ("s4", "s3", "s2"))]
+    result = solve_routing(problem, time_limit_s=0.5, frozen=frozen)
+    on_v0 = next(r for r in result.routes if r.vehicle_id == "v0")
+    ids = [v.stop_id for v in on_v0.visits]
+    assert ids.index("s4") < ids.index("s3")
+    assert set(result.stats["released_frozen"]) == {"s2"}
+    assert "window" in result.stats["released_frozen"]["s2"]
+    assert "s2" in {v.stop_id for r in result.routes for v in r.visits}
+    assert_plan_valid(problem, result)
+
+
+@pytest.mark.parametrize(
+    ("frozen", "message"),
+    [
+        ([FrozenRoute("v0", ("s3", "s2"), done=2)], r"frozen\[0\]\.done: .*'v0'.*window"),
+        (
+            [FrozenRoute("v0", ("s4",)), FrozenRoute("v0", ("s5",))],
+            r"frozen\[1\]\.vehicle_id: 'v0' is frozen twice",
+        ),
+        ([FrozenRoute("v9", ("s4",))], r"frozen\[0\]\.vehicle_id: 'v9' is not a vehicle"),
+        ([FrozenRoute("v0", ("zz",))], r"frozen\[0\]\.stop_ids: 'zz' is not a stop"),
+    ],
+)
+def test_contradictory_frozen_routes_are_named(frozen: list[FrozenRoute], message: str) -> None:
+    """Done stops are history: an order they cannot have been driven in is an input error."""
+    with pytest.raises(ValueError, match=message):
+        solve_routing(_windowed(_problem()), time_limit_s=0.3, frozen=frozen)

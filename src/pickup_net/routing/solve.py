@@ -8,6 +8,7 @@ from typing import Literal
 
 from pickup_net.routing.auto import solve_parallel
 from pickup_net.routing.compiled import compile_model
+from pickup_net.routing.frozen import release_infeasible, validate_frozen
 from pickup_net.routing.ortools_engine import solve_ortools
 from pickup_net.routing.probe import probe_unassigned
 from pickup_net.routing.problem import TIER_FACTOR, FrozenRoute, RoutingProblem
@@ -48,7 +49,9 @@ def solve_routing(
         second OR-Tools search) and keeps the best checked solution; ``"ortools"`` or ``"pyvrp"``
         run one engine.
     frozen
-        Stops that must stay first on their vehicle, in the given order (re-planning).
+        Stops that keep their vehicle and order (re-planning); done ones stay first. A fixed stop
+        whose order cannot be driven even alone is released and named in
+        ``stats["released_frozen"]`` with the broken constraint.
 
     Returns
     -------
@@ -59,10 +62,12 @@ def solve_routing(
     ------
     ValueError
         If ``engine`` is unknown, PyVRP is asked for a problem it does not fit, or ``frozen``
-        names an unknown vehicle or stop.
+        names an unknown vehicle or stop, repeats one, or has done stops that cannot be driven
+        in their order.
     """
     started = time.perf_counter()
-    _validate_frozen(problem, frozen)
+    validate_frozen(problem, frozen)
+    frozen, released = release_infeasible(problem, frozen)
     screen = screen_stops(problem)
     model = compile_model(problem, screen)
     margin_s = min(RESULT_MARGIN_S, RESULT_MARGIN_SHARE * time_limit_s)
@@ -97,6 +102,7 @@ def solve_routing(
         "integer_scaling": model.scaling(),
         "bound": None,
         "violations": violations,
+        "released_frozen": released,
         "seconds": time.perf_counter() - started,
     }
     return RoutingResult(
@@ -129,18 +135,3 @@ def _best(
     if best is None:
         return None, [], []
     return best[1], best[2], best[3]
-
-
-def _validate_frozen(problem: RoutingProblem, frozen: Sequence[FrozenRoute]) -> None:
-    vehicles = {v.id for v in problem.vehicles}
-    stops = {s.id for s in problem.stops}
-    seen: set[str] = set()
-    for i, fr in enumerate(frozen):
-        if fr.vehicle_id not in vehicles:
-            raise ValueError(f"frozen[{i}].vehicle_id: {fr.vehicle_id!r} is not a vehicle")
-        for stop_id in fr.stop_ids:
-            if stop_id not in stops:
-                raise ValueError(f"frozen[{i}].stop_ids: {stop_id!r} is not a stop")
-            if stop_id in seen:
-                raise ValueError(f"frozen[{i}].stop_ids: {stop_id!r} is frozen twice")
-            seen.add(stop_id)
