@@ -110,7 +110,9 @@ def _run_pending(
     on_result: Callable[[VariantResult], None] | None,
 ) -> None:
     """Submit the pending variants and record each as it completes, in completion order."""
-    [base_future] = client.scatter([base], broadcast=True)
+    # A unique key per sweep: a content-hashed key is shared with the previous sweep on the same
+    # client, whose release can then race with this scatter and lose the data.
+    [base_future] = client.scatter([base], broadcast=True, hash=False)
     cache = str(cache_dir) if cache_dir is not None else None
     futures = {
         client.submit(_plan_variant, base_future, variant.overrides, cache, pure=False): variant
