@@ -1,7 +1,7 @@
 """Load on the planner API over loopback: shop owners reading assignments, plans submitted at once.
 
-Starts `uvicorn pickup_net.api.main:app` on a fresh SQLite file (or `--database-url`), or targets
-a running server with `--url` and `--token`. Two measurements:
+Starts `uvicorn pickup_net.service.main:app` on a fresh SQLite file (or `--database-url`), or
+targets a running server with `--url` and `--token`. Two measurements:
 
 1. `--owners` concurrent shop owners (one keep-alive connection and one shop token each) read
    `GET /shop/assignment` `--requests` times; latency per request, throughput, status counts.
@@ -32,7 +32,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from pickup_net.models import Depot, Parameters, Scenario, Shop
+from pickup_net.domain import Depot, Parameters, Scenario, Shop
 from pickup_net.synth import Customer, default_fleet, default_products, generate_orders
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -82,7 +82,7 @@ def start_server(database_url: str, workers: int, log: Path) -> tuple[subprocess
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "PICKUP_NET_DATABASE_URL": database_url, "PICKUP_NET_JOB_POLL_S": "0.2"}
-    command = [sys.executable, "-m", "uvicorn", "pickup_net.api.main:app", "--host",
+    command = [sys.executable, "-m", "uvicorn", "pickup_net.service.main:app", "--host",
                "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level",
                "warning"]  # fmt: skip
     process = subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -102,8 +102,8 @@ def planner_token(database_url: str) -> str:
     """A planner token written straight into the database the started server uses."""
     from sqlalchemy.orm import Session
 
-    from pickup_net.api.db import make_engine
-    from pickup_net.api.security import create_token
+    from pickup_net.service.db import make_engine
+    from pickup_net.service.security import create_token
 
     engine = make_engine(database_url)
     with Session(engine) as session:

@@ -31,12 +31,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pickup_net.backtest import BacktestHub, backtest
-from pickup_net.demand import demand_history
+from pickup_net.domain import Product
 from pickup_net.forecast import forecast_demand
 from pickup_net.io.scenario_loader import load_scenario
-from pickup_net.models import Product
-from pickup_net.pipeline import catchments
+from pickup_net.planning import catchments
+from pickup_net.planning.backtest import BacktestHub, backtest
+from pickup_net.planning.history import demand_history
 from pickup_net.synth.orders import WEEKDAY_FACTOR
 
 ROOT = Path(__file__).resolve().parents[1]

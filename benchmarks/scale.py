@@ -30,12 +30,18 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
-from pickup_net.batch import apply_overrides, dask_client, load_sweep, run_sweep
-from pickup_net.districts import DistrictError, plan_city
+from pickup_net.domain import Parameters
 from pickup_net.io.osm_features import read_osm_features
 from pickup_net.io.scenario_loader import load_scenario
-from pickup_net.models import Parameters
-from pickup_net.pipeline import plan
+from pickup_net.planning import plan
+from pickup_net.scale import (
+    DistrictError,
+    apply_overrides,
+    dask_client,
+    load_sweep,
+    plan_city,
+    run_sweep,
+)
 from pickup_net.synth.city import CitySettings, generate_city
 
 ROOT = Path(__file__).resolve().parents[1]

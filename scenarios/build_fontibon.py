@@ -6,10 +6,10 @@ Generated: customers, order history, catalogue, fleet and the depot's choice (se
 
 from pathlib import Path
 
+from pickup_net.domain import Parameters
 from pickup_net.io.osm_features import read_osm_features
 from pickup_net.io.osm_loader import load_street_network
 from pickup_net.io.scenario_writer import write_scenario
-from pickup_net.models import Parameters
 from pickup_net.synth.scenario import GeneratorSettings, generate_scenario
 from pickup_net.synth.street_filter import keep_customers_near_streets
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pickup_net.models import Depot, Parameters, Scenario, Shop, VehicleType
+from pickup_net.domain import Depot, Parameters, Scenario, Shop, VehicleType
 from pickup_net.synth import Customer, default_products, generate_orders
 from pickup_net.synth.catalogue import BASE_RATE_PER_CUSTOMER_DAY
 

@@ -4,8 +4,8 @@ import math
 
 import pandas as pd
 
-from pickup_net.models import Plan, Scenario
-from pickup_net.opening_hours import windows_on
+from pickup_net.domain import Plan, Scenario
+from pickup_net.domain.opening_hours import windows_on
 
 TOLERANCE_S = 1.0
 

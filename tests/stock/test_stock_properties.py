@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pickup_net.domain import Product
 from pickup_net.forecast import CycleDemand
-from pickup_net.models import Product
 from pickup_net.stock import HubDemand, StockPlan, plan_stock
 
 UNLIMITED_LITERS = 1e9

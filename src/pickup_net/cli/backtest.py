@@ -10,12 +10,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pickup_net.backtest import BacktestHub, backtest
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import load_or_exit
-from pickup_net.demand import demand_history
 from pickup_net.io.osm_loader import StreetDataWarning
-from pickup_net.pipeline import catchments
+from pickup_net.planning import catchments
+from pickup_net.planning.backtest import BacktestHub, backtest
+from pickup_net.planning.history import demand_history
 
 _out = Console()
 _err = Console(stderr=True)

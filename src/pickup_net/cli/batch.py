@@ -8,15 +8,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pickup_net.batch import (
+from pickup_net.cli import app
+from pickup_net.io.scenario_loader import ScenarioError
+from pickup_net.scale import (
     SweepError,
     VariantResult,
     load_sweep,
     run_sweep,
     write_report,
 )
-from pickup_net.cli import app
-from pickup_net.io.scenario_loader import ScenarioError
 
 _console = Console()
 

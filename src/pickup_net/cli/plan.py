@@ -10,11 +10,11 @@ from rich.table import Table
 
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import load_or_exit
+from pickup_net.domain import Plan
 from pickup_net.io.osm_loader import StreetDataWarning
-from pickup_net.io.plan_outputs import write_plan
-from pickup_net.models import Plan
 from pickup_net.network.snapping import SnapError
-from pickup_net.pipeline import plan as run_plan
+from pickup_net.planning import plan as run_plan
+from pickup_net.render.plan_files import write_plan
 
 _out = Console()
 _err = Console(stderr=True)

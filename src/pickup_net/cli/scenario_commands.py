@@ -7,9 +7,9 @@ import typer
 
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import print_errors
+from pickup_net.domain import Scenario
 from pickup_net.io.scenario_loader import ScenarioError, load_scenario
 from pickup_net.io.street_check import check_points_on_streets
-from pickup_net.models import Scenario
 
 
 @app.command()

@@ -6,8 +6,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from pickup_net.domain import Scenario
 from pickup_net.io.scenario_loader import ScenarioError, load_scenario
-from pickup_net.models import Scenario
 
 _err = Console(stderr=True)
 

@@ -19,7 +19,7 @@ def serve(
     """Serve the API (OpenAPI at /openapi.json, docs at /docs); plans run as durable jobs."""
     use_database(database_url)
     uvicorn.run(
-        "pickup_net.api.main:app",
+        "pickup_net.service.main:app",
         host=host,
         port=port,
         workers=workers,

@@ -26,8 +26,8 @@ def create(
 ) -> None:
     """Create a token and print it alone on the last line; it cannot be shown again."""
     use_database(database_url)
-    from pickup_net.api.db import new_session
-    from pickup_net.api.security import create_token
+    from pickup_net.service.db import new_session
+    from pickup_net.service.security import create_token
 
     with new_session() as session:
         token = create_token(session, role.value, name)

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from pickup_net.models import Depot, Order, Parameters, Product, Scenario, Shop, VehicleType
+from pickup_net.domain import Depot, Order, Parameters, Product, Scenario, Shop, VehicleType
 
 TABLES: dict[str, type[BaseModel]] = {
     "shops": Shop,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from pickup_net.domain import Scenario
 from pickup_net.io.scenario_loader import TABLES
-from pickup_net.models import Scenario
 
 
 def write_scenario(scenario: Scenario, folder: Path, yaml_name: str = "scenario.yaml") -> Path:

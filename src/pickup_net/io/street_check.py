@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
+from pickup_net.domain import Scenario
 from pickup_net.io.osm_loader import load_street_network
 from pickup_net.io.scenario_loader import ScenarioError
-from pickup_net.models import Scenario
 from pickup_net.network import Point
 from pickup_net.network.snapping import SnapError, snap_points
 

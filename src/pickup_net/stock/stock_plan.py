@@ -4,8 +4,8 @@ hub's storage litres and pickup capacity, with the reason behind every number.""
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pickup_net.domain import Product, StockLine, Unassigned
 from pickup_net.forecast import CycleDemand
-from pickup_net.models import Product, StockLine, Unassigned
 from pickup_net.stock.allocation import Allocation, AllocationItem, allocate
 from pickup_net.stock.quantity import hub_fill_rate_units, unconstrained_units
 from pickup_net.stock.targets import StockTarget, plan_method, stock_targets

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pickup_net.models import Product
+from pickup_net.domain import Product
 
 DEFAULT_FILL_RATE = 0.95
 MAX_CRITICAL_RATIO = 0.999

@@ -2,7 +2,7 @@
 
 from datetime import time
 
-from pickup_net.models import Product, VehicleType
+from pickup_net.domain import Product, VehicleType
 
 # (id, name, litres, kg, unit value, holding cost per unit-day, stock-out cost per unit, base rate)
 _CATALOGUE = [

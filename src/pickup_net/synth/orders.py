@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from pickup_net.models import Order
+from pickup_net.domain import Order
 from pickup_net.synth.customers import Customer
 
 WEEKDAY_FACTOR = (1.0, 0.95, 0.95, 1.05, 1.25, 1.3, 0.5)

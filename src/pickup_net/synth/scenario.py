@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pickup_net.domain import Depot, Parameters, Scenario
 from pickup_net.io.osm_features import OsmFeatures
-from pickup_net.models import Depot, Parameters, Scenario
 from pickup_net.synth.catalogue import BASE_RATE_PER_CUSTOMER_DAY, default_fleet, default_products
 from pickup_net.synth.customers import place_customers
 from pickup_net.synth.orders import generate_orders

@@ -2,9 +2,9 @@
 
 import numpy as np
 
+from pickup_net.domain import Shop
+from pickup_net.domain.opening_hours import OpeningHoursError, parse_opening_hours
 from pickup_net.io.osm_features import OsmShop
-from pickup_net.models import Shop
-from pickup_net.opening_hours import OpeningHoursError, parse_opening_hours
 
 # shop type -> (storage litres, max pickups per day, default opening hours, handling fee)
 _PROFILE = {

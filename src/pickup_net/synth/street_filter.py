@@ -1,6 +1,6 @@
 """Drop generated customers that the drivable network cannot serve (far from its streets)."""
 
-from pickup_net.models import Scenario
+from pickup_net.domain import Scenario
 from pickup_net.network import Point, StreetNetwork
 from pickup_net.network.snapping import snap_points
 

@@ -1,0 +1,142 @@
+"""The output of a plan: hubs and catchments, stock, van routes, what was left out and why, KPIs."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from pickup_net.domain.scenario import Depot
+
+
+class Hub(BaseModel):
+    """A shop chosen as pickup hub, the customers it serves and why it was opened."""
+
+    shop_id: str
+    name: str
+    lon: float
+    lat: float
+    customers: list[str]
+    expected_pickups_per_day: float
+    mean_walk_m: float
+    storage_liters: float
+    stock_liters: float
+    handling_fee: float
+    explanation: dict = Field(default_factory=dict)
+
+
+class CustomerAssignment(BaseModel):
+    """Where one customer is served: at a hub (with the walk) or at home (with the reason)."""
+
+    customer_id: str
+    lon: float
+    lat: float
+    mode: Literal["pickup", "home", "unassigned"]
+    hub_id: str | None = None
+    walk_m: float | None = None
+    reason: str = ""
+
+
+class StockLine(BaseModel):
+    """Units of one product to hold at one hub, with the numbers behind them."""
+
+    hub_id: str
+    product_id: str
+    units: int
+    forecast_mean: float
+    quantile: float
+    unconstrained_units: int
+    reason: str
+
+
+class StopVisit(BaseModel):
+    """One stop on a route with its timeline (seconds since midnight of the plan date)."""
+
+    stop_id: str
+    kind: Literal["replenish", "home"]
+    location_id: str
+    lon: float
+    lat: float
+    arrival_s: float
+    wait_s: float
+    start_s: float
+    end_s: float
+    load_liters: float
+    load_kg: float
+    distance_m: float
+    travel_s: float
+
+
+class Route(BaseModel):
+    """One van's day: depot, stops in order, back to depot, and what it costs."""
+
+    vehicle_id: str
+    vehicle_type_id: str
+    depot_id: str
+    engine: str
+    start_s: float
+    end_s: float
+    visits: list[StopVisit]
+    distance_m: float
+    duration_s: float
+    cost: float
+    geometry: list[tuple[float, float]] = Field(
+        default_factory=list, description="[lon, lat] along the streets, depot to depot."
+    )
+
+
+class Unassigned(BaseModel):
+    """Something the plan could not serve and why; `certain` is false for heuristic reasons."""
+
+    kind: Literal["customer", "stop", "stock"]
+    id: str
+    reason: str
+    certain: bool = True
+
+
+class KPIs(BaseModel):
+    """The plan's headline numbers, each recomputable from the routes and assignments."""
+
+    hubs_opened: int
+    customers: int
+    customers_pickup: int
+    pickup_share: float
+    mean_walk_m: float
+    units_prepositioned: int
+    vans_used: int
+    km_driven: float
+    driving_hours: float
+    routing_cost: float
+    hub_cost: float
+    total_cost: float
+    unassigned: int
+
+
+class StageStats(BaseModel):
+    """What one stage took and how good its answer is known to be."""
+
+    seconds: float
+    method: str = ""
+    objective: float | None = None
+    lower_bound: float | None = None
+    gap: float | None = None
+    details: dict = Field(default_factory=dict)
+
+
+class Plan(BaseModel):
+    """A complete plan for one operating day."""
+
+    scenario: str
+    plan_date: date
+    currency: str
+    cycle_days: int
+    service_level_method: str
+    depots: list[Depot]
+    candidate_shops: list[str] = Field(description="Every shop considered as a hub.")
+    hubs: list[Hub]
+    customers: list[CustomerAssignment]
+    stock: list[StockLine]
+    routes: list[Route]
+    unassigned: list[Unassigned]
+    kpis: KPIs
+    stages: dict[str, StageStats]
+    warnings: list[str] = Field(default_factory=list)

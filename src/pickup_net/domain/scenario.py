@@ -1,0 +1,236 @@
+"""The input of a plan: shops, products, order history, depots, fleet and parameters.
+
+Every model round-trips through JSON. Validation runs once, here, with messages that name the field
+and the bad value; cross-references (orders to products, vehicles to depots) are checked on
+`Scenario` so the JSON API and the YAML loader give the same answers.
+"""
+
+from collections import Counter
+from datetime import date, datetime, time
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from pickup_net.domain.opening_hours import OpeningHoursError, parse_opening_hours
+
+
+def _longitude(value: float) -> float:
+    if not -180.0 <= value <= 180.0:
+        raise ValueError(f"{value} is not a longitude (expected -180..180)")
+    return value
+
+
+def _latitude(value: float) -> float:
+    if not -90.0 <= value <= 90.0:
+        raise ValueError(f"{value} is not a latitude (expected -90..90)")
+    return value
+
+
+def _opening_hours(value: str) -> str:
+    try:
+        parse_opening_hours(value)
+    except OpeningHoursError as error:
+        raise ValueError(str(error)) from None
+    return value
+
+
+def _positive(value: float) -> float:
+    if not value > 0:
+        raise ValueError(f"{value} must be greater than 0")
+    return value
+
+
+def _non_negative(value: float) -> float:
+    if not value >= 0:
+        raise ValueError(f"{value} must not be negative")
+    return value
+
+
+Longitude = Annotated[float, AfterValidator(_longitude)]
+Latitude = Annotated[float, AfterValidator(_latitude)]
+OpeningHours = Annotated[str, AfterValidator(_opening_hours)]
+Positive = Annotated[float, AfterValidator(_positive)]
+NonNegative = Annotated[float, AfterValidator(_non_negative)]
+PositiveInt = Annotated[int, AfterValidator(_positive)]
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Shop(_Model):
+    """A shop that may become a pickup hub (`is_candidate`), with its shelf space and hours."""
+
+    id: Id
+    name: str = ""
+    lon: Longitude
+    lat: Latitude
+    storage_liters: Positive
+    max_pickups_per_day: PositiveInt
+    opening_hours: OpeningHours = "Mo-Sa 08:00-20:00"
+    handling_fee: NonNegative = 0.0
+    is_candidate: bool = True
+    synthetic: bool = False
+    shop_type: str = ""
+
+
+class Product(_Model):
+    """A product held at hubs; either `target_service_level` or the under/over-stock costs rule."""
+
+    id: Id
+    name: str = ""
+    volume_liters: Positive
+    weight_kg: Positive
+    unit_value: NonNegative = 0.0
+    holding_cost: NonNegative = 0.0
+    stockout_cost: NonNegative = 0.0
+    target_service_level: Annotated[float, Field(gt=0.0, lt=1.0)] | None = None
+
+
+class Order(_Model):
+    """One line of order history: who ordered what, when, and how they want it delivered."""
+
+    id: Id
+    timestamp: datetime
+    customer_id: Id
+    lon: Longitude
+    lat: Latitude
+    product_id: Id
+    quantity: PositiveInt
+    delivery_mode: Literal["pickup", "home"] = "pickup"
+
+
+class Depot(_Model):
+    """A depot where vans load and start."""
+
+    id: Id
+    name: str = ""
+    lon: Longitude
+    lat: Latitude
+
+
+class VehicleType(_Model):
+    """A group of identical vans based at one depot."""
+
+    id: Id
+    depot_id: Id
+    count: PositiveInt
+    capacity_liters: Positive
+    capacity_kg: Positive
+    shift_start: time = time(7, 0)
+    shift_end: time = time(19, 0)
+    max_duration_s: PositiveInt | None = None
+    fixed_cost: NonNegative = 0.0
+    cost_per_km: NonNegative = 0.0
+    cost_per_hour: NonNegative = 0.0
+    speed_factor: Positive = 1.0
+
+    @model_validator(mode="after")
+    def _shift_order(self) -> "VehicleType":
+        if self.shift_end <= self.shift_start:
+            raise ValueError(
+                f"shift_end: {self.shift_end.isoformat()} is not after "
+                f"shift_start {self.shift_start.isoformat()}"
+            )
+        return self
+
+
+class Parameters(_Model):
+    """Planning parameters; every field has a default a planner can start from."""
+
+    plan_date: date | None = Field(None, description="Default: the day after the last order.")
+    cycle_days: PositiveInt = 1
+    max_walk_m: Positive = 600.0
+    service_level: Annotated[float, Field(gt=0.0, lt=1.0)] | None = Field(
+        0.95, description="Target fill rate; null to use each product's newsvendor cost ratio."
+    )
+    n_hubs: PositiveInt | None = None
+    hub_fixed_cost: NonNegative = 0.0
+    home_delivery_cost: NonNegative | None = Field(
+        None, description="Cost of one home delivery; default estimated from the depot distance."
+    )
+    walk_cost_per_km: NonNegative = 0.0
+    demand_scale: Positive = Field(1.0, description="Multiplies forecast demand (growth what-ifs).")
+    open_shops: list[str] = Field(default_factory=list, description="Shops that must be hubs.")
+    closed_shops: list[str] = Field(
+        default_factory=list, description="Shops that must not be hubs (for example declined)."
+    )
+    hub_service_s: PositiveInt = 600
+    home_service_s: PositiveInt = 120
+    home_window: OpeningHours = "Mo-Su 08:00-20:00"
+    max_snap_m: Positive = 500.0
+    circuity_factor: Annotated[float, Field(ge=1.0, le=3.0)] = 1.3
+    fallback_speed_kmh: Positive = 25.0
+    forecast_zone: Literal["auto", "customer", "h3"] = "auto"
+    h3_resolution: Annotated[int, Field(ge=5, le=12)] = 9
+    location_time_limit_s: Positive = 20.0
+    routing_time_limit_s: Positive = 10.0
+    routing_engine: Literal["auto", "ortools", "pyvrp"] = "auto"
+    seed: int = 0
+
+
+class Scenario(_Model):
+    """A whole planning problem: the data of one neighbourhood and how to plan it."""
+
+    name: str
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")] = "EUR"
+    shops: list[Shop]
+    products: list[Product]
+    orders: list[Order]
+    depots: list[Depot]
+    vehicle_types: list[VehicleType]
+    parameters: Parameters = Parameters()
+    streets_file: str | None = Field(
+        None, description="OSM extract path, relative to the scenario file; none = straight lines."
+    )
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> "Scenario":
+        problems: list[str] = []
+        for field in ("shops", "products", "orders", "depots", "vehicle_types"):
+            problems += _duplicate_ids(field, getattr(self, field))
+        if not self.orders:
+            problems.append("orders: the order history is empty")
+        if not self.depots:
+            problems.append("depots: at least one depot is needed")
+        if not self.vehicle_types:
+            problems.append("vehicle_types: at least one vehicle type is needed")
+        if not any(shop.is_candidate for shop in self.shops):
+            problems.append("shops: no shop is a candidate hub (is_candidate)")
+        product_ids = {product.id for product in self.products}
+        problems += [
+            f"orders[{i}].product_id: {order.product_id!r} is not a product id"
+            for i, order in enumerate(self.orders)
+            if order.product_id not in product_ids
+        ]
+        depot_ids = {depot.id for depot in self.depots}
+        problems += [
+            f"vehicle_types[{i}].depot_id: {vehicle.depot_id!r} is not a depot id"
+            for i, vehicle in enumerate(self.vehicle_types)
+            if vehicle.depot_id not in depot_ids
+        ]
+        shop_ids = {shop.id for shop in self.shops}
+        for field in ("open_shops", "closed_shops"):
+            problems += [
+                f"parameters.{field}: {shop_id!r} is not a shop id"
+                for shop_id in getattr(self.parameters, field)
+                if shop_id not in shop_ids
+            ]
+        if problems:
+            raise ValueError("; ".join(problems[:20]))
+        return self
+
+    @property
+    def plan_date(self) -> date:
+        """The operating day planned: the parameter, or the day after the last order."""
+        if self.parameters.plan_date is not None:
+            return self.parameters.plan_date
+        return date.fromordinal(
+            max(order.timestamp for order in self.orders).date().toordinal() + 1
+        )
+
+
+def _duplicate_ids(field: str, items: list[BaseModel]) -> list[str]:
+    counts = Counter(item.id for item in items)  # type: ignore[attr-defined]
+    return [f"{field}: id {key!r} appears {n} times" for key, n in counts.items() if n > 1]

@@ -1,6 +1,0 @@
-"""Wire the stages into one plan: network, forecast, location, stock, routing, outputs."""
-
-from pickup_net.pipeline.plan import catchments, plan
-from pickup_net.pipeline.progress import STAGES, ProgressCallback
-
-__all__ = ["STAGES", "ProgressCallback", "catchments", "plan"]

@@ -1,0 +1,106 @@
+"""Build the location problem from customers, forecast and walking distances, and solve it.
+
+Costs are per operating day in the scenario's currency:
+- serving customer i at shop j: expected pickups/day x (shop's handling fee + walk cost of the
+  round trip at `walk_cost_per_km`); not allowed beyond `max_walk_m` or where unreachable;
+- home delivery of customer i: expected deliveries/day x the home-delivery cost
+  (`home_delivery_cost`, or the estimate of `home_delivery_estimate` from the nearest depot);
+- opening shop j: `hub_fixed_cost`, or exactly `n_hubs` hubs when set.
+Capacity dimensions: expected pickups per day against `max_pickups_per_day`, and expected
+litres per cycle against `storage_liters`.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pickup_net.domain import Scenario, Shop, VehicleType
+from pickup_net.location import LocationProblem, LocationResult, solve_location
+from pickup_net.network import Matrices
+from pickup_net.planning.history import Customer
+
+DELIVERIES_PER_TRIP = 10
+"""Home deliveries assumed to share one van trip from the depot in the default cost estimate."""
+DELIVERIES_PER_VAN_DAY = 40
+"""Home deliveries one van is assumed to make in a day, to share its fixed cost."""
+LOCAL_LEG_M = 1_000.0
+"""Assumed drive from one home delivery to the next inside the neighbourhood."""
+
+
+@dataclass(frozen=True)
+class CustomerDemand:
+    """Expected daily demand of one customer, from the forecast of its zone."""
+
+    units_per_day: float
+    pickups_per_day: float
+    liters_per_cycle: float
+
+
+def home_delivery_estimate(scenario: Scenario, depot_m: float, depot_s: float) -> float:
+    """Default cost of one home delivery with the cheapest vehicle type's rates.
+
+    A `1/DELIVERIES_PER_TRIP` share of the depot round trip, a local leg of `LOCAL_LEG_M`
+    driven at the stem's average speed, the service time, and a `1/DELIVERIES_PER_VAN_DAY`
+    share of the van's fixed cost.
+    """
+    params = scenario.parameters
+
+    def per_delivery(vehicle: VehicleType) -> float:
+        speed_mps = depot_m / depot_s if depot_s > 0 else 25 / 3.6
+        km = (2 * depot_m / DELIVERIES_PER_TRIP + LOCAL_LEG_M) / 1000
+        hours = (2 * depot_s / DELIVERIES_PER_TRIP + LOCAL_LEG_M / speed_mps) / 3600
+        hours += params.home_service_s / 3600
+        fixed = vehicle.fixed_cost / DELIVERIES_PER_VAN_DAY
+        return vehicle.cost_per_km * km + vehicle.cost_per_hour * hours + fixed
+
+    return min(per_delivery(vehicle) for vehicle in scenario.vehicle_types)
+
+
+def choose_hubs(
+    scenario: Scenario,
+    customers: Sequence[Customer],
+    demand: dict[str, CustomerDemand],
+    shops: Sequence[Shop],
+    walk: Matrices,
+    depot: Matrices,
+) -> LocationResult:
+    """Solve the location stage for the customers who accept pickup.
+
+    `walk` holds walking metres from `customers` to `shops`; `depot` holds driving metres and
+    seconds from the nearest-first depots to `customers`.
+    """
+    params = scenario.parameters
+    pickups = np.array([demand[c.id].pickups_per_day for c in customers])
+    liters = np.array([demand[c.id].liters_per_cycle for c in customers])
+    walk_m = walk.meters
+    fee = np.array([shop.handling_fee for shop in shops])
+    walk_cost = 2 * walk_m / 1000 * params.walk_cost_per_km
+    assign_cost = pickups[:, None] * (fee[None, :] + walk_cost)
+    assign_cost[~(walk_m <= params.max_walk_m)] = np.inf
+    if params.home_delivery_cost is not None:
+        per_delivery = np.full(len(customers), params.home_delivery_cost)
+    else:
+        nearest = np.argmin(depot.meters, axis=0)
+        columns = np.arange(len(customers))
+        per_delivery = np.array(
+            [
+                home_delivery_estimate(scenario, m, s)
+                for m, s in zip(
+                    depot.meters[nearest, columns], depot.seconds[nearest, columns], strict=True
+                )
+            ]
+        )
+    problem = LocationProblem(
+        customer_ids=[c.id for c in customers],
+        shop_ids=[shop.id for shop in shops],
+        demand=np.column_stack([pickups, liters]),
+        capacity=np.array([[shop.max_pickups_per_day, shop.storage_liters] for shop in shops]),
+        assign_cost=assign_cost,
+        home_cost=pickups * np.where(np.isfinite(per_delivery), per_delivery, 1e9),
+        fixed_cost=None if params.n_hubs else np.full(len(shops), params.hub_fixed_cost),
+        n_hubs=params.n_hubs,
+        force_open=frozenset(params.open_shops),
+        force_closed=frozenset(params.closed_shops),
+    )
+    return solve_location(problem, time_limit_s=params.location_time_limit_s, seed=params.seed)

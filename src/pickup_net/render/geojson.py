@@ -1,0 +1,87 @@
+"""GeoJSON layers of a plan: hubs with catchments and links, routes along streets with stops."""
+
+from typing import Any
+
+from shapely.geometry import MultiPoint, mapping
+
+from pickup_net.domain import Plan
+
+
+def hubs_geojson(plan: Plan) -> dict[str, Any]:
+    """Hub points, catchment polygons (hull of hub and customers) and customer links."""
+    position = {c.customer_id: (c.lon, c.lat) for c in plan.customers}
+    features = []
+    for hub in plan.hubs:
+        properties = {
+            "shop_id": hub.shop_id,
+            "name": hub.name,
+            "customers": len(hub.customers),
+            "expected_pickups_per_day": hub.expected_pickups_per_day,
+            "mean_walk_m": hub.mean_walk_m,
+            "stock_liters": hub.stock_liters,
+            "storage_liters": hub.storage_liters,
+        }
+        features.append(
+            _feature("hub", {"type": "Point", "coordinates": [hub.lon, hub.lat]}, properties)
+        )
+        hull = MultiPoint([(hub.lon, hub.lat), *(position[c] for c in hub.customers)]).convex_hull
+        if hull.geom_type == "Polygon":
+            features.append(_feature("catchment", mapping(hull), {"shop_id": hub.shop_id}))
+        for customer in hub.customers:
+            line = {
+                "type": "LineString",
+                "coordinates": [[hub.lon, hub.lat], list(position[customer])],
+            }
+            features.append(
+                _feature("link", line, {"shop_id": hub.shop_id, "customer_id": customer})
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def routes_geojson(plan: Plan) -> dict[str, Any]:
+    """One LineString per route along the streets, plus one Point per stop with its timeline."""
+    features = []
+    for route in plan.routes:
+        properties = {
+            "vehicle_id": route.vehicle_id,
+            "vehicle_type_id": route.vehicle_type_id,
+            "depot_id": route.depot_id,
+            "engine": route.engine,
+            "stops": [visit.stop_id for visit in route.visits],
+            "arrivals": [clock(visit.arrival_s) for visit in route.visits],
+            "loads_liters": [round(visit.load_liters, 2) for visit in route.visits],
+            "distance_m": round(route.distance_m, 1),
+            "duration_s": round(route.duration_s, 1),
+            "cost": round(route.cost, 2),
+        }
+        line = {"type": "LineString", "coordinates": [list(p) for p in route.geometry]}
+        features.append(_feature("route", line, properties))
+        for order, visit in enumerate(route.visits, start=1):
+            point = {"type": "Point", "coordinates": [visit.lon, visit.lat]}
+            features.append(
+                _feature(
+                    "stop",
+                    point,
+                    {
+                        "vehicle_id": route.vehicle_id,
+                        "order": order,
+                        "stop_id": visit.stop_id,
+                        "kind": visit.kind,
+                        "arrival": clock(visit.arrival_s),
+                        "start": clock(visit.start_s),
+                        "load_liters": round(visit.load_liters, 2),
+                        "load_kg": round(visit.load_kg, 2),
+                    },
+                )
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _feature(kind: str, geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry, "properties": {"kind": kind, **properties}}
+
+
+def clock(seconds: float) -> str:
+    """Seconds since midnight as HH:MM."""
+    minutes = round(seconds / 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

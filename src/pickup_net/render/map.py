@@ -1,0 +1,74 @@
+"""One self-contained Leaflet map per plan (folium), with Leaflet inlined so it works offline."""
+
+from importlib import resources
+
+import folium
+
+from pickup_net.domain import Plan
+from pickup_net.render.geojson import hubs_geojson, routes_geojson
+
+_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+
+
+def plan_map_html(plan: Plan) -> str:
+    """The map of `plan`: depot, hubs, catchments, routes and home deliveries, one layer each.
+
+    Base tiles load from OpenStreetMap when online; every plan layer is drawn without them.
+    """
+    points = [(c.lat, c.lon) for c in plan.customers] + [(h.lat, h.lon) for h in plan.hubs]
+    fmap = folium.Map(tiles=None, control_scale=True)
+    fmap.default_js, fmap.default_css = [], []
+    static = resources.files("pickup_net.render") / "static" / "leaflet"
+    header = fmap.get_root().header
+    header.add_child(folium.Element(f"<style>{(static / 'leaflet.css').read_text()}</style>"))
+    header.add_child(folium.Element(f"<script>{(static / 'leaflet.js').read_text()}</script>"))
+    folium.TileLayer("OpenStreetMap", name="streets (online)").add_to(fmap)
+    hubs = hubs_geojson(plan)["features"]
+    catchments = folium.FeatureGroup(name="catchments")
+    for feature in (f for f in hubs if f["properties"]["kind"] == "catchment"):
+        folium.GeoJson(
+            feature, style_function=lambda _: {"color": "#555", "weight": 1, "fillOpacity": 0.08}
+        ).add_to(catchments)
+    catchments.add_to(fmap)
+    routes = folium.FeatureGroup(name="routes")
+    lines = [f for f in routes_geojson(plan)["features"] if f["properties"]["kind"] == "route"]
+    for i, route in enumerate(lines):
+        colour = _COLOURS[i % len(_COLOURS)]
+        props = route["properties"]
+        folium.PolyLine(
+            [(lat, lon) for lon, lat in route["geometry"]["coordinates"]],
+            color=colour,
+            weight=4,
+            opacity=0.8,
+            tooltip=f"{props['vehicle_id']}: {len(props['stops'])} stops, "
+            f"{props['distance_m'] / 1000:.1f} km",
+        ).add_to(routes)
+    routes.add_to(fmap)
+    homes = folium.FeatureGroup(name="home deliveries")
+    for route in plan.routes:
+        for order, visit in enumerate(route.visits, start=1):
+            if visit.kind == "home":
+                folium.CircleMarker(
+                    (visit.lat, visit.lon), radius=3, color="#ff7f0e", fill=True,
+                    tooltip=f"{visit.stop_id} ({route.vehicle_id} #{order})",
+                ).add_to(homes)  # fmt: skip
+    homes.add_to(fmap)
+    hub_layer = folium.FeatureGroup(name="hubs")
+    for hub in plan.hubs:
+        folium.CircleMarker(
+            (hub.lat, hub.lon), radius=7, color="#2ca02c", fill=True, fill_opacity=0.9,
+            tooltip=f"{hub.name} ({hub.shop_id}): {len(hub.customers)} customers, "
+            f"{hub.expected_pickups_per_day:.1f} pickups/day",
+        ).add_to(hub_layer)  # fmt: skip
+    hub_layer.add_to(fmap)
+    depots = folium.FeatureGroup(name="depots")
+    for depot in plan.depots:
+        folium.CircleMarker(
+            (depot.lat, depot.lon), radius=9, color="#000", fill=True, tooltip=f"depot {depot.id}"
+        ).add_to(depots)
+    depots.add_to(fmap)
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    if points:
+        fmap.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
+                         [max(p[0] for p in points), max(p[1] for p in points)]])  # fmt: skip
+    return fmap.get_root().render()

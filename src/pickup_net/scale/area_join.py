@@ -1,0 +1,102 @@
+"""Join district plans into one city plan, checking that every customer is served exactly once."""
+
+from collections import Counter
+from collections.abc import Sequence
+
+from pickup_net.domain import Plan, Route, Scenario, StageStats
+from pickup_net.planning.assemble import kpis
+from pickup_net.scale.areas import District
+
+
+class JoinError(RuntimeError):
+    """District plans that do not add up to the city (a customer missing or served twice)."""
+
+
+def join_plans(
+    city: Scenario, districts: Sequence[District], plans: Sequence[Plan], split: StageStats
+) -> Plan:
+    """One `Plan` for `city` from the plans of its `districts` (same order).
+
+    Vans keep their ids prefixed by their district (``D03:van-2``) because each district plans
+    its own share of the fleet. Stage statistics add up the districts' seconds, objectives and
+    bounds and list every district's figures in ``details["districts"]``; the summed bound is a
+    bound for the district split, not for the undivided city problem.
+
+    Raises
+    ------
+    JoinError
+        When a customer of the city appears in no district plan or in more than one.
+    """
+    customers = [c for p in plans for c in p.customers]
+    _check_exactly_once(city, [c.customer_id for c in customers])
+    first = plans[0]
+    joined = {
+        name: [item for p in plans for item in getattr(p, name)]
+        for name in Plan.model_fields
+        if isinstance(getattr(first, name), list)
+    }  # every list field is the union of the districts' lists (hubs, stock, unassigned, ...)
+    joined.update(
+        first.model_dump(include={n for n in Plan.model_fields if n not in joined}),
+    )
+    joined["routes"] = [
+        _prefixed(route, district.id)
+        for district, p in zip(districts, plans, strict=True)
+        for route in p.routes
+    ]
+    joined["warnings"] = list(dict.fromkeys(joined["warnings"]))
+    joined.update(
+        scenario=city.name,
+        plan_date=city.plan_date,
+        currency=city.currency,
+        depots=city.depots,
+        customers=customers,
+        stages={"districts": split, **_joined_stages(districts, plans)},
+    )
+    parts = (joined[n] for n in ("hubs", "customers", "stock", "routes", "unassigned"))
+    joined["kpis"] = kpis(city, *parts)
+    return Plan.model_validate(joined)
+
+
+def _check_exactly_once(city: Scenario, served: list[str]) -> None:
+    counts = Counter(served)
+    expected = dict.fromkeys(o.customer_id for o in city.orders)
+    missing = [c for c in expected if c not in counts]
+    twice = [c for c, n in counts.items() if n > 1]
+    unknown = [c for c in counts if c not in expected]
+    if missing or twice or unknown:
+        raise JoinError(
+            f"district plans do not cover the city: missing {missing[:10]}, "
+            f"served more than once {twice[:10]}, unknown {unknown[:10]}"
+        )
+
+
+def _prefixed(route: Route, district_id: str) -> Route:
+    return route.model_copy(update={"vehicle_id": f"{district_id}:{route.vehicle_id}"})
+
+
+def _joined_stages(districts: Sequence[District], plans: Sequence[Plan]) -> dict[str, StageStats]:
+    """Per stage: summed seconds, objectives and bounds, and each district's own figures."""
+    names = list(dict.fromkeys(name for p in plans for name in p.stages))
+    joined = {}
+    for name in names:
+        parts = {d.id: p.stages[name] for d, p in zip(districts, plans, strict=True)
+                 if name in p.stages}  # fmt: skip
+        objectives = [s.objective for s in parts.values()]
+        bounds = [s.lower_bound for s in parts.values()]
+        objective = sum(objectives) if all(v is not None for v in objectives) else None
+        bound = sum(bounds) if all(v is not None for v in bounds) else None
+        gap = None
+        if objective is not None and bound is not None and objective != 0:
+            gap = round(max(objective - bound, 0.0) / abs(objective), 6)
+        joined[name] = StageStats(
+            seconds=round(sum(s.seconds for s in parts.values()), 3),
+            method=", ".join(sorted({s.method for s in parts.values() if s.method})),
+            objective=objective,
+            lower_bound=bound,
+            gap=gap,
+            details={
+                "districts": {d: s.model_dump(exclude={"details"}) for d, s in parts.items()},
+                "seconds_is": "sum over districts (they run in parallel)",
+            },
+        )
+    return joined

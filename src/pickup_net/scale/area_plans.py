@@ -1,0 +1,110 @@
+"""Plan a whole city: split it into districts, plan them in parallel on Dask, join the plans."""
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from distributed import Client, as_completed
+
+from pickup_net.domain import Plan, Scenario, StageStats
+from pickup_net.planning import plan
+from pickup_net.scale.area_join import join_plans
+from pickup_net.scale.areas import District, split_city
+from pickup_net.scale.cluster import dask_client
+
+SPLIT_METHOD = (
+    "k-means on customers and candidate shops; customers follow their nearest candidate shop "
+    "within max_walk_m; fleet and n_hubs shared by order volume"
+)
+
+
+class DistrictError(RuntimeError):
+    """A district could not be planned; the message names it and the error."""
+
+
+def plan_city(
+    scenario: Scenario,
+    districts: int,
+    client: Client | None = None,
+    scheduler: str | None = None,
+    workers: int = 2,
+    cache_dir: Path | None = None,
+    on_district: Callable[[str, int, int], None] | None = None,
+) -> Plan:
+    """Plan `scenario` as `districts` districts solved in parallel and joined into one `Plan`.
+
+    Parameters
+    ----------
+    scenario
+        The whole city.
+    districts
+        Number of districts to split into (1 plans the city in one piece on a worker).
+    client
+        An open Dask client (for example a sweep's); otherwise `scheduler` or a new LocalCluster
+        of `workers` processes.
+    cache_dir
+        Street-graph cache shared by the workers (they must see the same path).
+    on_district
+        Called as ``on_district(district_id, done, total)`` when each district finishes.
+
+    Raises
+    ------
+    DistrictError
+        When a district's plan fails (naming the district).
+    JoinError
+        When the district plans do not serve every customer exactly once.
+    """
+    start = time.perf_counter()
+    split = split_city(scenario, districts)
+    split_s = time.perf_counter() - start
+    if client is None:
+        with dask_client(scheduler, workers) as own:
+            plans = _plan_districts(own, split.districts, cache_dir, on_district)
+    else:
+        plans = _plan_districts(client, split.districts, cache_dir, on_district)
+    wall_s = time.perf_counter() - start
+    stats = StageStats(
+        seconds=round(split_s, 3),
+        method=SPLIT_METHOD,
+        details={
+            "wall_seconds": round(wall_s, 3),
+            "districts": {
+                d.id: {"centre": list(d.centre), "customers": len(d.customer_ids),
+                       "shops": len(d.shop_ids), "orders": len(d.scenario.orders),
+                       "vans": {v.id: v.count for v in d.scenario.vehicle_types},
+                       "n_hubs": d.scenario.parameters.n_hubs}
+                for d in split.districts
+            },
+        },
+    )  # fmt: skip
+    joined = join_plans(scenario, split.districts, plans, stats)
+    joined.warnings = [*split.warnings, *joined.warnings]
+    return joined
+
+
+def _plan_districts(
+    client: Client,
+    districts: list[District],
+    cache_dir: Path | None,
+    on_district: Callable[[str, int, int], None] | None,
+) -> list[Plan]:
+    """Submit one plan task per district, largest first, and collect the plans in order."""
+    cache = Path(cache_dir) if cache_dir is not None else None
+    biggest_first = sorted(districts, key=lambda d: -len(d.scenario.orders))
+    futures = {
+        client.submit(plan, d.scenario, cache_dir=cache, pure=False): d for d in biggest_first
+    }
+    plans: dict[str, Plan] = {}
+    for done, future in enumerate(as_completed(futures), start=1):
+        district = futures[future]
+        try:
+            plans[district.id] = future.result()
+        except Exception as error:
+            for other in futures:
+                other.cancel()
+            raise DistrictError(
+                f"district {district.id}: {type(error).__name__}: {error}"
+            ) from None
+        if on_district is not None:
+            on_district(district.id, done, len(districts))
+    return [plans[d.id] for d in districts]

@@ -1,0 +1,58 @@
+"""The database engine and sessions: a SQLite file by default, PostgreSQL by URL."""
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pickup_net.service.db_models import Base
+from pickup_net.service.settings import get_settings, sqlalchemy_url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url` with the tables created; SQLite runs in WAL mode with a busy timeout
+    so that the server's threads and processes can write one after another."""
+    url = sqlalchemy_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    try:
+        Base.metadata.create_all(engine)
+    except DBAPIError:  # another process created the same tables a moment earlier
+        Base.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@lru_cache
+def get_engine() -> Engine:
+    """The process-wide engine for the configured database URL."""
+    return make_engine(get_settings().database_url)
+
+
+@lru_cache
+def _session_factory() -> sessionmaker[Session]:
+    return sessionmaker(get_engine(), expire_on_commit=False)
+
+
+def get_session() -> Iterator[Session]:
+    """A session per request (a FastAPI dependency), closed afterwards."""
+    with _session_factory()() as session:
+        yield session
+
+
+def new_session() -> Session:
+    """A session outside a request (job runner, CLI); the caller closes it."""
+    return _session_factory()()

@@ -1,0 +1,79 @@
+"""Build the FastAPI app: routers, error handling, OpenAPI, and the job runner's lifespan."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic.json_schema import models_json_schema
+from sqlalchemy.orm import sessionmaker
+
+from pickup_net.domain import Scenario
+from pickup_net.service.db import get_engine
+from pickup_net.service.jobs import JobRunner
+from pickup_net.service.routes import health, plans, scenarios, shop, shop_page
+from pickup_net.service.scenario_upload import UploadError
+from pickup_net.service.settings import get_settings
+
+
+def create_app() -> FastAPI:
+    """The pickup-net API app; its lifespan starts and stops this process's job runner."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runner = JobRunner(sessionmaker(get_engine(), expire_on_commit=False), get_settings())
+        runner.start()
+        app.state.runner = runner
+        try:
+            yield
+        finally:
+            runner.stop()
+
+    app = FastAPI(
+        title="pickup-net",
+        summary="Plan neighbourhood pickup networks: hub shops, stock and van routes.",
+        version="0.1.0",
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    for module in (health, scenarios, plans, shop, shop_page):
+        app.include_router(module.router)
+    app.add_exception_handler(UploadError, _upload_error)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+async def _upload_error(_: Request, error: Exception) -> JSONResponse:
+    """422 in FastAPI's own shape, each message naming the field and the bad value."""
+    assert isinstance(error, UploadError)
+    detail = [{"loc": loc, "msg": msg, "type": "value_error"} for loc, msg in error.errors]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated schema plus the `Scenario` body that `POST /scenarios` reads by hand."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            routes=app.routes,
+        )
+        _, definitions = models_json_schema(
+            [(Scenario, "validation")], ref_template="#/components/schemas/{model}"
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, definition in definitions.get("$defs", {}).items():
+            components.setdefault(name, definition)
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+app = create_app()

@@ -1,0 +1,345 @@
+"""Plans as durable jobs: submit, poll, cancel, fetch results, compare, publish and re-plan."""
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request, status
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pickup_net.io.scenario_loader import format_errors
+from pickup_net.service.assignments import answer_public
+from pickup_net.service.db_models import ApiToken, PlanJob, ShopResponse
+from pickup_net.service.deps import PlannerDep, SessionDep
+from pickup_net.service.routes.scenarios import find_scenario
+from pickup_net.service.scenario_upload import UploadError
+from pickup_net.service.schemas import (
+    KpiDifference,
+    PlanComparison,
+    PlanCreate,
+    PlanPublic,
+    PlansPublic,
+    PublishResult,
+    ShopToken,
+    timestamp,
+)
+from pickup_net.service.security import create_token
+from pickup_net.service.store import (
+    new_id,
+    now,
+    plan_file,
+    plan_file_names,
+    stored_plan,
+    stored_scenario,
+    with_parameters,
+)
+
+router = APIRouter(tags=["plans"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Repeat a submission safely: the same key returns the same plan.",
+    ),
+]
+_MEDIA = {
+    "plan.json": "application/json",
+    "hubs.geojson": "application/geo+json",
+    "routes.geojson": "application/geo+json",
+    "map.html": "text/html; charset=utf-8",
+}
+
+
+@router.post(
+    "/scenarios/{scenario_id}/plans",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=PlanPublic,
+    responses={409: {"description": "Idempotency-Key reused for another request"}},
+)
+def create_plan(
+    scenario_id: str,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    _: PlannerDep,
+    body: PlanCreate | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> PlanPublic:
+    """Queue a plan of the scenario (with optional parameter overrides); answers at once."""
+    row = find_scenario(session, scenario_id)
+    overrides = body.parameters if body else {}
+    try:
+        scenario = with_parameters(stored_scenario(row), overrides)
+    except ValidationError as error:
+        lines = format_errors(error)
+        raise UploadError([(["body", "parameters"], line) for line in lines]) from None
+    fingerprint = hashlib.sha256(
+        json.dumps([scenario_id, overrides], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    job = PlanJob(
+        id=new_id(),
+        scenario_id=scenario_id,
+        status="queued",
+        parameters_json=scenario.parameters.model_dump_json(),
+        shop_storage_json="{}",
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint,
+        created_at=now(),
+    )
+    job = _insert_job(session, job)
+    if job.request_fingerprint != fingerprint:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"Idempotency-Key {idempotency_key!r} was used for a different request",
+        )
+    _wake(request)
+    response.headers["Location"] = f"/plans/{job.id}"
+    return plan_public(session, job)
+
+
+@router.get("/plans", response_model=PlansPublic)
+def list_plans(
+    session: SessionDep,
+    _: PlannerDep,
+    scenario_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> PlansPublic:
+    """Plans, newest first, optionally of one scenario."""
+    query = select(PlanJob)
+    count_query = select(func.count()).select_from(PlanJob)
+    if scenario_id is not None:
+        query = query.where(PlanJob.scenario_id == scenario_id)
+        count_query = count_query.where(PlanJob.scenario_id == scenario_id)
+    jobs = session.scalars(
+        query.order_by(PlanJob.created_at.desc()).limit(limit).offset(offset)
+    ).all()
+    count = session.scalar(count_query) or 0
+    return PlansPublic(data=[plan_public(session, job) for job in jobs], count=count)
+
+
+@router.get("/plans/{plan_id}", response_model=PlanPublic)
+def get_plan(plan_id: str, session: SessionDep, _: PlannerDep) -> PlanPublic:
+    """Status, stage and progress of a plan; the error if it failed; the shops' answers."""
+    return plan_public(session, find_plan(session, plan_id))
+
+
+@router.post("/plans/{plan_id}/cancel", response_model=PlanPublic)
+def cancel_plan(plan_id: str, session: SessionDep, _: PlannerDep) -> PlanPublic:
+    """Cancel a queued plan at once, or ask a running one to stop (409 once finished)."""
+    job = find_plan(session, plan_id)
+    session.execute(
+        update(PlanJob)
+        .where(PlanJob.id == plan_id, PlanJob.status == "queued")
+        .values(status="cancelled", finished_at=now())
+    )
+    session.execute(
+        update(PlanJob)
+        .where(PlanJob.id == plan_id, PlanJob.status == "running")
+        .values(cancel_requested=True)
+    )
+    session.commit()
+    session.refresh(job)
+    if job.status in ("done", "failed"):
+        raise HTTPException(status.HTTP_409_CONFLICT, f"plan {plan_id} is already {job.status}")
+    return plan_public(session, job)
+
+
+def _file_route(name: str) -> None:
+    def get_file(plan_id: str, session: SessionDep, _: PlannerDep) -> Response:
+        job = _finished_plan(session, plan_id)
+        content = plan_file(session, job.id, name)
+        if content is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id} has no {name}")
+        return Response(content, media_type=_MEDIA[name])
+
+    function_name = "get_plan_" + name.replace(".", "_")
+    get_file.__name__ = function_name
+    get_file.__doc__ = f"The plan's `{name}` (409 until the plan is done)."
+    router.add_api_route(
+        f"/plans/{{plan_id}}/{name}",
+        get_file,
+        methods=["GET"],
+        name=function_name,
+        response_class=Response,
+        responses={200: {"content": {_MEDIA[name].split(";")[0]: {}}}},
+    )
+
+
+for _name in _MEDIA:
+    _file_route(_name)
+
+
+@router.get("/plans/{plan_a}/compare/{plan_b}", response_model=PlanComparison)
+def compare_plans(plan_a: str, plan_b: str, session: SessionDep, _: PlannerDep) -> PlanComparison:
+    """KPI differences between two finished plans (b minus a)."""
+    kpis_a = json.loads(_finished_plan(session, plan_a).kpis_json or "{}")
+    kpis_b = json.loads(_finished_plan(session, plan_b).kpis_json or "{}")
+    rows = []
+    for name, a in kpis_a.items():
+        b = kpis_b.get(name)
+        if isinstance(a, bool) or not isinstance(a, int | float) or not isinstance(b, int | float):
+            continue
+        difference = b - a
+        rows.append(
+            KpiDifference(
+                name=name,
+                a=a,
+                b=b,
+                difference=difference,
+                relative=difference / abs(a) if a else None,
+            )
+        )
+    return PlanComparison(a=plan_a, b=plan_b, kpis=rows)
+
+
+@router.post("/plans/{plan_id}/publish", response_model=PublishResult)
+def publish_plan(plan_id: str, session: SessionDep, _: PlannerDep) -> PublishResult:
+    """Make a finished plan's shop assignments visible; one new token per hub shop (earlier
+    tokens of this plan stop working)."""
+    job = _finished_plan(session, plan_id)
+    result = stored_plan(session, job.id)
+    if result is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"plan {plan_id} has no plan.json")
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.plan_id == plan_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )
+    tokens = [
+        ShopToken(
+            shop_id=hub.shop_id,
+            token=create_token(session, "shop", hub.name, plan_id=plan_id, shop_id=hub.shop_id),
+        )
+        for hub in result.hubs
+    ]
+    job.published_at = now()
+    session.commit()
+    return PublishResult(tokens=tokens)
+
+
+@router.post(
+    "/plans/{plan_id}/replan", status_code=status.HTTP_202_ACCEPTED, response_model=PlanPublic
+)
+def replan(
+    plan_id: str, request: Request, response: Response, session: SessionDep, _: PlannerDep
+) -> PlanPublic:
+    """Plan again without the shops that declined (a smaller storage offer lowers that shop's
+    storage instead), keeping the other hubs open."""
+    job = _finished_plan(session, plan_id)
+    result = stored_plan(session, job.id)
+    if result is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"plan {plan_id} has no plan.json")
+    declines = session.scalars(
+        select(ShopResponse).where(
+            ShopResponse.plan_id == plan_id, ShopResponse.decision == "decline"
+        )
+    ).all()
+    storage = json.loads(job.shop_storage_json or "{}")
+    storage |= {d.shop_id: d.storage_liters for d in declines if d.storage_liters is not None}
+    closed = {d.shop_id for d in declines if d.storage_liters is None}
+    reduced = {d.shop_id for d in declines if d.storage_liters is not None}
+    parameters = json.loads(job.parameters_json)
+    parameters["closed_shops"] = sorted(set(parameters.get("closed_shops", [])) | closed)
+    kept = {hub.shop_id for hub in result.hubs} - closed - reduced
+    parameters["open_shops"] = sorted((set(parameters.get("open_shops", [])) | kept) - closed)
+    scenario = stored_scenario(find_scenario(session, job.scenario_id))
+    try:
+        checked = with_parameters(scenario, parameters)
+    except ValidationError as error:
+        raise UploadError([(["body"], line) for line in format_errors(error)]) from None
+    child = PlanJob(
+        id=new_id(),
+        scenario_id=job.scenario_id,
+        parent_plan_id=job.id,
+        status="queued",
+        parameters_json=checked.parameters.model_dump_json(),
+        shop_storage_json=json.dumps(storage, sort_keys=True),
+        created_at=now(),
+    )
+    session.add(child)
+    session.commit()
+    _wake(request)
+    response.headers["Location"] = f"/plans/{child.id}"
+    return plan_public(session, child)
+
+
+def find_plan(session: Session, plan_id: str) -> PlanJob:
+    """The plan job `plan_id`, or 404."""
+    job = session.get(PlanJob, plan_id)
+    if job is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id!r} does not exist")
+    return job
+
+
+def plan_public(session: Session, job: PlanJob) -> PlanPublic:
+    """The public view of a plan job with its shops' answers."""
+    answers = [
+        answer_public(r)
+        for r in session.scalars(
+            select(ShopResponse)
+            .where(ShopResponse.plan_id == job.id)
+            .order_by(ShopResponse.shop_id)
+        )
+    ]
+    return PlanPublic(
+        id=job.id,
+        scenario_id=job.scenario_id,
+        parent_plan_id=job.parent_plan_id,
+        status=job.status,  # type: ignore[arg-type]
+        stage=job.stage or "",
+        progress=job.progress or 0.0,
+        error=job.error,
+        created_at=timestamp(job.created_at),
+        started_at=timestamp(job.started_at),
+        finished_at=timestamp(job.finished_at),
+        attempts=job.attempts or 0,
+        cancel_requested=bool(job.cancel_requested),
+        published=job.published_at is not None,
+        parameters=json.loads(job.parameters_json),
+        kpis=json.loads(job.kpis_json) if job.kpis_json else None,
+        responses=answers,
+        declines=[a for a in answers if a.decision == "decline"],
+        files=plan_file_names(session, job.id) if job.status == "done" else [],
+    )
+
+
+def _finished_plan(session: Session, plan_id: str) -> PlanJob:
+    job = find_plan(session, plan_id)
+    if job.status != "done":
+        raise HTTPException(status.HTTP_409_CONFLICT, f"plan {plan_id} is {job.status}, not done")
+    return job
+
+
+def _insert_job(session: Session, job: PlanJob) -> PlanJob:
+    """Insert `job`, or return the earlier job with the same idempotency key."""
+    if job.idempotency_key is not None:
+        earlier = session.scalar(
+            select(PlanJob).where(PlanJob.idempotency_key == job.idempotency_key)
+        )
+        if earlier is not None:
+            return earlier
+    session.add(job)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        earlier = session.scalar(
+            select(PlanJob).where(PlanJob.idempotency_key == job.idempotency_key)
+        )
+        if earlier is None:
+            raise
+        return earlier
+    return job
+
+
+def _wake(request: Request) -> None:
+    runner: Any = getattr(request.app.state, "runner", None)
+    if runner is not None:
+        runner.wake()

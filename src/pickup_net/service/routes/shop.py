@@ -1,0 +1,37 @@
+"""The shop owner's API: read one's own assignment and answer it (shop tokens only)."""
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import Response
+
+from pickup_net.service.assignments import answer_public, save_answer, shop_assignment_json
+from pickup_net.service.deps import SessionDep, ShopDep
+from pickup_net.service.schemas import ShopAnswer, ShopAssignment, ShopResponsePublic
+
+router = APIRouter(prefix="/shop", tags=["shop"])
+
+
+def own_shop(shop: ShopDep, shop_id: str | None) -> tuple[str, str]:
+    """The (plan id, shop id) of the caller's token; 403 when another shop is named."""
+    token, _ = shop
+    if shop_id is not None and shop_id != token.shop_id:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "a shop token reads only its own shop")
+    return token.plan_id or "", token.shop_id or ""
+
+
+@router.get("/assignment", response_model=ShopAssignment)
+def get_assignment(session: SessionDep, shop: ShopDep, shop_id: str | None = None) -> Response:
+    """The caller's own assignment: hub or not, stock to hold, pickups per day, van times."""
+    plan_id, own_id = own_shop(shop, shop_id)
+    content = shop_assignment_json(session, plan_id, own_id)
+    if content is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id} has no result")
+    return Response(content, media_type="application/json")
+
+
+@router.post("/response", response_model=ShopResponsePublic)
+def post_response(
+    answer: ShopAnswer, session: SessionDep, shop: ShopDep, shop_id: str | None = None
+) -> ShopResponsePublic:
+    """Accept the assignment, or decline it with a reason or a smaller storage figure."""
+    plan_id, own_id = own_shop(shop, shop_id)
+    return answer_public(save_answer(session, plan_id, own_id, answer))
