@@ -33,10 +33,9 @@ import pandas as pd
 
 from pickup_net.domain import Product
 from pickup_net.forecast import forecast_demand
-from pickup_net.io.scenario_loader import load_scenario
+from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import catchments
 from pickup_net.planning.backtest import BacktestHub, backtest
-from pickup_net.planning.history import demand_history
 from pickup_net.synth.orders import WEEKDAY_FACTOR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,14 +76,15 @@ def favorita_rows(weeks: int) -> list[dict]:
 
 def scenario_rows(weeks: int) -> list[dict]:
     """Backtest rows for the bundled scenario, hubs from the location stage."""
-    scenario = load_scenario(SCENARIO)
-    zones = catchments(scenario, ROOT / ".cache" / "pickup-net")
+    inputs = load_inputs(SCENARIO, ROOT / ".cache" / "pickup-net")
+    scenario = inputs.scenario
+    zones = catchments(inputs)
     shops = {shop.id: shop for shop in scenario.shops}
     hubs = [
         BacktestHub(hub, shops[hub].storage_liters, shops[hub].max_pickups_per_day, zone_ids)
         for hub, zone_ids in zones.items()
     ]
-    history = demand_history(scenario)
+    history = inputs.history.demand
     series = history.groupby(["zone_id", "product_id"]).ngroups
     return [
         _row(

@@ -32,6 +32,7 @@ import psutil
 
 from pickup_net.domain import Parameters
 from pickup_net.io.osm_features import read_osm_features
+from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.io.scenario_loader import load_scenario
 from pickup_net.planning import plan
 from pickup_net.scale import (
@@ -130,7 +131,7 @@ def sweep_run(variants: int, cache_dir: Path) -> dict:
     sweep = load_sweep(SWEEP)
     sweep.variants = sweep.variants[:variants]
     base = load_scenario(sweep.base)
-    plan(base.model_copy(update={"orders": base.orders[:50]}), cache_dir=cache_dir)  # warm cache
+    plan(load_inputs(base.model_copy(update={"orders": base.orders[:50]}), cache_dir))  # warm cache
     with tempfile.TemporaryDirectory() as folder, dask_client(workers=2) as client:
         client.run(lambda: None)
         start = time.perf_counter()
@@ -142,7 +143,7 @@ def sweep_run(variants: int, cache_dir: Path) -> dict:
     sequential_cost = 0.0
     for variant in sweep.variants:
         sequential_cost += plan(
-            apply_overrides(base, variant.overrides), cache_dir=cache_dir
+            load_inputs(apply_overrides(base, variant.overrides), cache_dir)
         ).kpis.total_cost
     sequential_s = time.perf_counter() - start
     return {

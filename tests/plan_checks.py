@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from pickup_net.domain import Plan, Scenario
+from pickup_net.domain import Plan, Ref, Scenario
 from pickup_net.domain.opening_hours import windows_on
 
 TOLERANCE_S = 1.0
@@ -34,15 +34,15 @@ def _every_customer_served_or_explained(scenario: Scenario, plan: Plan) -> None:
     home = {c.customer_id for c in plan.customers if c.mode == "home"}
     day = pd.Timestamp(scenario.plan_date).date()
     booked = {o.customer_id for o in scenario.orders if o.timestamp.date() == day}
-    routed = {v.stop_id for r in plan.routes for v in r.visits}
-    dropped = {u.id: u for u in plan.unassigned}
+    routed = {(v.kind, v.ref.id) for r in plan.routes for v in r.visits}
+    dropped = {(u.kind, u.id): u for u in plan.unassigned}
     for customer_id in booked & home:
-        stop = f"home:{customer_id}"
+        stop = ("home", customer_id)
         assert stop in routed or (stop in dropped and dropped[stop].reason), (
             f"{stop} neither routed nor unassigned with a reason"
         )
     for hub in plan.hubs:
-        stop = f"replenish:{hub.shop_id}"
+        stop = ("replenish", hub.shop_id)
         if any(line.hub_id == hub.shop_id and line.units > 0 for line in plan.stock):
             assert stop in routed or stop in dropped, f"{stop} neither routed nor unassigned"
 
@@ -64,30 +64,30 @@ def _routes_feasible(scenario: Scenario, plan: Plan) -> None:
     shops = {shop.id: shop for shop in scenario.shops}
     home_windows = windows_on(scenario.parameters.home_window, scenario.plan_date)
     liters = _stop_liters(scenario, plan)
-    seen_stops: set[str] = set()
+    seen_stops: set[Ref] = set()
     for route in plan.routes:
         vtype = fleet[route.vehicle_type_id]
         shift_start = vtype.shift_start.hour * 3600 + vtype.shift_start.minute * 60
         shift_end = vtype.shift_end.hour * 3600 + vtype.shift_end.minute * 60
         assert route.start_s >= shift_start - TOLERANCE_S, f"{route.vehicle_id} leaves in shift"
         assert route.end_s <= shift_end + TOLERANCE_S, f"{route.vehicle_id} back within shift"
-        load = sum(liters[v.stop_id] for v in route.visits)
+        load = sum(liters[v.kind, v.ref.id] for v in route.visits)
         assert load <= vtype.capacity_liters + 1e-6, f"{route.vehicle_id} leaves within litres"
         for visit in route.visits:
-            load -= liters[visit.stop_id]
+            load -= liters[visit.kind, visit.ref.id]
             assert math.isclose(visit.load_liters, load, abs_tol=1e-3), (
-                f"{visit.stop_id}: load after stop {visit.load_liters} recomputes to {load}"
+                f"{visit.ref}: load after stop {visit.load_liters} recomputes to {load}"
             )
             assert 0 <= visit.load_kg <= vtype.capacity_kg + 1e-6
-            assert visit.stop_id not in seen_stops, f"{visit.stop_id} visited twice"
-            seen_stops.add(visit.stop_id)
+            assert visit.ref not in seen_stops, f"{visit.ref} visited twice"
+            seen_stops.add(visit.ref)
             if visit.kind == "replenish":
-                shop = shops[visit.stop_id.removeprefix("replenish:")]
+                shop = shops[visit.ref.id]
                 windows = windows_on(shop.opening_hours, scenario.plan_date)
             else:
                 windows = home_windows
             assert any(a - TOLERANCE_S <= visit.start_s <= b + TOLERANCE_S for a, b in windows), (
-                f"{visit.stop_id} served at {visit.start_s} outside {windows}"
+                f"{visit.ref} served at {visit.start_s} outside {windows}"
             )
             assert visit.arrival_s <= visit.start_s + TOLERANCE_S
         assert route.distance_m + 1e-6 >= sum(v.distance_m for v in route.visits)
@@ -98,16 +98,16 @@ def _routes_feasible(scenario: Scenario, plan: Plan) -> None:
         )
 
 
-def _stop_liters(scenario: Scenario, plan: Plan) -> dict[str, float]:
+def _stop_liters(scenario: Scenario, plan: Plan) -> dict[tuple[str, str], float]:
     """Litres delivered at each possible stop, from the stock plan and the day's home orders."""
     volume = {p.id: p.volume_liters for p in scenario.products}
-    liters: dict[str, float] = {}
+    liters: dict[tuple[str, str], float] = {}
     for line in plan.stock:
-        key = f"replenish:{line.hub_id}"
+        key = ("replenish", line.hub_id)
         liters[key] = liters.get(key, 0.0) + line.units * volume[line.product_id]
     for order in scenario.orders:
         if order.timestamp.date() == scenario.plan_date:
-            key = f"home:{order.customer_id}"
+            key = ("home", order.customer_id)
             liters[key] = liters.get(key, 0.0) + order.quantity * volume[order.product_id]
     return liters
 

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from plan_checks import check_plan
 
-from pickup_net.planning import STAGES, plan
+from pickup_net.planning import STAGES, plan, plan_inputs
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -24,13 +24,15 @@ def test_plan_invariants_on_generated_scenarios(
     scenario = small_scenario(
         seed, n_customers, n_shops, max_walk_m=max_walk_m, forecast_zone=zone, h3_resolution=8
     )
-    check_plan(scenario, plan(scenario))
+    check_plan(scenario, plan(plan_inputs(scenario)))
 
 
 def test_progress_reports_every_stage_in_order() -> None:
     """The progress callback sees each stage start and finish, ending at 100%."""
     calls: list[tuple[str, float]] = []
-    result = plan(small_scenario(1), progress=lambda stage, done: calls.append((stage, done)))
+    result = plan(
+        plan_inputs(small_scenario(1)), progress=lambda stage, done: calls.append((stage, done))
+    )
     assert [stage for stage, _ in calls[::2]] == list(STAGES)
     assert calls[-1][1] == 1.0
     assert [done for _, done in calls] == sorted(done for _, done in calls)
@@ -39,7 +41,7 @@ def test_progress_reports_every_stage_in_order() -> None:
 
 def test_straight_line_plan_warns() -> None:
     """A scenario without a street file says in the plan that distances are straight lines."""
-    result = plan(small_scenario(2))
+    result = plan(plan_inputs(small_scenario(2)))
     assert any("straight lines" in warning for warning in result.warnings)
 
 
@@ -54,7 +56,7 @@ def test_cancellation_from_progress_callback_aborts() -> None:
             raise Cancelled
 
     try:
-        plan(small_scenario(4), progress=cancel)
+        plan(plan_inputs(small_scenario(4)), progress=cancel)
     except Cancelled:
         return
     raise AssertionError("plan did not stop")

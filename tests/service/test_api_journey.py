@@ -55,7 +55,7 @@ def test_journey(server: Server, client: httpx.Client) -> None:
             for route in plan_json["routes"]
             for visit in route["visits"]
             if visit["kind"] == "replenish"
-            and visit["stop_id"] == f"replenish:{declined['shop_id']}"
+            and visit["ref"] == {"kind": "shop", "id": declined["shop_id"]}
         ]
         assert [v["arrival_s"] for v in assignment["van_visits"]] == sorted(
             v["arrival_s"] for v in restocks

@@ -124,7 +124,7 @@ def test_zero_history_gives_zero_stock_with_a_reason() -> None:
     (line,) = plan.lines
     assert (line.hub_id, line.product_id, line.units) == ("shop-7", "tea", 0)
     assert "no order history" in line.reason
-    assert [(u.kind, u.id) for u in plan.unassigned] == [("stock", "shop-7:tea")]
+    assert [(u.kind, u.id, u.product_id) for u in plan.unassigned] == [("stock", "shop-7", "tea")]
 
 
 def test_cut_line_explains_the_storage_limit() -> None:

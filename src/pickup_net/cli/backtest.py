@@ -13,9 +13,9 @@ from rich.table import Table
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import load_or_exit
 from pickup_net.io.osm_loader import StreetDataWarning
+from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import catchments
 from pickup_net.planning.backtest import BacktestHub, backtest
-from pickup_net.planning.history import demand_history
 
 _out = Console()
 _err = Console(stderr=True)
@@ -40,7 +40,8 @@ def backtest_command(
     loaded = load_or_exit(scenario)
     level = loaded.parameters.service_level if service_level is None else service_level
     with _err.status("choosing hubs on the full history (location stage)"):
-        hub_zones = catchments(loaded, cache_dir)
+        inputs = load_inputs(loaded, cache_dir)
+        hub_zones = catchments(inputs)
     shops = {shop.id: shop for shop in loaded.shops}
     hubs = [
         BacktestHub(hub, shops[hub].storage_liters, shops[hub].max_pickups_per_day, zones)
@@ -49,7 +50,7 @@ def backtest_command(
     with _err.status("replaying weeks") as status:
         try:
             result = backtest(
-                demand_history(loaded),
+                inputs.history.demand,
                 hubs,
                 loaded.products,
                 level,

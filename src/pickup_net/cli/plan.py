@@ -12,6 +12,7 @@ from pickup_net.cli import app
 from pickup_net.cli.scenario_input import load_or_exit
 from pickup_net.domain import Plan
 from pickup_net.io.osm_loader import StreetDataWarning
+from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.network.snapping import SnapError
 from pickup_net.planning import plan as run_plan
 from pickup_net.render.plan_files import write_plan
@@ -31,15 +32,16 @@ def plan(
     """Plan the scenario's operating day and write plan.json, GeoJSON, map and shop files."""
     warnings.simplefilter("ignore", StreetDataWarning)  # listed with the plan's warnings
     loaded = load_or_exit(scenario)
+    with _err.status("reading the street network"):
+        inputs = load_inputs(loaded, cache_dir)
     with Progress(
         TextColumn("{task.description:<10}"), BarColumn(), TimeElapsedColumn(), console=_err
     ) as bar:
         task = bar.add_task("plan", total=1.0)
         try:
             result = run_plan(
-                loaded,
+                inputs,
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
-                cache_dir=cache_dir,
             )
         except SnapError as error:
             _err.print(f"[red]error[/red] {error}", highlight=False)

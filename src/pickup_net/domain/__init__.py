@@ -1,5 +1,6 @@
 """Typed domain model shared by every stage: the scenario going in and the plan coming out."""
 
+from pickup_net.domain.budget import Budget
 from pickup_net.domain.plan import (
     CustomerAssignment,
     Hub,
@@ -11,6 +12,7 @@ from pickup_net.domain.plan import (
     StopVisit,
     Unassigned,
 )
+from pickup_net.domain.refs import Ref, RefKind
 from pickup_net.domain.scenario import (
     Depot,
     Order,
@@ -22,6 +24,7 @@ from pickup_net.domain.scenario import (
 )
 
 __all__ = [
+    "Budget",
     "CustomerAssignment",
     "Depot",
     "Hub",
@@ -30,6 +33,8 @@ __all__ = [
     "Parameters",
     "Plan",
     "Product",
+    "Ref",
+    "RefKind",
     "Route",
     "Scenario",
     "Shop",

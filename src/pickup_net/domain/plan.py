@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from pickup_net.domain.refs import Ref
 from pickup_net.domain.scenario import Depot
 
 
@@ -49,11 +50,11 @@ class StockLine(BaseModel):
 
 
 class StopVisit(BaseModel):
-    """One stop on a route with its timeline (seconds since midnight of the plan date)."""
+    """One stop on a route with its timeline (seconds since midnight of the plan date): the
+    replenishment of a shop or a customer's home delivery."""
 
-    stop_id: str
     kind: Literal["replenish", "home"]
-    location_id: str
+    ref: Ref
     lon: float
     lat: float
     arrival_s: float
@@ -85,10 +86,15 @@ class Route(BaseModel):
 
 
 class Unassigned(BaseModel):
-    """Something the plan could not serve and why; `certain` is false for heuristic reasons."""
+    """Something the plan could not serve and why; `certain` is false for heuristic reasons.
 
-    kind: Literal["customer", "stop", "stock"]
+    `replenish` and `home` are stops left out (`id` the shop or customer); `stock` is a product
+    that could not be planned at a hub (`id` the shop, `product_id` the product).
+    """
+
+    kind: Literal["customer", "replenish", "home", "stock"]
     id: str
+    product_id: str | None = None
     reason: str
     certain: bool = True
 

@@ -1,5 +1,6 @@
 """Turn the stages' results into the `Plan`: hubs, customers, stock, routes, reasons and KPIs."""
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,56 +10,41 @@ from pickup_net.domain import (
     CustomerAssignment,
     Hub,
     KPIs,
+    Product,
     Route,
-    Scenario,
     Shop,
     StockLine,
     StopVisit,
     Unassigned,
 )
 from pickup_net.location import LocationResult
-from pickup_net.network import Matrices, Point
+from pickup_net.network import Matrices
 from pickup_net.planning.history import Customer
 from pickup_net.planning.hub_choice import CustomerDemand
+from pickup_net.planning.van_routes import RoutingInput
 from pickup_net.routing import RoutingResult
 from pickup_net.stock import StockPlan
 
 
-def plan_routes(
-    result: RoutingResult,
-    points: Sequence[Point],
-    depot_of: dict[str, str],
-    type_of: dict[str, str],
-) -> list[Route]:
+def plan_routes(result: RoutingResult, routing: RoutingInput) -> list[Route]:
     """Routes with their timelines, stop kinds and positions, in the plan's model."""
-    position = {p.id: p for p in points}
+    position = {str(ref): (lon, lat) for ref, lon, lat in routing.places}
     routes = []
     for route in result.routes:
         if not route.visits:
             continue
-        visits = [
-            StopVisit(
-                stop_id=visit.stop_id,
-                kind="replenish" if visit.stop_id.startswith("replenish:") else "home",
-                location_id=visit.location_id,
-                lon=position[visit.location_id].lon,
-                lat=position[visit.location_id].lat,
-                arrival_s=visit.arrival_s,
-                wait_s=visit.wait_s,
-                start_s=visit.start_s,
-                end_s=visit.end_s,
-                load_liters=visit.load_liters,
-                load_kg=visit.load_kg,
-                distance_m=visit.distance_m,
-                travel_s=visit.travel_s,
-            )
-            for visit in route.visits
-        ]
+        visits = []
+        for visit in route.visits:
+            kind, ref = routing.stop_of[visit.stop_id]
+            lon, lat = position[visit.location_id]
+            timeline = dataclasses.asdict(visit)
+            del timeline["stop_id"], timeline["location_id"]
+            visits.append(StopVisit(kind=kind, ref=ref, lon=lon, lat=lat, **timeline))
         routes.append(
             Route(
                 vehicle_id=route.vehicle_id,
-                vehicle_type_id=type_of[route.vehicle_id],
-                depot_id=depot_of[route.vehicle_id],
+                vehicle_type_id=routing.type_of_vehicle[route.vehicle_id],
+                depot_id=routing.depot_of_vehicle[route.vehicle_id],
                 engine=route.engine,
                 start_s=route.depart_s,
                 end_s=route.return_s,
@@ -72,7 +58,7 @@ def plan_routes(
 
 
 def kpis(
-    scenario: Scenario,
+    hub_fixed_cost: float,
     hubs: Sequence[Hub],
     customers: Sequence[CustomerAssignment],
     stock: Sequence[StockLine],
@@ -82,10 +68,7 @@ def kpis(
     """The headline numbers, computed only from the plan's own parts."""
     pickup = [c for c in customers if c.mode == "pickup"]
     routing_cost = sum(route.cost for route in routes)
-    hub_cost = sum(
-        scenario.parameters.hub_fixed_cost + hub.expected_pickups_per_day * hub.handling_fee
-        for hub in hubs
-    )
+    hub_cost = sum(hub_fixed_cost + hub.expected_pickups_per_day * hub.handling_fee for hub in hubs)
     return KPIs(
         hubs_opened=len(hubs),
         customers=len(customers),
@@ -104,11 +87,18 @@ def kpis(
 
 
 def customer_assignments(
-    people: Sequence[Customer], location: LocationResult, walk: Matrices
+    people: Sequence[Customer],
+    location: LocationResult,
+    walk: Matrices,
+    walkers: Sequence[Customer],
+    shops: Sequence[Shop],
 ) -> list[CustomerAssignment]:
-    """Where each customer is served, with the walk to the hub or the reason for home delivery."""
-    row = {cid.removeprefix("customer:"): i for i, cid in enumerate(walk.ids)}
-    column = {sid.removeprefix("shop:"): j for j, sid in enumerate(walk.target_ids)}
+    """Where each customer is served, with the walk to the hub or the reason for home delivery.
+
+    `walk` holds walking metres from `walkers` (its rows) to `shops` (its columns).
+    """
+    row = {c.id: i for i, c in enumerate(walkers)}
+    column = {shop.id: j for j, shop in enumerate(shops)}
     result = []
     for c in people:
         if c.prefers_home:
@@ -143,10 +133,10 @@ def hub_records(
     assignments: Sequence[CustomerAssignment],
     demand: dict[str, CustomerDemand],
     stock: StockPlan,
-    scenario: Scenario,
+    products: Sequence[Product],
 ) -> list[Hub]:
     """Hub records with their catchments, expected pickups, stock volume and explanation."""
-    volume = {p.id: p.volume_liters for p in scenario.products}
+    volume = {p.id: p.volume_liters for p in products}
     hubs = []
     for shop in hub_shops:
         served = [a for a in assignments if a.hub_id == shop.id]
@@ -173,12 +163,14 @@ def hub_records(
     return hubs
 
 
-def unassigned_items(routing: RoutingResult, stock: StockPlan) -> list[Unassigned]:
+def unassigned_items(
+    result: RoutingResult, routing: RoutingInput, stock: StockPlan
+) -> list[Unassigned]:
     """Everything left out, with reasons: unrouted stops and stock that could not be planned."""
-    items = [
-        Unassigned(kind="stop", id=u.stop_id, reason=u.reason, certain=u.certain)
-        for u in routing.unassigned
-    ]
+    items = []
+    for u in result.unassigned:
+        kind, ref = routing.stop_of[u.stop_id]
+        items.append(Unassigned(kind=kind, id=ref.id, reason=u.reason, certain=u.certain))
     return items + list(stock.unassigned)
 
 

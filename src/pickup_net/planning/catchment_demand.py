@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Sequence
 
-from pickup_net.domain import Scenario
+from pickup_net.domain import Product
 from pickup_net.forecast import DemandForecast
 from pickup_net.location import LocationResult
 from pickup_net.planning.history import Customer
@@ -11,10 +11,10 @@ from pickup_net.planning.hub_choice import CustomerDemand
 
 
 def customer_demand(
-    scenario: Scenario, people: Sequence[Customer], forecast: DemandForecast
+    products: Sequence[Product], people: Sequence[Customer], forecast: DemandForecast
 ) -> dict[str, CustomerDemand]:
     """Each customer's share of its zone's forecast (by its share of the zone's history)."""
-    volume = {p.id: p.volume_liters for p in scenario.products}
+    volume = {p.id: p.volume_liters for p in products}
     table = forecast.table
     per_zone = defaultdict(lambda: (0.0, 0.0))
     for row in table.itertuples(index=False):

@@ -1,4 +1,4 @@
-"""Views of a scenario's order history that the stages need: customers, zones, daily history.
+"""The order history, built once per plan: customers, zones, daily demand and the day's bookings.
 
 Zones are what the forecast works on: each customer in small scenarios, an H3 cell in large ones
 (`Parameters.forecast_zone`; "auto" switches to H3 above `AUTO_H3_CUSTOMERS` customers).
@@ -29,68 +29,64 @@ class Customer:
     orders: int
 
 
-def orders_frame(scenario: Scenario) -> pd.DataFrame:
-    """The order history as a DataFrame with a `day` column (datetime64, midnight)."""
+@dataclass(frozen=True)
+class OrderHistory:
+    """The scenario's orders as one table, and the views every stage reads from it.
+
+    `orders` has one row per order with a `day` column (datetime64, midnight); `customers` and
+    `demand` count the history before `cutoff` (the plan date unless a backtest moves it).
+    """
+
+    orders: pd.DataFrame
+    cutoff: date
+    customers: list[Customer]
+    demand: pd.DataFrame
+
+    @property
+    def day_orders(self) -> pd.DataFrame:
+        """Orders booked for the cutoff day itself (the day's deliveries), possibly none."""
+        return self.orders[self.orders["day"] == pd.Timestamp(self.cutoff)]
+
+
+def order_history(scenario: Scenario, cutoff: date | None = None) -> OrderHistory:
+    """Build the order table once and its views before `cutoff` (default: the plan date).
+
+    Quantities in `demand` are multiplied by `Parameters.demand_scale` (growth what-ifs). Days
+    without orders are absent from it (the forecast treats them as zero demand).
+    """
     frame = pd.DataFrame([order.model_dump() for order in scenario.orders])
     frame["day"] = pd.to_datetime(frame["timestamp"]).dt.normalize()
-    return frame
-
-
-def customers(scenario: Scenario, before: date | None = None) -> list[Customer]:
-    """Every customer in the order history, in order of first appearance.
-
-    Position and preference come from the customer's latest order; `units` and `orders` count
-    the history before `before` (default: the plan date).
-    """
-    frame = orders_frame(scenario)
-    cutoff = pd.Timestamp(before or scenario.plan_date)
+    frame["quantity"] = frame["quantity"].astype(float)
+    cutoff = cutoff or scenario.plan_date
     latest = frame.sort_values("timestamp").groupby("customer_id", sort=False).last()
-    past = frame[frame["day"] < cutoff].groupby("customer_id")
-    units, counts = past["quantity"].sum(), past.size()
     zone_of = _zone_function(scenario, len(latest))
-    order = frame.drop_duplicates("customer_id")["customer_id"]
-    return [
+    zones = {
+        cid: zone_of(cid, float(latest.at[cid, "lon"]), float(latest.at[cid, "lat"]))
+        for cid in latest.index
+    }
+    past_rows = frame[frame["day"] < pd.Timestamp(cutoff)]
+    past = past_rows.groupby("customer_id")
+    units, counts = past["quantity"].sum(), past.size()
+    people = [
         Customer(
             id=cid,
             lon=float(latest.at[cid, "lon"]),
             lat=float(latest.at[cid, "lat"]),
             prefers_home=latest.at[cid, "delivery_mode"] == "home",
-            zone_id=zone_of(cid, float(latest.at[cid, "lon"]), float(latest.at[cid, "lat"])),
+            zone_id=zones[cid],
             units=float(units.get(cid, 0.0)),
             orders=int(counts.get(cid, 0)),
         )
-        for cid in order
+        for cid in frame.drop_duplicates("customer_id")["customer_id"]
     ]
-
-
-def demand_history(scenario: Scenario, before: date | None = None) -> pd.DataFrame:
-    """Daily demand per (zone_id, product_id, date) before `before` (default: the plan date).
-
-    Quantities are multiplied by `Parameters.demand_scale` (growth what-ifs). Days without
-    orders are absent (the forecast treats them as zero demand).
-    """
-    frame = orders_frame(scenario)
-    frame = frame[frame["day"] < pd.Timestamp(before or scenario.plan_date)]
-    zone = {c.id: c.zone_id for c in customers(scenario, before)}
-    frame = frame.assign(zone_id=frame["customer_id"].map(zone))
-    history = (
-        frame.groupby(["zone_id", "product_id", "day"], as_index=False)["quantity"]
+    demand = (
+        past_rows.assign(zone_id=past_rows["customer_id"].map(zones))
+        .groupby(["zone_id", "product_id", "day"], as_index=False)["quantity"]
         .sum()
         .rename(columns={"day": "date"})
     )
-    history["quantity"] = history["quantity"].astype(float) * scenario.parameters.demand_scale
-    return history
-
-
-def customer_zones(scenario: Scenario) -> dict[str, str]:
-    """Customer id -> zone id."""
-    return {c.id: c.zone_id for c in customers(scenario)}
-
-
-def day_orders(scenario: Scenario) -> pd.DataFrame:
-    """Orders booked for the plan date itself (the day's deliveries), possibly none."""
-    frame = orders_frame(scenario)
-    return frame[frame["day"] == pd.Timestamp(scenario.plan_date)]
+    demand["quantity"] = demand["quantity"] * scenario.parameters.demand_scale
+    return OrderHistory(orders=frame, cutoff=cutoff, customers=people, demand=demand)
 
 
 def _zone_function(scenario: Scenario, n_customers: int) -> Callable[[str, float, float], str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pickup_net.domain import Scenario, Shop, VehicleType
+from pickup_net.domain import Parameters, Shop, VehicleType
 from pickup_net.location import LocationProblem, LocationResult, solve_location
 from pickup_net.network import Matrices
 from pickup_net.planning.history import Customer
@@ -37,14 +37,15 @@ class CustomerDemand:
     liters_per_cycle: float
 
 
-def home_delivery_estimate(scenario: Scenario, depot_m: float, depot_s: float) -> float:
+def home_delivery_estimate(
+    params: Parameters, fleet: Sequence[VehicleType], depot_m: float, depot_s: float
+) -> float:
     """Default cost of one home delivery with the cheapest vehicle type's rates.
 
     A `1/DELIVERIES_PER_TRIP` share of the depot round trip, a local leg of `LOCAL_LEG_M`
     driven at the stem's average speed, the service time, and a `1/DELIVERIES_PER_VAN_DAY`
     share of the van's fixed cost.
     """
-    params = scenario.parameters
 
     def per_delivery(vehicle: VehicleType) -> float:
         speed_mps = depot_m / depot_s if depot_s > 0 else 25 / 3.6
@@ -54,23 +55,24 @@ def home_delivery_estimate(scenario: Scenario, depot_m: float, depot_s: float) -
         fixed = vehicle.fixed_cost / DELIVERIES_PER_VAN_DAY
         return vehicle.cost_per_km * km + vehicle.cost_per_hour * hours + fixed
 
-    return min(per_delivery(vehicle) for vehicle in scenario.vehicle_types)
+    return min(per_delivery(vehicle) for vehicle in fleet)
 
 
 def choose_hubs(
-    scenario: Scenario,
+    params: Parameters,
+    fleet: Sequence[VehicleType],
     customers: Sequence[Customer],
     demand: dict[str, CustomerDemand],
     shops: Sequence[Shop],
     walk: Matrices,
     depot: Matrices,
+    time_limit_s: float,
 ) -> LocationResult:
     """Solve the location stage for the customers who accept pickup.
 
     `walk` holds walking metres from `customers` to `shops`; `depot` holds driving metres and
     seconds from the nearest-first depots to `customers`.
     """
-    params = scenario.parameters
     pickups = np.array([demand[c.id].pickups_per_day for c in customers])
     liters = np.array([demand[c.id].liters_per_cycle for c in customers])
     walk_m = walk.meters
@@ -85,7 +87,7 @@ def choose_hubs(
         columns = np.arange(len(customers))
         per_delivery = np.array(
             [
-                home_delivery_estimate(scenario, m, s)
+                home_delivery_estimate(params, fleet, m, s)
                 for m, s in zip(
                     depot.meters[nearest, columns], depot.seconds[nearest, columns], strict=True
                 )
@@ -103,4 +105,4 @@ def choose_hubs(
         force_open=frozenset(params.open_shops),
         force_closed=frozenset(params.closed_shops),
     )
-    return solve_location(problem, time_limit_s=params.location_time_limit_s, seed=params.seed)
+    return solve_location(problem, time_limit_s=time_limit_s, seed=params.seed)

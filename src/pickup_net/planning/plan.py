@@ -1,14 +1,12 @@
-"""`plan(scenario)`: run every stage in order and assemble the `Plan`."""
+"""`plan(inputs, budget)`: run every stage in order and assemble the `Plan`."""
 
-import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from pickup_net.domain import Plan, Scenario, Shop, StageStats
+from pickup_net.domain import Budget, Plan, Ref, Shop, StageStats
+from pickup_net.domain.budget import BudgetClock
 from pickup_net.forecast import DemandForecast, forecast_demand
 from pickup_net.location import LocationResult
-from pickup_net.network import Matrices, Point
+from pickup_net.network import Matrices
 from pickup_net.planning.assemble import (
     customer_assignments,
     hub_records,
@@ -18,12 +16,18 @@ from pickup_net.planning.assemble import (
     unassigned_items,
 )
 from pickup_net.planning.catchment_demand import catchment_zones, customer_demand
-from pickup_net.planning.history import Customer, customers, day_orders, demand_history
+from pickup_net.planning.history import Customer
 from pickup_net.planning.hub_choice import CustomerDemand, choose_hubs
+from pickup_net.planning.inputs import PlanInputs
 from pickup_net.planning.progress import ProgressCallback, StageClock
-from pickup_net.planning.travel import Travel
+from pickup_net.planning.travel import Place, Travel
 from pickup_net.planning.van_routes import DriveMatrix, build_routing, home_deliveries, solve_routes
 from pickup_net.stock import HubDemand, plan_stock
+
+LOCATION_SHARE = 0.6
+"""Most of what is left of the budget that location may take: routing still needs its search."""
+OUTPUTS_RESERVE_S = 2.0
+"""Kept back from routing for route geometry and assembly (measured well under 1 s on Fontibón)."""
 
 
 @dataclass
@@ -31,8 +35,9 @@ class _Located:
     """What the first three stages produce: travel, customers, demand and the chosen hubs."""
 
     travel: Travel
-    people: list[Customer]
     walk: Matrices
+    walkers: list[Customer]
+    shops: list[Shop]
     forecast: DemandForecast
     demand: dict[str, CustomerDemand]
     location: LocationResult
@@ -40,24 +45,27 @@ class _Located:
 
 
 def plan(
-    scenario: Scenario, progress: ProgressCallback | None = None, cache_dir: Path | None = None
+    inputs: PlanInputs, budget: Budget | None = None, progress: ProgressCallback | None = None
 ) -> Plan:
-    """Plan one operating day of `scenario`.
+    """Plan one operating day of the scenario in `inputs`.
 
     Parameters
     ----------
-    scenario
-        A validated scenario; without `streets_file` distances are straight lines (with a warning).
+    inputs
+        The validated scenario, its order history and its street network (none: straight lines,
+        with a warning).
+    budget
+        A wall-clock limit for the whole plan, shared out by location and routing, each within
+        its own limit from the parameters; none: the parameters' limits alone.
     progress
         Called as `progress(stage, fraction)` at each stage start and end; raising aborts the plan.
-    cache_dir
-        Where parsed street graphs are cached between runs (none: no cache).
     """
     clock = StageClock(progress)
-    params = scenario.parameters
-    located = _locate(scenario, clock, cache_dir)
+    spend = (budget or Budget()).start()
+    scenario, params = inputs.scenario, inputs.parameters
+    located = _locate(inputs, clock, spend)
     with clock.stage("stock"):
-        shares = catchment_zones(located.people, located.location)
+        shares = catchment_zones(inputs.history.customers, located.location)
         stock = plan_stock(
             [
                 HubDemand(
@@ -74,34 +82,45 @@ def plan(
             params.service_level,
         )
     with clock.stage("routing"):
-        homes = home_deliveries(scenario, located.people, located.location)
+        day_orders = inputs.history.day_orders
+        homes = home_deliveries(scenario, day_orders, inputs.history.customers, located.location)
         stocked = {line.hub_id for line in stock.lines if line.units > 0}
-        routed = [shop for shop in located.hub_shops if shop.id in stocked]
-        depot_points = _depot_points(scenario)
-        points = (
-            depot_points
-            + [Point(f"shop:{s.id}", s.lon, s.lat) for s in routed]
-            + [Point(f"customer:{h.customer_id}", h.lon, h.lat) for h in homes]
-        )
-        drive = DriveMatrix(points, located.travel.matrices(points, None, "drive"))
-        routing_input = build_routing(scenario, routed, stock.lines, homes, drive)
-        routing = solve_routes(scenario, routing_input)
+        places = (
+            _depot_places(inputs)
+            + [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in located.hub_shops
+               if s.id in stocked]
+            + [(Ref(kind="customer", id=h.customer_id), h.lon, h.lat) for h in homes]
+        )  # fmt: skip
+        drive = DriveMatrix(places, located.travel.matrices(places, None, "drive"))
+        routing_input = build_routing(scenario, located.hub_shops, stock.lines, homes, drive)
+        routing_s = max(0.05, min(params.routing_time_limit_s,
+                                  spend.remaining_s() - OUTPUTS_RESERVE_S))  # fmt: skip
+        routing = solve_routes(scenario, routing_input, routing_s)
     with clock.stage("outputs"):
-        routes = plan_routes(
-            routing, points, routing_input.depot_of_vehicle, routing_input.type_of_vehicle
-        )
-        depot_at = {p.id: p for p in depot_points}
+        routes = plan_routes(routing, routing_input)
+        depots = {ref.id: (ref, lon, lat) for ref, lon, lat in _depot_places(inputs)}
         for route in routes:
-            depot = depot_at[f"depot:{route.depot_id}"]
-            stops = [Point(v.location_id, v.lon, v.lat) for v in route.visits]
+            depot = depots[route.depot_id]
+            stops = [(v.ref, v.lon, v.lat) for v in route.visits]
             route.geometry = located.travel.geometry([depot, *stops, depot])
-        assignments = customer_assignments(located.people, located.location, located.walk)
-        hubs = hub_records(
-            located.hub_shops, located.location, assignments, located.demand, stock, scenario
+        assignments = customer_assignments(
+            inputs.history.customers,
+            located.location,
+            located.walk,
+            located.walkers,
+            located.shops,
         )
-        unassigned = unassigned_items(routing, stock)
+        hubs = hub_records(
+            located.hub_shops,
+            located.location,
+            assignments,
+            located.demand,
+            stock,
+            scenario.products,
+        )
+        unassigned = unassigned_items(routing, routing_input, stock)
         warnings = [*located.travel.warnings, *located.walk.warnings, *drive.matrices.warnings]
-        if day_orders(scenario).empty:
+        if day_orders.empty:
             warnings.append(
                 f"no orders booked for {scenario.plan_date}: no home deliveries are routed"
             )
@@ -126,7 +145,7 @@ def plan(
             seconds=clock.seconds["routing"],
             method=params.routing_engine,
             objective=routing.cost,
-            details=jsonable(routing.stats),
+            details=jsonable({**routing.stats, "time_limit_s": routing_s}),
         ),
         "outputs": StageStats(seconds=clock.seconds["outputs"]),
     }
@@ -143,64 +162,66 @@ def plan(
         stock=stock.lines,
         routes=routes,
         unassigned=unassigned,
-        kpis=kpis(scenario, hubs, assignments, stock.lines, routes, unassigned),
+        kpis=kpis(params.hub_fixed_cost, hubs, assignments, stock.lines, routes, unassigned),
         stages=stages,
         warnings=warnings,
     )
 
 
-def catchments(scenario: Scenario, cache_dir: Path | None = None) -> dict[str, dict[str, float]]:
+def catchments(inputs: PlanInputs, budget: Budget | None = None) -> dict[str, dict[str, float]]:
     """Hub shop id -> {zone id: share of the zone's demand it serves}, from the network,
     forecast and location stages (shares below 1 where a zone is split between hubs)."""
-    located = _locate(scenario, StageClock(None), cache_dir)
-    shares = catchment_zones(located.people, located.location)
+    located = _locate(inputs, StageClock(None), (budget or Budget()).start())
+    shares = catchment_zones(inputs.history.customers, located.location)
     return {shop.id: dict(shares[shop.id]) for shop in located.hub_shops}
 
 
-def _locate(scenario: Scenario, clock: StageClock, cache_dir: Path | None) -> _Located:
+def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> _Located:
     """Run the network, forecast and location stages."""
-    params = scenario.parameters
+    scenario, params = inputs.scenario, inputs.parameters
+    people = inputs.history.customers
     shops = [shop for shop in scenario.shops if shop.is_candidate]
     with clock.stage("network"):
-        travel = Travel(scenario, cache_dir)
-        people = customers(scenario)
-        pickup = [i for i, c in enumerate(people) if not c.prefers_home]
-        people_points = [Point(f"customer:{c.id}", c.lon, c.lat) for c in people]
+        travel = Travel(params, inputs.network)
+        walkers = [c for c in people if not c.prefers_home]
         walk = travel.matrices(
-            [people_points[i] for i in pickup],
-            [Point(f"shop:{s.id}", s.lon, s.lat) for s in shops],
+            [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in walkers],
+            [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in shops],
             "walk",
         )
-        depot_drive = travel.matrices(_depot_points(scenario), people_points, "drive")
+        depot_drive = travel.matrices(
+            _depot_places(inputs),
+            [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in walkers],
+            "drive",
+        )
     with clock.stage("forecast"):
         forecast = forecast_demand(
-            demand_history(scenario), scenario.plan_date, params.cycle_days, params.seed
+            inputs.history.demand, scenario.plan_date, params.cycle_days, params.seed
         )
-        demand = customer_demand(scenario, people, forecast)
+        demand = customer_demand(scenario.products, people, forecast)
     with clock.stage("location"):
         location = choose_hubs(
-            scenario,
-            [people[i] for i in pickup],
+            params,
+            scenario.vehicle_types,
+            walkers,
             demand,
             shops,
             walk,
-            _columns(depot_drive, pickup),
+            depot_drive,
+            spend.grant(params.location_time_limit_s, LOCATION_SHARE),
         )
     opened = set(location.open_shops)
     return _Located(
-        travel, people, walk, forecast, demand, location, [s for s in shops if s.id in opened]
+        travel,
+        walk,
+        walkers,
+        shops,
+        forecast,
+        demand,
+        location,
+        [s for s in shops if s.id in opened],
     )
 
 
-def _depot_points(scenario: Scenario) -> list[Point]:
-    return [Point(f"depot:{d.id}", d.lon, d.lat) for d in scenario.depots]
-
-
-def _columns(matrices: Matrices, columns: Sequence[int]) -> Matrices:
-    """The same matrices restricted to some target columns."""
-    return dataclasses.replace(
-        matrices,
-        target_ids=[matrices.target_ids[i] for i in columns],
-        seconds=matrices.seconds[:, columns],
-        meters=matrices.meters[:, columns],
-    )
+def _depot_places(inputs: PlanInputs) -> list[Place]:
+    return [(Ref(kind="depot", id=d.id), d.lon, d.lat) for d in inputs.scenario.depots]

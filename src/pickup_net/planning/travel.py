@@ -1,10 +1,8 @@
-"""Travel times and distances between the scenario's points: on streets, or straight lines."""
+"""Travel times and distances between the plan's places: on streets, or straight lines."""
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from pickup_net.domain import Scenario
-from pickup_net.io.osm_loader import load_street_network
+from pickup_net.domain import Parameters, Ref
 from pickup_net.network import (
     Matrices,
     Point,
@@ -14,36 +12,45 @@ from pickup_net.network import (
     street_matrices,
 )
 
+Place = tuple[Ref, float, float]
+"""A place to travel between: what it is, and its [lon, lat]."""
+
 
 class Travel:
-    """Matrices and geometry for one scenario, from its street file when it has one."""
+    """Matrices and geometry between places, on the street network when there is one.
 
-    def __init__(self, scenario: Scenario, cache_dir: Path | None = None) -> None:
-        params = scenario.parameters
-        self.network: StreetNetwork | None = None
-        self.warnings: list[str] = []
-        self._max_snap_m = params.max_snap_m
-        self._circuity = params.circuity_factor
-        self._speed_mps = params.fallback_speed_kmh / 3.6
-        if scenario.streets_file:
-            self.network = load_street_network(Path(scenario.streets_file), cache_dir)
-            self.warnings += self.network.warnings
+    Places are keyed by `Ref`; the network sees each as a point named `str(ref)`, and matrices
+    come back in the order of the places given, so nothing is parsed back from names.
+    """
+
+    def __init__(self, parameters: Parameters, network: StreetNetwork | None) -> None:
+        self.network = network
+        self.warnings: list[str] = list(network.warnings) if network is not None else []
+        self._max_snap_m = parameters.max_snap_m
+        self._circuity = parameters.circuity_factor
+        self._speed_mps = parameters.fallback_speed_kmh / 3.6
 
     def matrices(
-        self, sources: Sequence[Point], targets: Sequence[Point] | None, mode: str
+        self, sources: Sequence[Place], targets: Sequence[Place] | None, mode: str
     ) -> Matrices:
         """Seconds and metres from `sources` to `targets` (all sources when None)."""
+        source_points = _points(sources)
+        target_points = None if targets is None else _points(targets)
         if self.network is None:
             speed = self._speed_mps if mode == "drive" else None
             return straight_line_matrices(
-                sources, targets, mode=mode, circuity=self._circuity, speed_mps=speed
+                source_points, target_points, mode=mode, circuity=self._circuity, speed_mps=speed
             )
         return street_matrices(
-            self.network, sources, targets, mode=mode, max_snap_m=self._max_snap_m
+            self.network, source_points, target_points, mode=mode, max_snap_m=self._max_snap_m
         )
 
-    def geometry(self, stops: Sequence[Point]) -> list[tuple[float, float]]:
+    def geometry(self, stops: Sequence[Place]) -> list[tuple[float, float]]:
         """The drivable line through `stops` in order; straight segments without streets."""
         if self.network is None:
-            return [(p.lon, p.lat) for p in stops]
-        return route_geometry(self.network, stops)
+            return [(lon, lat) for _, lon, lat in stops]
+        return route_geometry(self.network, _points(stops))
+
+
+def _points(places: Sequence[Place]) -> list[Point]:
+    return [Point(str(ref), lon, lat) for ref, lon, lat in places]

@@ -3,12 +3,16 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
+from typing import Literal
 
-from pickup_net.domain import Scenario, Shop, StockLine
+import pandas as pd
+
+from pickup_net.domain import Ref, Scenario, Shop, StockLine
 from pickup_net.domain.opening_hours import windows_on
 from pickup_net.location import LocationResult
-from pickup_net.network import Matrices, Point
-from pickup_net.planning.history import Customer, day_orders
+from pickup_net.network import Matrices
+from pickup_net.planning.history import Customer
+from pickup_net.planning.travel import Place
 from pickup_net.routing import RoutingProblem, RoutingResult, Stop, TimeWindow, Vehicle
 from pickup_net.routing import solve_routing as solve
 
@@ -16,6 +20,8 @@ REPLENISH_PRIORITY = 1
 """Routing tier of a hub replenishment ("normal"): a hub's stock serves many customers."""
 HOME_PRIORITY = 2
 """Routing tier of one home delivery ("flexible"): dropped before a hub when vans run short."""
+
+StopKind = Literal["replenish", "home"]
 
 
 @dataclass(frozen=True)
@@ -31,18 +37,19 @@ class HomeDelivery:
 
 @dataclass(frozen=True)
 class DriveMatrix:
-    """Driving matrices over depots, routed hubs and home customers, with their points."""
+    """Driving matrices over depots, routed hubs and home customers, in the order of `places`."""
 
-    points: list[Point]
+    places: list[Place]
     matrices: Matrices
 
 
 @dataclass
 class RoutingInput:
-    """The routing problem with the points behind its matrix locations."""
+    """The routing problem with what each of its locations and stops stands for."""
 
     problem: RoutingProblem
-    points: list[Point]
+    places: list[Place]
+    stop_of: dict[str, tuple[StopKind, Ref]]
     depot_of_vehicle: dict[str, str]
     type_of_vehicle: dict[str, str]
 
@@ -57,11 +64,11 @@ def build_routing(
     """Vehicles from the fleet, one replenishment stop per stocked hub, one stop per home."""
     params = scenario.parameters
     products = {p.id: p for p in scenario.products}
-    points = drive.points
-    index = {point.id: i for i, point in enumerate(points)}
+    index = {ref: i for i, (ref, _, _) in enumerate(drive.places)}
     day = scenario.plan_date
     vehicles, depot_of, type_of = [], {}, {}
     for vtype in scenario.vehicle_types:
+        depot = index[Ref(kind="depot", id=vtype.depot_id)]
         for k in range(vtype.count):
             vid = f"{vtype.id}-{k + 1}"
             depot_of[vid], type_of[vid] = vtype.depot_id, vtype.id
@@ -69,8 +76,8 @@ def build_routing(
                 Vehicle(
                     id=vid,
                     type_id=vtype.id,
-                    start_location=index[f"depot:{vtype.depot_id}"],
-                    end_location=index[f"depot:{vtype.depot_id}"],
+                    start_location=depot,
+                    end_location=depot,
                     capacity_liters=vtype.capacity_liters,
                     capacity_kg=vtype.capacity_kg,
                     fixed_cost=vtype.fixed_cost,
@@ -82,16 +89,18 @@ def build_routing(
                     max_duration_s=vtype.max_duration_s,
                 )
             )
-    stops = []
+    stops, stop_of = [], {}
     for hub in hubs:
         lines = [line for line in stock if line.hub_id == hub.id and line.units > 0]
         if not lines:
             continue
+        ref = Ref(kind="shop", id=hub.id)
+        stop_of[str(ref)] = ("replenish", ref)
         stops.append(
             Stop(
-                id=f"replenish:{hub.id}",
+                id=str(ref),
                 kind="replenish",
-                location=index[f"shop:{hub.id}"],
+                location=index[ref],
                 liters=sum(line.units * products[line.product_id].volume_liters for line in lines),
                 kg=sum(line.units * products[line.product_id].weight_kg for line in lines),
                 service_s=params.hub_service_s,
@@ -100,37 +109,36 @@ def build_routing(
             )
         )
     home_windows = tuple(TimeWindow(a, b) for a, b in windows_on(params.home_window, day))
-    stops += [
-        Stop(
-            id=f"home:{home.customer_id}",
-            kind="home",
-            location=index[f"customer:{home.customer_id}"],
-            liters=home.liters,
-            kg=home.kg,
-            service_s=params.home_service_s,
-            windows=home_windows,
-            priority=HOME_PRIORITY,
+    for home in homes:
+        ref = Ref(kind="customer", id=home.customer_id)
+        stop_of[str(ref)] = ("home", ref)
+        stops.append(
+            Stop(
+                id=str(ref),
+                kind="home",
+                location=index[ref],
+                liters=home.liters,
+                kg=home.kg,
+                service_s=params.home_service_s,
+                windows=home_windows,
+                priority=HOME_PRIORITY,
+            )
         )
-        for home in homes
-    ]
     problem = RoutingProblem(
-        location_ids=[p.id for p in points],
+        location_ids=[str(ref) for ref, _, _ in drive.places],
         seconds=drive.matrices.seconds,
         meters=drive.matrices.meters,
         vehicles=vehicles,
         stops=stops,
     )
-    return RoutingInput(problem, list(points), depot_of, type_of)
+    return RoutingInput(problem, list(drive.places), stop_of, depot_of, type_of)
 
 
-def solve_routes(scenario: Scenario, routing: RoutingInput) -> RoutingResult:
-    """Solve with the scenario's engine and time limit."""
+def solve_routes(scenario: Scenario, routing: RoutingInput, time_limit_s: float) -> RoutingResult:
+    """Solve with the scenario's engine and seed within `time_limit_s`."""
     params = scenario.parameters
     return solve(
-        routing.problem,
-        time_limit_s=params.routing_time_limit_s,
-        seed=params.seed,
-        engine=params.routing_engine,
+        routing.problem, time_limit_s=time_limit_s, seed=params.seed, engine=params.routing_engine
     )
 
 
@@ -139,34 +147,29 @@ def _seconds(moment: time) -> int:
 
 
 def home_deliveries(
-    scenario: Scenario, people: Sequence[Customer], location: LocationResult
+    scenario: Scenario,
+    day_orders: pd.DataFrame,
+    people: Sequence[Customer],
+    location: LocationResult,
 ) -> list[HomeDelivery]:
-    """The plan date's orders of customers served at home, one delivery per customer."""
-    orders = day_orders(scenario)
-    if orders.empty:
+    """The day's orders of customers served at home, one delivery per customer."""
+    if day_orders.empty:
         return []
     at_home = {c.id for c in people if c.prefers_home or location.assignment.get(c.id) is None}
     products = {p.id: p for p in scenario.products}
     position = {c.id: c for c in people}
-    homes = []
-    for cid, group in orders[orders["customer_id"].isin(at_home)].groupby("customer_id", sort=True):
-        homes.append(
-            HomeDelivery(
-                customer_id=str(cid),
-                lon=position[cid].lon,
-                lat=position[cid].lat,
-                liters=float(
-                    sum(
-                        q * products[p].volume_liters
-                        for p, q in zip(group["product_id"], group["quantity"], strict=True)
-                    )
-                ),
-                kg=float(
-                    sum(
-                        q * products[p].weight_kg
-                        for p, q in zip(group["product_id"], group["quantity"], strict=True)
-                    )
-                ),
-            )
+    booked = day_orders[day_orders["customer_id"].isin(at_home)]
+    volume = booked["product_id"].map({p: x.volume_liters for p, x in products.items()})
+    weight = booked["product_id"].map({p: x.weight_kg for p, x in products.items()})
+    booked = booked.assign(liters=booked["quantity"] * volume, kg=booked["quantity"] * weight)
+    totals = booked.groupby("customer_id", sort=True)[["liters", "kg"]].sum()
+    return [
+        HomeDelivery(
+            customer_id=str(cid),
+            lon=position[cid].lon,
+            lat=position[cid].lat,
+            liters=float(row.liters),
+            kg=float(row.kg),
         )
-    return homes
+        for cid, row in totals.iterrows()
+    ]

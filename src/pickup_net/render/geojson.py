@@ -47,7 +47,7 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
             "vehicle_type_id": route.vehicle_type_id,
             "depot_id": route.depot_id,
             "engine": route.engine,
-            "stops": [visit.stop_id for visit in route.visits],
+            "stops": [{"kind": visit.kind, "id": visit.ref.id} for visit in route.visits],
             "arrivals": [clock(visit.arrival_s) for visit in route.visits],
             "loads_liters": [round(visit.load_liters, 2) for visit in route.visits],
             "distance_m": round(route.distance_m, 1),
@@ -65,8 +65,8 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
                     {
                         "vehicle_id": route.vehicle_id,
                         "order": order,
-                        "stop_id": visit.stop_id,
                         "kind": visit.kind,
+                        "id": visit.ref.id,
                         "arrival": clock(visit.arrival_s),
                         "start": clock(visit.start_s),
                         "load_liters": round(visit.load_liters, 2),

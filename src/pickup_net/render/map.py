@@ -50,7 +50,7 @@ def plan_map_html(plan: Plan) -> str:
             if visit.kind == "home":
                 folium.CircleMarker(
                     (visit.lat, visit.lon), radius=3, color="#ff7f0e", fill=True,
-                    tooltip=f"{visit.stop_id} ({route.vehicle_id} #{order})",
+                    tooltip=f"{visit.ref.id} ({route.vehicle_id} #{order})",
                 ).add_to(homes)  # fmt: skip
     homes.add_to(fmap)
     hub_layer = folium.FeatureGroup(name="hubs")

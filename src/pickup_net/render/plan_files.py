@@ -41,7 +41,7 @@ def shop_assignments(plan: Plan) -> dict[str, dict[str, Any]]:
     """What each candidate shop's owner must know: hub or not, units to hold, expected pickups,
     and when the van comes (planned arrival, and a window of `ARRIVAL_SLACK_S` either side)."""
     visits = {
-        visit.stop_id.removeprefix("replenish:"): (route.vehicle_id, visit)
+        visit.ref.id: (route.vehicle_id, visit)
         for route in plan.routes
         for visit in route.visits
         if visit.kind == "replenish"

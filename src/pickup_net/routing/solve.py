@@ -19,12 +19,10 @@ from pickup_net.routing.solution import EngineSolution
 from pickup_net.routing.timeline import check_route
 
 Engine = Literal["auto", "ortools", "pyvrp"]
-#: Time kept from the search for checking the routes (the smaller of the two).
+#: Time kept from the search for checking the routes and probing stops left out (the smaller
+#: of the two); the probe gets what is left of the limit, so the limit holds for everything.
 RESULT_MARGIN_S = 1.0
-RESULT_MARGIN_SHARE = 0.05
-#: Budget of the post-solve probe as a share of the time limit (at least one second); it runs
-#: only when the solver left stops out, so a fully served plan finishes within the limit.
-PROBE_SHARE = 0.1
+RESULT_MARGIN_SHARE = 0.1
 
 
 def solve_routing(
@@ -41,7 +39,8 @@ def solve_routing(
     problem
         Matrices, fleet and stops.
     time_limit_s
-        Wall-clock budget of the search, model building included.
+        Wall-clock budget of everything: model building, search, checks and the probe of stops
+        left out.
     seed
         Seed of the randomised engine (PyVRP); OR-Tools' search is deterministic.
     engine
@@ -88,7 +87,7 @@ def solve_routing(
     best, routes, violations = _best(problem, solutions)
     routed = {i for r in (best.routes if best else []) for i in r.stops}
     missing_stops = [i for i in screen.servable if i not in routed]
-    probe_s = max(1.0, time_limit_s * PROBE_SHARE)
+    probe_s = max(0.0, started + time_limit_s - time.perf_counter())
     unassigned = screen.unassigned + probe_unassigned(
         problem, best.routes if best else [], missing_stops, screen.allowed_vehicles, probe_s
     )

@@ -1,4 +1,4 @@
-"""Scale: what-if sweeps of scenario variants and whole cities in areas, run on one Dask executor."""
+"""Scale: what-if sweeps of scenario variants and whole cities in areas, on one Dask executor."""
 
 from pickup_net.scale.area_join import JoinError, join_plans
 from pickup_net.scale.area_plans import DistrictError, plan_city

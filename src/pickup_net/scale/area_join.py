@@ -53,7 +53,7 @@ def join_plans(
         stages={"districts": split, **_joined_stages(districts, plans)},
     )
     parts = (joined[n] for n in ("hubs", "customers", "stock", "routes", "unassigned"))
-    joined["kpis"] = kpis(city, *parts)
+    joined["kpis"] = kpis(city.parameters.hub_fixed_cost, *parts)
     return Plan.model_validate(joined)
 
 

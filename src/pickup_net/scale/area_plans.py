@@ -7,6 +7,7 @@ from pathlib import Path
 from distributed import Client, as_completed
 
 from pickup_net.domain import Plan, Scenario, StageStats
+from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import plan
 from pickup_net.scale.area_join import join_plans
 from pickup_net.scale.areas import District, split_city
@@ -91,9 +92,7 @@ def _plan_districts(
     """Submit one plan task per district, largest first, and collect the plans in order."""
     cache = Path(cache_dir) if cache_dir is not None else None
     biggest_first = sorted(districts, key=lambda d: -len(d.scenario.orders))
-    futures = {
-        client.submit(plan, d.scenario, cache_dir=cache, pure=False): d for d in biggest_first
-    }
+    futures = {client.submit(_plan_area, d.scenario, cache, pure=False): d for d in biggest_first}
     plans: dict[str, Plan] = {}
     for done, future in enumerate(as_completed(futures), start=1):
         district = futures[future]
@@ -108,3 +107,8 @@ def _plan_districts(
         if on_district is not None:
             on_district(district.id, done, len(districts))
     return [plans[d.id] for d in districts]
+
+
+def _plan_area(scenario: Scenario, cache_dir: Path | None) -> Plan:
+    """One area's plan on a worker, its street network read there (from the shared cache)."""
+    return plan(load_inputs(scenario, cache_dir))

@@ -16,6 +16,7 @@ from typing import Any
 from distributed import Client, as_completed
 
 from pickup_net.domain import Plan, Scenario
+from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.io.scenario_loader import load_scenario
 from pickup_net.planning import plan
 from pickup_net.render.plan_files import write_plan
@@ -137,7 +138,7 @@ def _plan_variant(base: Scenario, overrides: dict[str, Any], cache_dir: str | No
     start = time.perf_counter()
     try:
         scenario = apply_overrides(base, overrides)
-        result = plan(scenario, cache_dir=Path(cache_dir) if cache_dir else None)
+        result = plan(load_inputs(scenario, Path(cache_dir) if cache_dir else None))
     except Exception as error:
         detail = f"{type(error).__name__}: {error}"
         return _Outcome(None, detail, round(time.perf_counter() - start, 3))

@@ -132,7 +132,7 @@ def build_assignment(
         )
         for route in result.routes
         for visit in route.visits
-        if visit.kind == "replenish" and visit.stop_id.removeprefix("replenish:") == shop_id
+        if visit.kind == "replenish" and visit.ref.id == shop_id
     ]
     return ShopAssignment(
         plan_id=plan_id,

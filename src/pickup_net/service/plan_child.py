@@ -14,6 +14,7 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 
 from pickup_net.domain import Scenario
+from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import plan
 from pickup_net.render.plan_files import plan_files
 from pickup_net.service.processes import pid_alive
@@ -47,7 +48,7 @@ def run_plan(
                 path = Path(tmp) / Path(streets_name).name
                 path.write_bytes(streets)
                 scenario = scenario.model_copy(update={"streets_file": str(path)})
-            result = plan(scenario, progress=progress)
+            result = plan(load_inputs(scenario), progress=progress)
         files = plan_files(result)
     except PlanCancelled:
         conn.send(("cancelled",))

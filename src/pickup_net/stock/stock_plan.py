@@ -139,7 +139,7 @@ def _plan_hub(
         )
         if units == 0:
             unassigned.append(
-                Unassigned(kind="stock", id=f"{hub.hub_id}:{product.id}", reason=reason)
+                Unassigned(kind="stock", id=hub.hub_id, product_id=product.id, reason=reason)
             )
     return lines, unassigned, _hub_note(hub, products, demands, wanted, allocation, max_pickups)
 
