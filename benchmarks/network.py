@@ -30,6 +30,7 @@ import networkx as nx
 import numpy as np
 from scipy.spatial import cKDTree
 
+from pickup_net.domain.budget import usable_cores
 from pickup_net.io.osm_loader import load_street_network, read_osm_elements
 from pickup_net.network import Point, StreetNetwork, build_street_network, street_matrices
 from pickup_net.network.projection import to_metric_xy
@@ -38,6 +39,7 @@ from pickup_net.network.snapping import snap_points
 REPO = Path(__file__).resolve().parents[1]
 SHARED_OSM = REPO.parent / "shared" / "data" / "osm"
 RESULTS = REPO / "benchmarks" / "results"
+CORES = usable_cores()
 
 OSRM_TABLE_SCRIPT = r"""
 import json, sys, time
@@ -204,8 +206,8 @@ def extract_check(path: Path, venv: Path, seed: int, n: int = 300) -> dict:
     loaded = time.perf_counter() - tick
     points = points_on_streets(network, n, seed)
     tick = time.perf_counter()
-    ours = street_matrices(network, points)
-    walk = street_matrices(network, points[: n // 3], points, mode="walk")
+    ours = street_matrices(network, points, workers=CORES)
+    walk = street_matrices(network, points[: n // 3], points, mode="walk", workers=CORES)
     check = {
         "extract": f"{path.parent.name}/{path.name}",
         "parse_build_s": loaded,
@@ -276,7 +278,7 @@ def main() -> None:
         ours_s, serial_s = [], []
         for _ in range(args.repeat):
             tick = time.perf_counter()
-            answers[n] = street_matrices(network, subset)
+            answers[n] = street_matrices(network, subset, workers=CORES)
             ours_s.append(time.perf_counter() - tick)
             tick = time.perf_counter()
             street_matrices(network, subset, workers=1)

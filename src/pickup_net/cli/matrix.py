@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from pickup_net.cli import app
+from pickup_net.domain.budget import usable_cores
 from pickup_net.io.network_cache import cached_street_matrices
 from pickup_net.io.osm_loader import StreetDataWarning, load_street_network
 from pickup_net.network import Point, SnapError
@@ -70,7 +71,9 @@ def matrix(
         for warning in caught:
             console.print(f"[yellow]warning:[/] {warning.message}")
         loaded = time.perf_counter()
-        result = cached_street_matrices(network, points, None, mode.value, max_snap_m, cache_dir)
+        result = cached_street_matrices(
+            network, points, None, mode.value, max_snap_m, cache_dir, workers=usable_cores()
+        )
     except (SnapError, ValueError, FileNotFoundError) as error:
         console.print(f"[red]error:[/] {error}")
         raise typer.Exit(code=2) from None

@@ -10,7 +10,8 @@ from rich.table import Table
 
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import load_or_exit
-from pickup_net.domain import Plan
+from pickup_net.domain import Budget, Plan
+from pickup_net.domain.budget import usable_cores
 from pickup_net.io.osm_loader import StreetDataWarning
 from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.network.snapping import SnapError
@@ -41,6 +42,7 @@ def plan(
         try:
             result = run_plan(
                 inputs,
+                Budget(processes=usable_cores(), start_method="fork"),
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )
         except SnapError as error:

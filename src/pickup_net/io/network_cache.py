@@ -146,15 +146,16 @@ def cached_street_matrices(
     mode: str = "drive",
     max_snap_m: float = 500.0,
     cache_dir: Path | None = None,
+    workers: int = 1,
 ) -> Matrices:
     """`street_matrices`, answered from the disk cache when the same question was asked before."""
     if cache_dir is None or not network.content_key:
-        return street_matrices(network, sources, targets, mode, max_snap_m)
+        return street_matrices(network, sources, targets, mode, max_snap_m, workers)
     cache = NetworkCache(cache_dir)
     key = matrices_key(network, sources, targets, mode, max_snap_m)
     found = cache.load_matrices(key)
     if found is not None:
         return found
-    matrices = street_matrices(network, sources, targets, mode, max_snap_m)
+    matrices = street_matrices(network, sources, targets, mode, max_snap_m, workers)
     cache.save_matrices(key, matrices)
     return matrices

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import mmap
 import multiprocessing
-import os
-import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -14,7 +12,6 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 _BLOCK_BYTES = 48 * 2**20
-_PARALLEL_MIN_WORK = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -63,16 +60,16 @@ def target_distances(
     n_sources: int,
     target_arcs: tuple[np.ndarray, np.ndarray, np.ndarray],
     n_targets: int,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> np.ndarray:
     """Best weight from each source point to each target point over the street graph `base`.
 
     `source_arcs` are (point, street node, weight) arcs out of each source point and
     `target_arcs` (street node, point, weight) arcs into each target point; a target's weight
     is the minimum over its few entry arcs of the Dijkstra distance plus the arc weight. Rows
-    are computed in blocks so memory stays bounded; with `workers` > 1 (default: the usable
-    cores, for large enough problems) blocks run on forked processes, since scipy's Dijkstra
-    holds the GIL.
+    are computed in blocks so memory stays bounded; with `workers` > 1 blocks run on forked
+    processes, since scipy's Dijkstra holds the GIL (the caller says whether forking is safe:
+    not in a daemon process nor one running other threads).
     """
     s_point, s_node, s_weight = source_arcs
     order = np.argsort(s_point, kind="stable")
@@ -88,7 +85,6 @@ def target_distances(
     )
     per_row = 8 * (base.shape[0] + 2 * n_targets)
     block = max(1, min(_BLOCK_BYTES // per_row, n_sources))
-    workers = _worker_count(workers, n_sources * base.shape[0])
     if workers > 1:
         block = max(1, min(block, -(-n_sources // (2 * workers))))
     starts = list(range(0, n_sources, block))
@@ -148,18 +144,3 @@ def _shared_block(start: int) -> None:
     stop = min(start + _SHARED["block"], shape[0])
     out = np.frombuffer(_SHARED["buffer"], dtype=np.float64, count=shape[0] * shape[1])
     out.reshape(shape)[start:stop] = _SHARED["job"].block(start, stop)
-
-
-def _worker_count(requested: int | None, work: int) -> int:
-    """Processes to use: as requested, else all usable cores when the job is large enough.
-
-    Daemon processes (Dask workers) cannot fork, and forking a process that runs other
-    threads (a web server) is unsafe, so by default those stay on one process.
-    """
-    if multiprocessing.current_process().daemon:
-        return 1
-    if requested is not None:
-        return max(1, requested)
-    if work < _PARALLEL_MIN_WORK or threading.active_count() > 1:
-        return 1
-    return max(1, len(os.sched_getaffinity(0)))

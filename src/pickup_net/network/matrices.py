@@ -40,7 +40,7 @@ def street_matrices(
     targets: Sequence[Point] | None = None,
     mode: Literal["drive", "walk"] = "drive",
     max_snap_m: float = 500.0,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> Matrices:
     """Shortest travel times and their path lengths between points along the streets.
 
@@ -56,7 +56,8 @@ def street_matrices(
     max_snap_m
         Points farther than this from any street of the mode are input errors.
     workers
-        Processes for the Dijkstra runs; None uses every usable core on large problems.
+        Processes for the Dijkstra runs (forked: pass 1 in a daemon process or one that runs
+        other threads).
 
     Returns
     -------
@@ -110,7 +111,7 @@ def street_matrices(
     )
 
 
-def _packed_matrix(graph: ModeGraph, src: Snapped, tgt: Snapped, workers: int | None) -> np.ndarray:
+def _packed_matrix(graph: ModeGraph, src: Snapped, tgt: Snapped, workers: int) -> np.ndarray:
     """Packed (time, length) of the best path between every source and target point.
 
     Points at the same street position (customers of one building) share one Dijkstra run;

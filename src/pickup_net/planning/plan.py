@@ -55,8 +55,9 @@ def plan(
         The validated scenario, its order history and its street network (none: straight lines,
         with a warning).
     budget
-        A wall-clock limit for the whole plan, shared out by location and routing, each within
-        its own limit from the parameters; none: the parameters' limits alone.
+        A wall-clock limit for the whole plan, shared out by location and routing (each within
+        its own limit from the parameters), and the processes the solvers may use; none: the
+        parameters' limits alone, in this process.
     progress
         Called as `progress(stage, fraction)` at each stage start and end; raising aborts the plan.
     """
@@ -95,7 +96,7 @@ def plan(
         routing_input = build_routing(scenario, located.hub_shops, stock.lines, homes, drive)
         routing_s = max(0.05, min(params.routing_time_limit_s,
                                   spend.remaining_s() - OUTPUTS_RESERVE_S))  # fmt: skip
-        routing = solve_routes(scenario, routing_input, routing_s)
+        routing = solve_routes(scenario, routing_input, routing_s, spend.budget)
     with clock.stage("outputs"):
         routes = plan_routes(routing, routing_input)
         depots = {ref.id: (ref, lon, lat) for ref, lon, lat in _depot_places(inputs)}
@@ -182,7 +183,7 @@ def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> _Locat
     people = inputs.history.customers
     shops = [shop for shop in scenario.shops if shop.is_candidate]
     with clock.stage("network"):
-        travel = Travel(params, inputs.network)
+        travel = Travel(params, inputs.network, spend.budget)
         walkers = [c for c in people if not c.prefers_home]
         walk = travel.matrices(
             [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in walkers],

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from pickup_net.domain import Parameters, Ref
+from pickup_net.domain import Budget, Parameters, Ref
 from pickup_net.network import (
     Matrices,
     Point,
@@ -14,6 +14,8 @@ from pickup_net.network import (
 
 Place = tuple[Ref, float, float]
 """A place to travel between: what it is, and its [lon, lat]."""
+PARALLEL_MIN_SOURCES = 200
+"""Below this many sources a matrix is computed in this process: starting workers costs more."""
 
 
 class Travel:
@@ -23,8 +25,11 @@ class Travel:
     come back in the order of the places given, so nothing is parsed back from names.
     """
 
-    def __init__(self, parameters: Parameters, network: StreetNetwork | None) -> None:
+    def __init__(
+        self, parameters: Parameters, network: StreetNetwork | None, budget: Budget
+    ) -> None:
         self.network = network
+        self._workers = budget.processes if budget.start_method == "fork" else 1
         self.warnings: list[str] = list(network.warnings) if network is not None else []
         self._max_snap_m = parameters.max_snap_m
         self._circuity = parameters.circuity_factor
@@ -41,8 +46,14 @@ class Travel:
             return straight_line_matrices(
                 source_points, target_points, mode=mode, circuity=self._circuity, speed_mps=speed
             )
+        workers = self._workers if len(sources) >= PARALLEL_MIN_SOURCES else 1
         return street_matrices(
-            self.network, source_points, target_points, mode=mode, max_snap_m=self._max_snap_m
+            self.network,
+            source_points,
+            target_points,
+            mode=mode,
+            max_snap_m=self._max_snap_m,
+            workers=workers,
         )
 
     def geometry(self, stops: Sequence[Place]) -> list[tuple[float, float]]:

@@ -7,7 +7,7 @@ from typing import Literal
 
 import pandas as pd
 
-from pickup_net.domain import Ref, Scenario, Shop, StockLine
+from pickup_net.domain import Budget, Ref, Scenario, Shop, StockLine
 from pickup_net.domain.opening_hours import windows_on
 from pickup_net.location import LocationResult
 from pickup_net.network import Matrices
@@ -134,11 +134,18 @@ def build_routing(
     return RoutingInput(problem, list(drive.places), stop_of, depot_of, type_of)
 
 
-def solve_routes(scenario: Scenario, routing: RoutingInput, time_limit_s: float) -> RoutingResult:
-    """Solve with the scenario's engine and seed within `time_limit_s`."""
+def solve_routes(
+    scenario: Scenario, routing: RoutingInput, time_limit_s: float, budget: Budget
+) -> RoutingResult:
+    """Solve with the scenario's engine and seed, within `time_limit_s` and budget's processes."""
     params = scenario.parameters
     return solve(
-        routing.problem, time_limit_s=time_limit_s, seed=params.seed, engine=params.routing_engine
+        routing.problem,
+        time_limit_s=time_limit_s,
+        seed=params.seed,
+        engine=params.routing_engine,
+        processes=budget.processes,
+        start_method=budget.start_method,
     )
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
-import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing.context import BaseContext
 
 from pickup_net.routing.compiled import CompiledModel
 from pickup_net.routing.ortools_engine import solve_ortools
@@ -27,19 +25,22 @@ def solve_parallel(
     time_limit_s: float,
     seed: int,
     frozen: Sequence[FrozenRoute],
+    processes: int,
+    start_method: str,
 ) -> list[EngineSolution]:
     """Two searches, one per core, and every solution they found.
 
     Where PyVRP fits: PyVRP in a second process, and here an OR-Tools first solution (a feasible
     fallback) that seeds a second PyVRP run with another seed. Elsewhere: OR-Tools from two
-    different first-solution strategies. A daemonic process (a dask worker) may not start
-    children, so there only this process's share runs.
+    different first-solution strategies. With one process (the caller's say, e.g. in a daemonic
+    Dask worker that may not start children) only this process's share runs.
     """
     started = time.perf_counter()
     fits = pyvrp_fits(problem, frozen) is None
-    if multiprocessing.current_process().daemon:
+    if processes < 2:
         return _here(problem, model, time_limit_s, seed, frozen, fits, started)
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+    context = multiprocessing.get_context(start_method)
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         if fits:
             other = pool.submit(solve_pyvrp, problem, model, time_limit_s, seed)
         else:
@@ -65,9 +66,3 @@ def _here(
     first = solve_ortools(problem, model, SEED_SHARE * time_limit_s, first_only=True)
     remaining = time_limit_s - (time.perf_counter() - started)
     return [first, solve_pyvrp(problem, model, remaining, seed + 1, first.routes)]
-
-
-def _context() -> BaseContext:
-    """``fork`` (instant) from a single-threaded process, else ``spawn`` (fork with threads, as
-    in a web server, can deadlock the child)."""
-    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")

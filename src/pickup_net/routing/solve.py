@@ -31,6 +31,8 @@ def solve_routing(
     seed: int = 0,
     engine: Engine = "auto",
     frozen: Sequence[FrozenRoute] = (),
+    processes: int = 2,
+    start_method: Literal["fork", "spawn", "forkserver"] = "fork",
 ) -> RoutingResult:
     """Plan van routes for ``problem`` and explain every stop left out.
 
@@ -51,6 +53,11 @@ def solve_routing(
         Stops that keep their vehicle and order (re-planning); done ones stay first. A fixed stop
         whose order cannot be driven even alone is released and named in
         ``stats["released_frozen"]`` with the broken constraint.
+    processes
+        Processes ``"auto"`` may run at once (1: only this process's search).
+    start_method
+        How the second process starts: ``"fork"`` is instant but unsafe in a process running
+        other threads (a web server), where ``"spawn"`` or ``"forkserver"`` belong.
 
     Returns
     -------
@@ -74,7 +81,7 @@ def solve_routing(
     if not screen.servable:
         solutions: list[EngineSolution] = []
     elif engine == "auto":
-        solutions = solve_parallel(problem, model, search_s, seed, frozen)
+        solutions = solve_parallel(problem, model, search_s, seed, frozen, processes, start_method)
     elif engine == "ortools":
         solutions = [solve_ortools(problem, model, search_s, frozen)]
     elif engine == "pyvrp":

@@ -3,7 +3,7 @@
 from pickup_net.scale.area_join import JoinError, join_plans
 from pickup_net.scale.area_plans import DistrictError, plan_city
 from pickup_net.scale.areas import District, Split, apportion, split_city
-from pickup_net.scale.cluster import dask_client
+from pickup_net.scale.executor import dask_client, executor, fan_out
 from pickup_net.scale.report import pareto_front, results_table, write_report
 from pickup_net.scale.sweep import (
     OverrideError,
@@ -30,7 +30,9 @@ __all__ = [
     "apply_overrides",
     "apportion",
     "dask_client",
+    "executor",
     "expand_sweep",
+    "fan_out",
     "join_plans",
     "load_results",
     "load_sweep",

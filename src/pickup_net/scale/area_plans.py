@@ -4,14 +4,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from distributed import Client, as_completed
+from distributed import Client
 
 from pickup_net.domain import Plan, Scenario, StageStats
 from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import plan
 from pickup_net.scale.area_join import join_plans
 from pickup_net.scale.areas import District, split_city
-from pickup_net.scale.cluster import dask_client
+from pickup_net.scale.executor import executor, fan_out
 
 SPLIT_METHOD = (
     "k-means on customers and candidate shops; customers follow their nearest candidate shop "
@@ -58,11 +58,8 @@ def plan_city(
     start = time.perf_counter()
     split = split_city(scenario, districts)
     split_s = time.perf_counter() - start
-    if client is None:
-        with dask_client(scheduler, workers) as own:
-            plans = _plan_districts(own, split.districts, cache_dir, on_district)
-    else:
-        plans = _plan_districts(client, split.districts, cache_dir, on_district)
+    with executor(client, scheduler, workers) as running:
+        plans = _plan_districts(running, split.districts, cache_dir, on_district)
     wall_s = time.perf_counter() - start
     stats = StageStats(
         seconds=round(split_s, 3),
@@ -92,23 +89,16 @@ def _plan_districts(
     """Submit one plan task per district, largest first, and collect the plans in order."""
     cache = Path(cache_dir) if cache_dir is not None else None
     biggest_first = sorted(districts, key=lambda d: -len(d.scenario.orders))
-    futures = {client.submit(_plan_area, d.scenario, cache, pure=False): d for d in biggest_first}
     plans: dict[str, Plan] = {}
-    for done, future in enumerate(as_completed(futures), start=1):
-        district = futures[future]
-        try:
-            plans[district.id] = future.result()
-        except Exception as error:
-            for other in futures:
-                other.cancel()
-            raise DistrictError(
-                f"district {district.id}: {type(error).__name__}: {error}"
-            ) from None
+    for district, result, error in fan_out(client, _plan_area, biggest_first, cache):
+        if error is not None:
+            raise DistrictError(f"district {district.id}: {error}")
+        plans[district.id] = result
         if on_district is not None:
-            on_district(district.id, done, len(districts))
+            on_district(district.id, len(plans), len(districts))
     return [plans[d.id] for d in districts]
 
 
-def _plan_area(scenario: Scenario, cache_dir: Path | None) -> Plan:
+def _plan_area(district: District, cache_dir: Path | None) -> Plan:
     """One area's plan on a worker, its street network read there (from the shared cache)."""
-    return plan(load_inputs(scenario, cache_dir))
+    return plan(load_inputs(district.scenario, cache_dir))

@@ -11,16 +11,15 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
-from distributed import Client, as_completed
+from distributed import Client
 
 from pickup_net.domain import Plan, Scenario
 from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.io.scenario_loader import load_scenario
 from pickup_net.planning import plan
 from pickup_net.render.plan_files import write_plan
-from pickup_net.scale.cluster import dask_client
+from pickup_net.scale.executor import executor, fan_out
 from pickup_net.scale.sweep import Sweep, Variant, apply_overrides, scenario_digest
 from pickup_net.scale.sweep_result import RESULT_FILE, VariantResult
 
@@ -82,11 +81,8 @@ def run_sweep(
     if pending:
         if cache_dir is None and client is None and scheduler is None:
             cache_dir = out_dir / "cache"
-        if client is not None:
-            _run_pending(client, base, digest, pending, out_dir, cache_dir, results, on_result)
-        else:
-            with dask_client(scheduler, workers) as own:
-                _run_pending(own, base, digest, pending, out_dir, cache_dir, results, on_result)
+        with executor(client, scheduler, workers) as running:
+            _run_pending(running, base, digest, pending, out_dir, cache_dir, results, on_result)
     return [results[variant.name] for variant in sweep.variants]
 
 
@@ -115,29 +111,19 @@ def _run_pending(
     # client, whose release can then race with this scatter and lose the data.
     [base_future] = client.scatter([base], broadcast=True, hash=False)
     cache = str(cache_dir) if cache_dir is not None else None
-    futures = {
-        client.submit(_plan_variant, base_future, variant.overrides, cache, pure=False): variant
-        for variant in pending
-    }
-    for future in as_completed(futures):
-        variant = futures[future]
-        try:
-            outcome: _Outcome = future.result()
-        except Exception as error:  # a worker died or the task could not be unpickled
-            outcome = _Outcome(None, f"{type(error).__name__}: {error}", 0.0)
-        finally:
-            future.release()
+    for variant, done, error in fan_out(client, _plan_variant, pending, base_future, cache):
+        outcome: _Outcome = done if error is None else _Outcome(None, error, 0.0)
         result = _record(out_dir, variant, variant.fingerprint(digest), outcome)
         results[variant.name] = result
         if on_result is not None:
             on_result(result)
 
 
-def _plan_variant(base: Scenario, overrides: dict[str, Any], cache_dir: str | None) -> _Outcome:
-    """Worker task: apply the overrides and plan; any error comes back as text."""
+def _plan_variant(variant: Variant, base: Scenario, cache_dir: str | None) -> _Outcome:
+    """Worker task: apply the variant's overrides and plan; any error comes back as text."""
     start = time.perf_counter()
     try:
-        scenario = apply_overrides(base, overrides)
+        scenario = apply_overrides(base, variant.overrides)
         result = plan(load_inputs(scenario, Path(cache_dir) if cache_dir else None))
     except Exception as error:
         detail = f"{type(error).__name__}: {error}"

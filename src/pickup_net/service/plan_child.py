@@ -13,7 +13,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
-from pickup_net.domain import Scenario
+from pickup_net.domain import Budget, Scenario
+from pickup_net.domain.budget import usable_cores
 from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import plan
 from pickup_net.render.plan_files import plan_files
@@ -48,7 +49,9 @@ def run_plan(
                 path = Path(tmp) / Path(streets_name).name
                 path.write_bytes(streets)
                 scenario = scenario.model_copy(update={"streets_file": str(path)})
-            result = plan(load_inputs(scenario), progress=progress)
+            # spawn, not fork: the watchdog thread above runs in this process
+            budget = Budget(processes=usable_cores(), start_method="spawn")
+            result = plan(load_inputs(scenario), budget, progress=progress)
         files = plan_files(result)
     except PlanCancelled:
         conn.send(("cancelled",))
