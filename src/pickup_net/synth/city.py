@@ -1,10 +1,11 @@
-"""Generate a city-scale scenario over a real OSM extract: many customers, shops and vans.
+"""The one scenario generator over a real OSM extract, from a neighbourhood to a whole city.
 
-Real corner shops of the extract are the first candidates; when the target count exceeds them,
+Real corner shops of the extract are the first candidates; when a target count exceeds them,
 synthetic candidate shops (``synthetic: true``) are placed on real streets, uniformly by street
 length. Customers live on real residential streets; orders, catalogue and fleet come from the
 same seeded generators as the bundled scenario. Depots sit on major-road vertices nearest to the
-area's corners (south-west first), and every depot gets the default fleet sized to the customers.
+area's corners (south-west first), and every depot gets the default fleet, sized to the
+customers unless a number of vans is given.
 """
 
 import math
@@ -27,14 +28,17 @@ Bbox = tuple[float, float, float, float]
 @dataclass(frozen=True)
 class CitySettings:
     """What to generate. `bbox` (west, south, east, north) defaults to the extract's dense core:
-    the 2nd..98th percentile of its residential street vertices."""
+    the 2nd..98th percentile of its residential street vertices. `shops` None keeps every real
+    shop in the box (none synthetic); `vans` None sizes each depot's vans by `customers_per_van`.
+    """
 
     name: str
     customers: int = 20_000
-    shops: int = 2_000
+    shops: int | None = 2_000
     history_days: int = 56
     last_day: date = date(2026, 11, 20)
     customers_per_van: int = 500
+    vans: int | None = None
     depots: int = 1
     home_share: float = 0.25
     currency: str = "COP"
@@ -73,7 +77,9 @@ def generate_city(
         customers, BASE_RATE_PER_CUSTOMER_DAY, start, settings.history_days, rng
     )
     depots = _corner_depots(features, bbox, settings.depots)
-    vans = max(1, math.ceil(settings.customers / settings.customers_per_van / len(depots)))
+    vans = settings.vans or max(
+        1, math.ceil(settings.customers / settings.customers_per_van / len(depots))
+    )
     return Scenario(
         name=settings.name,
         currency=settings.currency,
@@ -88,12 +94,14 @@ def generate_city(
 
 
 def city_shops(
-    features: OsmFeatures, bbox: Bbox, target: int, rng: np.random.Generator
+    features: OsmFeatures, bbox: Bbox, target: int | None, rng: np.random.Generator
 ) -> list[Shop]:
     """`target` candidate shops: the real ones inside `bbox` (a seeded sample when there are
-    more), then synthetic ones on real streets inside `bbox`."""
+    more), then synthetic ones on real streets inside `bbox`; every real one when None."""
     west, south, east, north = bbox
     real = [s for s in features.shops if west <= s.lon <= east and south <= s.lat <= north]
+    if target is None:
+        return shops_from_osm(real)
     if len(real) > target:
         keep = np.sort(rng.choice(len(real), size=target, replace=False))
         real = [real[i] for i in keep]
@@ -134,7 +142,8 @@ def _corner_depots(features: OsmFeatures, bbox: Bbox, count: int) -> list[Depot]
         pick = next(int(j) for j in order if int(j) not in taken)
         taken.add(pick)
         lon, lat = points[pick]
-        depots.append(Depot(id=f"D{i + 1}", name=f"Depot {i + 1}", lon=round(float(lon), 7),
+        name = "Depot" if count == 1 else f"Depot {i + 1}"
+        depots.append(Depot(id=f"D{i + 1}", name=name, lon=round(float(lon), 7),
                             lat=round(float(lat), 7)))  # fmt: skip
     return depots
 

@@ -4,6 +4,9 @@ from pickup_net.domain import Scenario
 from pickup_net.network import Point, StreetNetwork
 from pickup_net.network.snapping import snap_points
 
+EARTH_CIRCUMFERENCE_M = 40_075_000.0
+"""No point is farther than this from any street: snapping with it never refuses a point."""
+
 
 def keep_customers_near_streets(
     scenario: Scenario, network: StreetNetwork, max_offset_m: float = 100.0
@@ -17,7 +20,7 @@ def keep_customers_near_streets(
         {o.customer_id: Point(o.customer_id, o.lon, o.lat) for o in scenario.orders}.values()
     )
     snapped = snap_points(
-        network.arrays("drive"), points, max_snap_m=float("inf"), field="customers"
+        network.arrays("drive"), points, max_snap_m=EARTH_CIRCUMFERENCE_M, field="customers"
     )
     far = {
         p.id for p, offset in zip(points, snapped.offset_m, strict=True) if offset > max_offset_m
