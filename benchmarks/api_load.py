@@ -33,7 +33,7 @@ import httpx
 import numpy as np
 
 from pickup_net.domain import Depot, Parameters, Scenario, Shop
-from pickup_net.synth import Customer, default_fleet, default_products, generate_orders
+from pickup_net.synth import Household, default_fleet, default_products, generate_orders
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TERMINAL = ("done", "failed", "cancelled")
@@ -53,7 +53,7 @@ def load_scenario(name: str, shops: int, customers: int, hubs: int, seed: int) -
         for i, (lon, lat) in enumerate(point() for _ in range(shops))
     ]  # fmt: skip
     people = [
-        Customer(f"C{i + 1:04d}", *point(), bool(rng.random() < 0.2), float(rng.gamma(2, 0.5)))
+        Household(f"C{i + 1:04d}", *point(), bool(rng.random() < 0.2), float(rng.gamma(2, 0.5)))
         for i in range(customers)
     ]
     products = default_products()[:4]

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from pickup_net.domain import Depot, Parameters, Scenario, Shop, VehicleType
-from pickup_net.synth import Customer, default_products, generate_orders
+from pickup_net.synth import Household, default_products, generate_orders
 from pickup_net.synth.catalogue import BASE_RATE_PER_CUSTOMER_DAY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def small_scenario(
             )
         )
     customers = [
-        Customer(f"C{i}", *around(), bool(rng.random() < 0.2), float(rng.gamma(2.0, 0.5)))
+        Household(f"C{i}", *around(), bool(rng.random() < 0.2), float(rng.gamma(2.0, 0.5)))
         for i in range(n_customers)
     ]
     last = date(2026, 3, 6)

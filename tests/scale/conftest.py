@@ -13,9 +13,8 @@ from pickup_net.domain import Depot, Parameters, Scenario, Shop
 from pickup_net.io.osm_features import OsmFeatures, read_osm_features
 from pickup_net.io.scenario_writer import write_scenario
 from pickup_net.scale import dask_client
-from pickup_net.synth import default_fleet, default_products, generate_orders
+from pickup_net.synth import Household, default_fleet, default_products, generate_orders
 from pickup_net.synth.city import CitySettings, generate_city
-from pickup_net.synth.customers import Customer
 
 CENTRE = (-74.13, 4.67)
 EXTRACT = Path(__file__).parents[2] / "scenarios" / "fontibon" / "fontibon.osm.pbf"
@@ -26,7 +25,7 @@ def tiny_scenario(seed: int = 3, customers: int = 18, shops: int = 5) -> Scenari
     rng = np.random.default_rng(seed)
     spread = 0.008
     people = [
-        Customer(f"C{i:02d}", *(np.round(CENTRE + rng.uniform(-spread, spread, 2), 6)),
+        Household(f"C{i:02d}", *(np.round(CENTRE + rng.uniform(-spread, spread, 2), 6)),
                  prefers_home=bool(i % 4 == 0), activity=float(rng.gamma(2.0, 0.5)))
         for i in range(customers)
     ]  # fmt: skip

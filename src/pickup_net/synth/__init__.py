@@ -1,12 +1,12 @@
 """Seeded, documented generators of scenarios on real street extracts (customers, orders)."""
 
 from pickup_net.synth.catalogue import default_fleet, default_products
-from pickup_net.synth.customers import Customer, place_customers
+from pickup_net.synth.customers import Household, place_customers
 from pickup_net.synth.orders import generate_orders
 from pickup_net.synth.shops import shops_from_osm, synthetic_shops
 
 __all__ = [
-    "Customer",
+    "Household",
     "default_fleet",
     "default_products",
     "generate_orders",

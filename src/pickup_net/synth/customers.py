@@ -10,8 +10,9 @@ _GEOD = Geod(ellps="WGS84")
 
 
 @dataclass(frozen=True)
-class Customer:
-    """A generated customer: where they live and whether they prefer home delivery."""
+class Household:
+    """A generated household: where it lives, whether it prefers home delivery, how much it
+    orders (`activity`); its orders make it a customer of the history."""
 
     id: str
     lon: float
@@ -26,7 +27,7 @@ def place_customers(
     rng: np.random.Generator,
     bbox: tuple[float, float, float, float] | None = None,
     home_share: float = 0.25,
-) -> list[Customer]:
+) -> list[Household]:
     """Draw `n` customers on the given street polylines, optionally inside `bbox` (lon/lat).
 
     Each customer gets a gamma-distributed activity factor (mean 1) so that demand is uneven
@@ -44,7 +45,7 @@ def place_customers(
     activity = rng.gamma(2.0, 0.5, n)
     width = len(str(n))
     return [
-        Customer(f"C{i + 1:0{width}d}", round(lon[i], 7), round(lat[i], 7), bool(prefers_home[i]),
+        Household(f"C{i + 1:0{width}d}", round(lon[i], 7), round(lat[i], 7), bool(prefers_home[i]),
                  float(activity[i]))
         for i in range(n)
     ]  # fmt: skip

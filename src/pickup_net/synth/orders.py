@@ -11,14 +11,14 @@ from datetime import date, datetime, timedelta
 import numpy as np
 
 from pickup_net.domain import Order
-from pickup_net.synth.customers import Customer
+from pickup_net.synth.customers import Household
 
 WEEKDAY_FACTOR = (1.0, 0.95, 0.95, 1.05, 1.25, 1.3, 0.5)
 """Relative order rate Monday..Sunday."""
 
 
 def generate_orders(
-    customers: list[Customer],
+    customers: list[Household],
     base_rate: dict[str, float],
     start: date,
     days: int,
