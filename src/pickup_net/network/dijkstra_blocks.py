@@ -116,31 +116,51 @@ def _slots(
     return slot_node, slot_weight
 
 
-_SHARED: dict[str, object] = {}
-
-
 def _parallel(
     job: _Job, shape: tuple[int, int], starts: list[int], block: int, workers: int
 ) -> np.ndarray:
     """Blocks on forked processes that inherit the job and write into shared memory."""
     buffer = mmap.mmap(-1, max(8, 8 * shape[0] * shape[1]))
-    _SHARED.update(job=job, buffer=buffer, shape=shape, block=block)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_adopt,
+            initargs=(_Shared(job, buffer, shape, block),),
+        ) as pool:
             list(pool.map(_shared_block, starts))
         flat = np.frombuffer(buffer, dtype=np.float64, count=shape[0] * shape[1])
         result = flat.reshape(shape).copy()
         del flat
         return result
     finally:
-        _SHARED.clear()
         buffer.close()
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What each forked worker inherits (never pickled): the job and the shared output."""
+
+    job: _Job
+    buffer: mmap.mmap
+    shape: tuple[int, int]
+    block: int
+
+
+_inherited: list[_Shared] = []
+"""Set once in each worker by `_adopt`; empty in the parent."""
+
+
+def _adopt(shared: _Shared) -> None:
+    """Worker initialiser: keep the inherited job for the blocks this worker runs."""
+    _inherited.append(shared)
 
 
 def _shared_block(start: int) -> None:
     """Worker side of `_parallel`: one block of rows into the shared output."""
-    shape = _SHARED["shape"]
-    stop = min(start + _SHARED["block"], shape[0])
-    out = np.frombuffer(_SHARED["buffer"], dtype=np.float64, count=shape[0] * shape[1])
-    out.reshape(shape)[start:stop] = _SHARED["job"].block(start, stop)
+    shared = _inherited[0]
+    rows, columns = shared.shape
+    stop = min(start + shared.block, rows)
+    out = np.frombuffer(shared.buffer, dtype=np.float64, count=rows * columns)
+    out.reshape(shared.shape)[start:stop] = shared.job.block(start, stop)
