@@ -12,8 +12,8 @@ from pickup_net.cli import app
 from pickup_net.cli.scenario_input import load_or_exit
 from pickup_net.domain import Parameters, Plan
 from pickup_net.io.osm_features import read_osm_features
+from pickup_net.io.plan_writer import write_plan
 from pickup_net.io.scenario_writer import write_scenario
-from pickup_net.render.plan_files import write_plan
 from pickup_net.scale import DistrictError, plan_city
 from pickup_net.synth.city import CitySettings, generate_city
 

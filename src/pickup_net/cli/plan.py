@@ -14,9 +14,9 @@ from pickup_net.domain import Budget, Plan
 from pickup_net.domain.budget import usable_cores
 from pickup_net.io.osm_loader import StreetDataWarning
 from pickup_net.io.plan_inputs import load_inputs
+from pickup_net.io.plan_writer import OutputError, check_output_folder, write_plan
 from pickup_net.network.snapping import SnapError
 from pickup_net.planning import plan as run_plan
-from pickup_net.render.plan_files import write_plan
 
 _out = Console()
 _err = Console(stderr=True)
@@ -33,6 +33,11 @@ def plan(
     """Plan the scenario's operating day and write plan.json, GeoJSON, map and shop files."""
     warnings.simplefilter("ignore", StreetDataWarning)  # listed with the plan's warnings
     loaded = load_or_exit(scenario)
+    try:
+        check_output_folder(out)
+    except OutputError as error:
+        _err.print(f"[red]error[/red] {error}", highlight=False)
+        raise typer.Exit(1) from None
     with _err.status("reading the street network"):
         inputs = load_inputs(loaded, cache_dir)
     with Progress(

@@ -5,6 +5,7 @@ and the bad value; cross-references (orders to products, vehicles to depots) are
 `Scenario` so the JSON API and the YAML loader give the same answers.
 """
 
+import re
 from collections import Counter
 from datetime import date, datetime, time
 from typing import Annotated, Literal
@@ -53,6 +54,21 @@ Positive = Annotated[float, AfterValidator(_positive)]
 NonNegative = Annotated[float, AfterValidator(_non_negative)]
 PositiveInt = Annotated[int, AfterValidator(_positive)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
+SAFE_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
+"""Shop ids name files (`shops/<id>.json`): letters, digits, '.', '_', '-', at most 100, no
+leading '.'. Other ids are free text, escaped wherever they are shown."""
+
+
+def _safe_id(value: str) -> str:
+    if not SAFE_ID.fullmatch(value):
+        raise ValueError(
+            f"{value[:120]!r} is not a safe shop id (letters, digits, '.', '_' and '-', "
+            "at most 100, not starting with '.')"
+        )
+    return value
+
+
+ShopId = Annotated[str, AfterValidator(_safe_id)]
 
 
 class _Model(BaseModel):
@@ -62,7 +78,7 @@ class _Model(BaseModel):
 class Shop(_Model):
     """A shop that may become a pickup hub (`is_candidate`), with its shelf space and hours."""
 
-    id: Id
+    id: ShopId
     name: str = ""
     lon: Longitude
     lat: Latitude

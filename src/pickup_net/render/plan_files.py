@@ -1,7 +1,6 @@
 """Render a `Plan` as the files of DESIGN's contract: plan.json, GeoJSON layers, map, shop files."""
 
 import json
-from pathlib import Path
 from typing import Any
 
 from pickup_net.domain import Plan, StopVisit
@@ -23,18 +22,6 @@ def plan_files(plan: Plan) -> dict[str, bytes]:
     for shop_id, content in shop_assignments(plan).items():
         files[f"shops/{shop_id}.json"] = _dump(content)
     return files
-
-
-def write_plan(plan: Plan, out_dir: Path) -> list[Path]:
-    """Write every output file of `plan` into `out_dir`; returns the paths written."""
-    files = plan_files(plan)
-    written = []
-    for name, content in files.items():
-        path = out_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        written.append(path)
-    return written
 
 
 def shop_assignments(plan: Plan) -> dict[str, dict[str, Any]]:

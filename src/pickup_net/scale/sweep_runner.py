@@ -16,9 +16,9 @@ from distributed import Client
 
 from pickup_net.domain import Plan, Scenario
 from pickup_net.io.plan_inputs import load_inputs
+from pickup_net.io.plan_writer import write_plan
 from pickup_net.io.scenario_loader import load_scenario
 from pickup_net.planning import plan
-from pickup_net.render.plan_files import write_plan
 from pickup_net.scale.executor import executor, fan_out
 from pickup_net.scale.sweep import Sweep, Variant, apply_overrides, scenario_digest
 from pickup_net.scale.sweep_result import RESULT_FILE, VariantResult
