@@ -1,0 +1,41 @@
+"""A plan whose names and ids try to run script when shown in a page: shops, customers, vans."""
+
+from builders import small_scenario
+
+from pickup_net.domain import Plan, Scenario
+from pickup_net.planning import plan
+
+PAYLOADS = (
+    "${globalThis.PWNED=1}",
+    "</script><script>window.PWNED=1</script>",
+    '<img src=x onerror="window.PWNED=1">',
+    "\"'`);window.PWNED=1;//\\",
+)
+"""Template-literal, script-break, markup and quote/backtick/backslash injections."""
+
+
+def hostile_scenario() -> Scenario:
+    """A small scenario whose shop names, shop ids, customer ids, depot and van ids are payloads;
+    every shop must be a hub, so every shop name reaches the map."""
+    data = small_scenario(seed=3, n_customers=12, n_shops=4, days=14).model_dump(mode="json")
+    shop_ids = {}
+    for i, shop in enumerate(data["shops"]):
+        shop["name"] = PAYLOADS[i % len(PAYLOADS)]
+        shop_ids[shop["id"]] = f"S{i}{PAYLOADS[(i + 1) % len(PAYLOADS)]}"
+        shop["id"] = shop_ids[shop["id"]]
+    customer_ids: dict[str, str] = {}
+    for order in data["orders"]:
+        k = customer_ids.setdefault(order["customer_id"], str(len(customer_ids)))
+        order["customer_id"] = f"C{k}{PAYLOADS[int(k) % len(PAYLOADS)]}"
+    depot = f"D{PAYLOADS[1]}"
+    data["depots"][0]["id"] = depot
+    for fleet in data["vehicle_types"]:
+        fleet["id"] = f"V{PAYLOADS[0]}{PAYLOADS[3]}"
+        fleet["depot_id"] = depot
+    data["parameters"]["open_shops"] = sorted(shop_ids.values())
+    return Scenario.model_validate(data)
+
+
+def hostile_plan() -> Plan:
+    """The solved plan of `hostile_scenario`."""
+    return plan(hostile_scenario())
