@@ -1,7 +1,8 @@
 """The Content-Security-Policy of one HTML page: its own inline scripts and styles by SHA-256.
 
-Nothing inline runs unless its exact text is in the policy, so event-handler attributes,
-`javascript:` links and scripts from elsewhere stay inert even if markup were ever injected.
+Event-handler attributes, `javascript:` links and scripts from elsewhere never run. The hashes
+trust every `<script>` element the page holds, so escaping names and ids where they are written
+(`render.text_tooltip`, Jinja's autoescape) stays the first defence.
 """
 
 import base64
@@ -10,11 +11,14 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
+from markupsafe import escape
+
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 """The OpenStreetMap base tiles of the map, the only place a page may load images from."""
 TILE_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(TILE_URL))
 
 _INLINE = re.compile(rb"<(script|style)(?=[\s/>])([^>]*)>(.*?)</\1", re.IGNORECASE | re.DOTALL)
+_HEAD = re.compile(r"<head(?=[\s>])[^>]*>", re.IGNORECASE)
 _SRC = re.compile(rb"\ssrc\s*=", re.IGNORECASE)
 _BASE: dict[str, tuple[str, ...]] = {
     "default-src": ("'none'",),
@@ -54,3 +58,15 @@ def content_security_policy(page: bytes, extra: Mapping[str, Sequence[str]] | No
     return "; ".join(
         " ".join((name, *(sources or ("'none'",)))) for name, sources in directives.items()
     )
+
+
+def with_policy_meta(page: str) -> str:
+    """`page` with its policy as a `<meta>` first in `<head>`, for when it is opened as a file
+    (no headers); `frame-ancestors` only works as a header, so it is left out there."""
+    policy = content_security_policy(page.encode())
+    policy = "; ".join(d for d in policy.split("; ") if not d.startswith("frame-ancestors"))
+    head = _HEAD.search(page)
+    if head is None:
+        raise ValueError("the page has no <head> to put its policy in")
+    meta = f'\n<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">'
+    return page[: head.end()] + meta + page[head.end() :]

@@ -5,7 +5,7 @@ from importlib import resources
 import folium
 
 from pickup_net.domain import Plan
-from pickup_net.render.csp import TILE_URL
+from pickup_net.render.csp import TILE_URL, with_policy_meta
 from pickup_net.render.geojson import hubs_geojson, routes_geojson
 from pickup_net.render.text_tooltip import TextTooltip
 
@@ -19,6 +19,7 @@ def plan_map_html(plan: Plan) -> str:
     """The map of `plan`: depot, hubs, catchments, routes and home deliveries, one layer each.
 
     Base tiles load from OpenStreetMap when online; every plan layer is drawn without them.
+    The page carries its Content-Security-Policy (`render.csp`), also when opened as a file.
     """
     points = [(c.lat, c.lon) for c in plan.customers] + [(h.lat, h.lon) for h in plan.hubs]
     fmap = folium.Map(tiles=None, control_scale=True)
@@ -83,4 +84,4 @@ def plan_map_html(plan: Plan) -> str:
     if points:
         fmap.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
                          [max(p[0] for p in points), max(p[1] for p in points)]])  # fmt: skip
-    return fmap.get_root().render()
+    return with_policy_meta(fmap.get_root().render())
