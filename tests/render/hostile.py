@@ -15,8 +15,8 @@ PAYLOADS = (
 
 
 def hostile_scenario() -> Scenario:
-    """A small scenario whose shop names, shop ids, customer ids, depot and van ids are payloads;
-    every shop must be a hub, so every shop name reaches the map."""
+    """A small scenario whose shop names, shop ids, customer ids, product names, depot and van
+    ids are payloads; every shop must be a hub, so every shop name reaches the pages."""
     data = small_scenario(seed=3, n_customers=12, n_shops=4, days=14).model_dump(mode="json")
     shop_ids = {}
     for i, shop in enumerate(data["shops"]):
@@ -32,6 +32,8 @@ def hostile_scenario() -> Scenario:
     for fleet in data["vehicle_types"]:
         fleet["id"] = f"V{PAYLOADS[0]}{PAYLOADS[3]}"
         fleet["depot_id"] = depot
+    for i, product in enumerate(data["products"]):
+        product["name"] = PAYLOADS[i % len(PAYLOADS)]
     data["parameters"]["open_shops"] = sorted(shop_ids.values())
     return Scenario.model_validate(data)
 

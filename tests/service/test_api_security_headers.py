@@ -5,10 +5,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from playwright.sync_api import Browser, Route
-from render.chromium import TILE_PNG, WATCH, chromium
+from render.chromium import OPEN_TOOLTIPS, TILE_PNG, WATCH, chromium
+from render.hostile import PAYLOADS, hostile_scenario
 
 from pickup_net.render.csp import TILE_ORIGIN
-from service.api_helpers import Server
+from service.api_helpers import Server, upload, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -16,6 +17,18 @@ def browser() -> Iterator[Browser]:
     """Headless Chromium for this module's tests."""
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="module")
+def hostile(server: Server, planner_token: str) -> dict:
+    """A finished, published plan whose names and ids are script payloads: its id and tokens."""
+    headers = {"Authorization": f"Bearer {planner_token}"}
+    with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
+        scenario = upload(client, hostile_scenario())
+        plan_id = client.post(f"/scenarios/{scenario}/plans").json()["id"]
+        assert wait_for(client, plan_id)["status"] == "done"
+        tokens = client.post(f"/plans/{plan_id}/publish").json()["tokens"]
+    return {"plan": plan_id, "tokens": tokens}
 
 
 def _directives(response: httpx.Response) -> dict[str, list[str]]:
@@ -107,3 +120,46 @@ def test_shop_page_is_styled_under_its_policy(
     assert colour == "rgb(21, 128, 61)"
     assert page.evaluate("window.__violations") == []
     context.close()
+
+
+@pytest.mark.browser
+def test_hostile_names_stay_text_on_the_served_pages(
+    browser: Browser, server: Server, planner_token: str, hostile: dict
+) -> None:
+    """Through the API, the map's tooltips and every hub's shop page show the payload names and
+    ids as text; none of them runs and the policy reports nothing blocked."""
+    bearer = {"Authorization": f"Bearer {planner_token}"}
+    context = browser.new_context(extra_http_headers=bearer)
+    context.route(f"{TILE_ORIGIN}/**", lambda route: route.fulfill(body=TILE_PNG))
+    context.add_init_script(f"({WATCH})()")
+    dialogs: list[str] = []
+    context.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page = context.new_page()
+    page.goto(f"{server.url}/plans/{hostile['plan']}/map.html")
+    page.wait_for_selector(".leaflet-overlay-pane path", timeout=10_000)
+    texts = page.evaluate(OPEN_TOOLTIPS)
+    for payload in PAYLOADS:
+        assert any(payload in text for text in texts), payload
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.PWNED") == "undefined"
+    assert page.evaluate("window.__violations") == []
+    context.close()
+
+    shown: list[str] = []
+    for token in hostile["tokens"]:
+        owner = browser.new_context()
+        owner.add_init_script(f"({WATCH})()")
+        owner.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page = owner.new_page()
+        page.goto(f"{server.url}/shop?token={token['token']}&lang=en")
+        shown.append(page.inner_text("h1"))
+        shown.extend(page.locator("#stock td:first-child").all_inner_texts())
+        shown.append(page.inner_text("#van"))
+        assert page.locator("body img, body script").count() == 0
+        assert page.evaluate("typeof window.PWNED") == "undefined"
+        assert page.evaluate("window.__violations") == []
+        owner.close()
+    assert dialogs == []
+    assert set(PAYLOADS) <= {text.strip() for text in shown}
+    van_text = "\n".join(shown)
+    assert f"V{PAYLOADS[0]}{PAYLOADS[3]}-1" in van_text
