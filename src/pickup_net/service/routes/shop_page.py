@@ -26,7 +26,7 @@ _HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
-"""Headers of this page's own; `nosniff` and the Content-Security-Policy come from
+"""This page's own headers; `nosniff` and the Content-Security-Policy come from
 `service.security_headers`, as for every HTML page."""
 LangQuery = Annotated[Literal["es", "en"] | None, Query(description="Page language.")]
 
