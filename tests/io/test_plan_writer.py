@@ -1,4 +1,4 @@
-"""Plan files land in their folder whole: stale outputs go, user files stay, bad names never land."""
+"""Plan files land in their folder whole: stale outputs go, user files stay, bad names never."""
 
 from pathlib import Path
 

@@ -3,12 +3,14 @@
 from typing import Any
 
 from shapely.geometry import MultiPoint, mapping
+from shapely.geometry.polygon import orient
 
 from pickup_net.domain import Plan
 
 
 def hubs_geojson(plan: Plan) -> dict[str, Any]:
-    """Hub points, catchment polygons (hull of hub and customers) and customer links."""
+    """Hub points, catchment polygons (hull of hub and customers, exterior counter-clockwise as
+    RFC 7946 asks) and customer links."""
     position = {c.customer_id: (c.lon, c.lat) for c in plan.customers}
     features = []
     for hub in plan.hubs:
@@ -26,7 +28,8 @@ def hubs_geojson(plan: Plan) -> dict[str, Any]:
         )
         hull = MultiPoint([(hub.lon, hub.lat), *(position[c] for c in hub.customers)]).convex_hull
         if hull.geom_type == "Polygon":
-            features.append(_feature("catchment", mapping(hull), {"shop_id": hub.shop_id}))
+            catchment = mapping(orient(hull, 1.0))
+            features.append(_feature("catchment", catchment, {"shop_id": hub.shop_id}))
         for customer in hub.customers:
             line = {
                 "type": "LineString",

@@ -5,8 +5,13 @@ from importlib import resources
 import folium
 
 from pickup_net.domain import Plan
+from pickup_net.render.csp import TILE_URL, with_policy_meta
 from pickup_net.render.geojson import hubs_geojson, routes_geojson
+from pickup_net.render.text_tooltip import TextTooltip
 
+_TILE_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 
 
@@ -14,6 +19,7 @@ def plan_map_html(plan: Plan) -> str:
     """The map of `plan`: depot, hubs, catchments, routes and home deliveries, one layer each.
 
     Base tiles load from OpenStreetMap when online; every plan layer is drawn without them.
+    The page carries its Content-Security-Policy (`render.csp`), also when opened as a file.
     """
     points = [(c.lat, c.lon) for c in plan.customers] + [(h.lat, h.lon) for h in plan.hubs]
     fmap = folium.Map(tiles=None, control_scale=True)
@@ -22,7 +28,8 @@ def plan_map_html(plan: Plan) -> str:
     header = fmap.get_root().header
     header.add_child(folium.Element(f"<style>{(static / 'leaflet.css').read_text()}</style>"))
     header.add_child(folium.Element(f"<script>{(static / 'leaflet.js').read_text()}</script>"))
-    folium.TileLayer("OpenStreetMap", name="streets (online)").add_to(fmap)
+    tiles = folium.TileLayer(TILE_URL, attr=_TILE_ATTRIBUTION, name="streets (online)", max_zoom=19)
+    tiles.add_to(fmap)
     hubs = hubs_geojson(plan)["features"]
     catchments = folium.FeatureGroup(name="catchments")
     for feature in (f for f in hubs if f["properties"]["kind"] == "catchment"):
@@ -40,8 +47,10 @@ def plan_map_html(plan: Plan) -> str:
             color=colour,
             weight=4,
             opacity=0.8,
-            tooltip=f"{props['vehicle_id']}: {len(props['stops'])} stops, "
-            f"{props['distance_m'] / 1000:.1f} km",
+            tooltip=TextTooltip(
+                f"{props['vehicle_id']}: {len(props['stops'])} stops, "
+                f"{props['distance_m'] / 1000:.1f} km"
+            ),
         ).add_to(routes)
     routes.add_to(fmap)
     homes = folium.FeatureGroup(name="home deliveries")
@@ -50,25 +59,29 @@ def plan_map_html(plan: Plan) -> str:
             if visit.kind == "home":
                 folium.CircleMarker(
                     (visit.lat, visit.lon), radius=3, color="#ff7f0e", fill=True,
-                    tooltip=f"{visit.ref.id} ({route.vehicle_id} #{order})",
+                    tooltip=TextTooltip(f"{visit.ref.id} ({route.vehicle_id} #{order})"),
                 ).add_to(homes)  # fmt: skip
     homes.add_to(fmap)
     hub_layer = folium.FeatureGroup(name="hubs")
     for hub in plan.hubs:
         folium.CircleMarker(
             (hub.lat, hub.lon), radius=7, color="#2ca02c", fill=True, fill_opacity=0.9,
-            tooltip=f"{hub.name} ({hub.shop_id}): {len(hub.customers)} customers, "
-            f"{hub.expected_pickups_per_day:.1f} pickups/day",
+            tooltip=TextTooltip(f"{hub.name} ({hub.shop_id}): {len(hub.customers)} customers, "
+                                f"{hub.expected_pickups_per_day:.1f} pickups/day"),
         ).add_to(hub_layer)  # fmt: skip
     hub_layer.add_to(fmap)
     depots = folium.FeatureGroup(name="depots")
     for depot in plan.depots:
         folium.CircleMarker(
-            (depot.lat, depot.lon), radius=9, color="#000", fill=True, tooltip=f"depot {depot.id}"
+            (depot.lat, depot.lon),
+            radius=9,
+            color="#000",
+            fill=True,
+            tooltip=TextTooltip(f"depot {depot.id}"),
         ).add_to(depots)
     depots.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     if points:
         fmap.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
                          [max(p[0] for p in points), max(p[1] for p in points)]])  # fmt: skip
-    return fmap.get_root().render()
+    return with_policy_meta(fmap.get_root().render())

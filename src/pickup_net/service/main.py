@@ -16,6 +16,7 @@ from pickup_net.service.db import get_engine
 from pickup_net.service.jobs import JobRunner
 from pickup_net.service.routes import health, plans, scenarios, shop, shop_page
 from pickup_net.service.scenario_upload import UploadError
+from pickup_net.service.security_headers import DOCS_SOURCES, SecurityHeaders
 from pickup_net.service.settings import get_settings
 
 
@@ -42,6 +43,7 @@ def create_app() -> FastAPI:
     for module in (health, scenarios, plans, shop, shop_page):
         app.include_router(module.router)
     app.add_exception_handler(UploadError, _upload_error)
+    app.add_middleware(SecurityHeaders, extra=DOCS_SOURCES)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -25,12 +25,9 @@ _HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
 }
+"""This page's own headers; `nosniff` and the Content-Security-Policy come from
+`service.security_headers`, as for every HTML page."""
 LangQuery = Annotated[Literal["es", "en"] | None, Query(description="Page language.")]
 
 
