@@ -15,6 +15,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> None:
     _every_customer_served_or_explained(scenario, plan)
     _hub_capacities(scenario, plan)
     _routes_feasible(scenario, plan)
+    _days_balance(plan)
     _kpis_recomputed(scenario, plan)
 
 
@@ -112,6 +113,21 @@ def _stop_liters(scenario: Scenario, plan: Plan) -> dict[tuple[str, str], float]
     return liters
 
 
+def _days_balance(plan: Plan) -> None:
+    """Each day's stock balances, never below zero; day one's routes are the plan's routes."""
+    assert plan.days and plan.days[0].date == plan.plan_date
+    assert plan.days[0].routes == plan.routes
+    for day in plan.days:
+        visited = {v.ref.id for r in day.routes for v in r.visits if v.kind == "replenish"}
+        for s in day.stock:
+            assert math.isclose(
+                s.opening_units + s.delivered_units - s.expected_pickups, s.closing_units,
+                abs_tol=1e-3,
+            ), f"{s.shop_id}/{s.product_id} balances on {day.date}"  # fmt: skip
+            assert s.closing_units >= -1e-6 and s.expected_pickups >= 0
+            assert s.delivered_units == 0 or s.shop_id in visited, "delivered only if visited"
+
+
 def _kpis_recomputed(scenario: Scenario, plan: Plan) -> None:
     k = plan.kpis
     pickup = [c for c in plan.customers if c.mode == "pickup"]
@@ -124,14 +140,23 @@ def _kpis_recomputed(scenario: Scenario, plan: Plan) -> None:
     assert math.isclose(
         k.driving_hours, sum(r.duration_s for r in plan.routes) / 3600, abs_tol=1e-2
     )
-    routing_cost = sum(r.cost for r in plan.routes)
-    hub_cost = sum(
+    days = len(plan.days)
+    routing_cost = sum(r.cost for day in plan.days for r in day.routes)
+    hub_cost = days * sum(
         scenario.parameters.hub_fixed_cost + h.expected_pickups_per_day * h.handling_fee
         for h in plan.hubs
     )
+    holding = {p.id: p.holding_cost for p in scenario.products}
+    holding_cost = sum(
+        s.closing_units * holding[s.product_id] for day in plan.days for s in day.stock
+    )
+    assert plan.costs is not None
     assert math.isclose(k.routing_cost, routing_cost, abs_tol=0.01)
     assert math.isclose(k.hub_cost, hub_cost, abs_tol=0.05)
-    assert math.isclose(k.total_cost, routing_cost + hub_cost, abs_tol=0.05)
+    assert math.isclose(plan.costs.holding, holding_cost, abs_tol=0.05)
+    assert plan.costs.shortage >= 0
+    expected_total = routing_cost + hub_cost + holding_cost + plan.costs.shortage
+    assert math.isclose(k.total_cost, expected_total, abs_tol=0.1)
     assert k.unassigned == len(plan.unassigned)
     if pickup:
         assert math.isclose(k.mean_walk_m, sum(c.walk_m for c in pickup) / len(pickup), abs_tol=0.1)

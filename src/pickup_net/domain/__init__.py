@@ -2,7 +2,12 @@
 
 from pickup_net.domain.budget import Budget
 from pickup_net.domain.plan import (
+    SCHEMA_VERSION,
+    Baseline,
+    Costs,
     CustomerAssignment,
+    Day,
+    DayStock,
     Hub,
     KPIs,
     Plan,
@@ -24,8 +29,13 @@ from pickup_net.domain.scenario import (
 )
 
 __all__ = [
+    "SCHEMA_VERSION",
+    "Baseline",
     "Budget",
+    "Costs",
     "CustomerAssignment",
+    "Day",
+    "DayStock",
     "Depot",
     "Hub",
     "KPIs",

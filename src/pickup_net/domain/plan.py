@@ -117,6 +117,53 @@ class KPIs(BaseModel):
     unassigned: int
 
 
+class DayStock(BaseModel):
+    """One hub's stock of one product over one day: `opening + delivered - expected_pickups =
+    closing`; a day's opening is the previous day's closing. Pickups may be fractional."""
+
+    shop_id: str
+    product_id: str
+    opening_units: float
+    delivered_units: float
+    expected_pickups: float
+    closing_units: float
+
+
+class Day(BaseModel):
+    """One operating day of the horizon: its van routes and every hub's stock movement."""
+
+    date: date
+    routes: list[Route]
+    stock: list[DayStock]
+
+
+class Costs(BaseModel):
+    """Money over the plan's horizon, by DESIGN's rule ("Money over a horizon"): van routing
+    every day, hub fees per hub and day, handling per pickup, holding on each day's closing
+    stock, and expected shortage; `total` is their sum."""
+
+    routing: float
+    hub_fees: float
+    handling: float
+    holding: float
+    shortage: float
+    total: float
+
+
+class Baseline(BaseModel):
+    """A simple alternative priced exactly like the plan: everyone at home, or greedy hubs."""
+
+    name: Literal["all_home", "greedy"]
+    total_cost: float
+    hubs_opened: int
+    vans_used: int
+    km_driven: float
+    parcels: float
+    cost_per_parcel: float
+    costs: Costs
+    note: str = ""
+
+
 class StageStats(BaseModel):
     """What one stage took and how good its answer is known to be."""
 
@@ -128,9 +175,15 @@ class StageStats(BaseModel):
     details: dict = Field(default_factory=dict)
 
 
-class Plan(BaseModel):
-    """A complete plan for one operating day."""
+SCHEMA_VERSION = "2.0"
+"""Version of plan.json: 2.0 adds `days`, `baselines` and `costs` (and typed stop refs)."""
 
+
+class Plan(BaseModel):
+    """A complete plan over `horizon_days` days from `plan_date`; the top-level `routes` and
+    `stock` are the first day's."""
+
+    schema_version: str = SCHEMA_VERSION
     scenario: str
     plan_date: date
     currency: str
@@ -145,4 +198,10 @@ class Plan(BaseModel):
     unassigned: list[Unassigned]
     kpis: KPIs
     stages: dict[str, StageStats]
+    horizon_days: int = 1
+    days: list[Day] = Field(default_factory=list, description="One entry per day of the horizon.")
+    costs: Costs | None = Field(None, description="The plan's money over its horizon.")
+    baselines: list[Baseline] = Field(
+        default_factory=list, description="Everyone at home and greedy hubs, priced the same way."
+    )
     warnings: list[str] = Field(default_factory=list)

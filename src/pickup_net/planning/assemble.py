@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from pickup_net.domain import (
+    Costs,
     CustomerAssignment,
     Hub,
     KPIs,
@@ -58,17 +59,15 @@ def plan_routes(result: RoutingResult, routing: RoutingInput) -> list[Route]:
 
 
 def kpis(
-    hub_fixed_cost: float,
+    costs: Costs,
     hubs: Sequence[Hub],
     customers: Sequence[CustomerAssignment],
     stock: Sequence[StockLine],
     routes: Sequence[Route],
     unassigned: Sequence[Unassigned],
 ) -> KPIs:
-    """The headline numbers, computed only from the plan's own parts."""
+    """The headline numbers, computed only from the plan's own parts; money from `costs`."""
     pickup = [c for c in customers if c.mode == "pickup"]
-    routing_cost = sum(route.cost for route in routes)
-    hub_cost = sum(hub_fixed_cost + hub.expected_pickups_per_day * hub.handling_fee for hub in hubs)
     return KPIs(
         hubs_opened=len(hubs),
         customers=len(customers),
@@ -79,9 +78,9 @@ def kpis(
         vans_used=sum(1 for route in routes if route.visits),
         km_driven=round(sum(route.distance_m for route in routes) / 1000, 3),
         driving_hours=round(sum(route.duration_s for route in routes) / 3600, 3),
-        routing_cost=round(routing_cost, 2),
-        hub_cost=round(hub_cost, 2),
-        total_cost=round(routing_cost + hub_cost, 2),
+        routing_cost=costs.routing,
+        hub_cost=round(costs.hub_fees + costs.handling, 2),
+        total_cost=costs.total,
         unassigned=len(unassigned),
     )
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from pickup_net.domain import Budget, Plan, Ref, Shop, StageStats
+from pickup_net.domain import Budget, Day, Plan, Ref, Shop, StageStats
 from pickup_net.domain.budget import BudgetClock
 from pickup_net.forecast import DemandForecast, forecast_demand
 from pickup_net.location import LocationResult
@@ -16,6 +16,8 @@ from pickup_net.planning.assemble import (
     unassigned_items,
 )
 from pickup_net.planning.catchment_demand import catchment_zones, customer_demand
+from pickup_net.planning.costs import horizon_costs
+from pickup_net.planning.day_stock import day_stock
 from pickup_net.planning.history import Customer
 from pickup_net.planning.hub_choice import CustomerDemand, choose_hubs
 from pickup_net.planning.inputs import PlanInputs
@@ -67,13 +69,16 @@ def plan(
     located = _locate(inputs, clock, spend)
     with clock.stage("stock"):
         shares = catchment_zones(inputs.history.customers, located.location)
+        hub_demand = {
+            shop.id: located.forecast.catchment(shares[shop.id]) for shop in located.hub_shops
+        }
         stock = plan_stock(
             [
                 HubDemand(
                     hub_id=shop.id,
                     storage_liters=shop.storage_liters,
                     max_pickups_per_day=shop.max_pickups_per_day,
-                    demand=located.forecast.catchment(shares[shop.id]),
+                    demand=hub_demand[shop.id],
                     cycle_days=params.cycle_days,
                     forecast_notes=located.forecast.describe(shares[shop.id]),
                 )
@@ -120,6 +125,10 @@ def plan(
             scenario.products,
         )
         unassigned = unassigned_items(routing, routing_input, stock)
+        visited = {v.ref.id for route in routes for v in route.visits if v.kind == "replenish"}
+        moves, short = day_stock(stock.lines, hub_demand, {}, visited)
+        days = [Day(date=scenario.plan_date, routes=routes, stock=moves)]
+        costs = horizon_costs(days, hubs, scenario.products, params.hub_fixed_cost, short)
         warnings = [*located.travel.warnings, *located.walk.warnings, *drive.matrices.warnings]
         if day_orders.empty:
             warnings.append(
@@ -163,8 +172,10 @@ def plan(
         stock=stock.lines,
         routes=routes,
         unassigned=unassigned,
-        kpis=kpis(params.hub_fixed_cost, hubs, assignments, stock.lines, routes, unassigned),
+        kpis=kpis(costs, hubs, assignments, stock.lines, routes, unassigned),
         stages=stages,
+        days=days,
+        costs=costs,
         warnings=warnings,
     )
 

@@ -3,7 +3,7 @@
 from collections import Counter
 from collections.abc import Sequence
 
-from pickup_net.domain import Plan, Route, Scenario, StageStats
+from pickup_net.domain import Costs, Day, Plan, Route, Scenario, StageStats
 from pickup_net.planning.assemble import kpis
 from pickup_net.scale.areas import District
 
@@ -20,7 +20,8 @@ def join_plans(
     Vans keep their ids prefixed by their district (``D03:van-2``) because each district plans
     its own share of the fleet. Stage statistics add up the districts' seconds, objectives and
     bounds and list every district's figures in ``details["districts"]``; the summed bound is a
-    bound for the district split, not for the undivided city problem.
+    bound for the district split, not for the undivided city problem. Days join by date and
+    costs add up; baselines are not joined (each plan prices its own).
 
     Raises
     ------
@@ -43,6 +44,23 @@ def join_plans(
         for district, p in zip(districts, plans, strict=True)
         for route in p.routes
     ]
+    joined["days"] = [
+        Day(
+            date=same_days[0].date,
+            routes=[
+                _prefixed(route, district.id)
+                for district, day in zip(districts, same_days, strict=True)
+                for route in day.routes
+            ],
+            stock=[line for day in same_days for line in day.stock],
+        )
+        for same_days in zip(*(p.days for p in plans), strict=True)
+    ]
+    costs = Costs(
+        **{field: round(sum(getattr(p.costs, field) for p in plans if p.costs), 2)
+           for field in Costs.model_fields}
+    )  # fmt: skip
+    joined["baselines"] = []
     joined["warnings"] = list(dict.fromkeys(joined["warnings"]))
     joined.update(
         scenario=city.name,
@@ -51,9 +69,10 @@ def join_plans(
         depots=city.depots,
         customers=customers,
         stages={"districts": split, **_joined_stages(districts, plans)},
+        costs=costs,
     )
     parts = (joined[n] for n in ("hubs", "customers", "stock", "routes", "unassigned"))
-    joined["kpis"] = kpis(city.parameters.hub_fixed_cost, *parts)
+    joined["kpis"] = kpis(costs, *parts)
     return Plan.model_validate(joined)
 
 
