@@ -1,10 +1,9 @@
 """One self-contained Leaflet map per plan (folium), with Leaflet inlined so it works offline."""
 
-from importlib import resources
-
 import folium
 
 from pickup_net.domain import Plan
+from pickup_net.io.leaflet_assets import leaflet_assets
 from pickup_net.render.csp import TILE_URL, with_policy_meta
 from pickup_net.render.geojson import hubs_geojson, routes_geojson
 from pickup_net.render.text_tooltip import TextTooltip
@@ -24,10 +23,10 @@ def plan_map_html(plan: Plan) -> str:
     points = [(c.lat, c.lon) for c in plan.customers] + [(h.lat, h.lon) for h in plan.hubs]
     fmap = folium.Map(tiles=None, control_scale=True)
     fmap.default_js, fmap.default_css = [], []
-    static = resources.files("pickup_net.render") / "static" / "leaflet"
+    css, js = leaflet_assets()
     header = fmap.get_root().header
-    header.add_child(folium.Element(f"<style>{(static / 'leaflet.css').read_text()}</style>"))
-    header.add_child(folium.Element(f"<script>{(static / 'leaflet.js').read_text()}</script>"))
+    header.add_child(folium.Element(f"<style>{css}</style>"))
+    header.add_child(folium.Element(f"<script>{js}</script>"))
     tiles = folium.TileLayer(TILE_URL, attr=_TILE_ATTRIBUTION, name="streets (online)", max_zoom=19)
     tiles.add_to(fmap)
     hubs = hubs_geojson(plan)["features"]
