@@ -5,6 +5,7 @@ and the bad value; cross-references (orders to products, vehicles to depots) are
 `Scenario` so the JSON API and the YAML loader give the same answers.
 """
 
+import math
 import re
 from collections import Counter
 from datetime import date, datetime, time
@@ -13,6 +14,10 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from pickup_net.domain.opening_hours import OpeningHoursError, parse_opening_hours
+
+MAX_NUMBER = 1e12
+"""No count, capacity, distance or price in a scenario is larger: bigger values are input errors
+(10^400 or Infinity would overflow or silently disable a limit)."""
 
 
 def _longitude(value: float) -> float:
@@ -38,12 +43,18 @@ def _opening_hours(value: str) -> str:
 def _positive(value: float) -> float:
     if not value > 0:
         raise ValueError(f"{value} must be greater than 0")
-    return value
+    return _finite(value)
 
 
 def _non_negative(value: float) -> float:
     if not value >= 0:
         raise ValueError(f"{value} must not be negative")
+    return _finite(value)
+
+
+def _finite(value: float) -> float:
+    if abs(value) > MAX_NUMBER or not math.isfinite(value):
+        raise ValueError(f"{str(value)[:40]} is not a finite number up to {MAX_NUMBER:.0e}")
     return value
 
 
@@ -227,6 +238,11 @@ class Scenario(_Model):
             if vehicle.depot_id not in depot_ids
         ]
         shop_ids = {shop.id for shop in self.shops}
+        both = set(self.parameters.open_shops) & set(self.parameters.closed_shops)
+        problems += [
+            f"parameters.open_shops and closed_shops: {shop_id!r} is in both"
+            for shop_id in sorted(both)
+        ]
         for field in ("open_shops", "closed_shops"):
             problems += [
                 f"parameters.{field}: {shop_id!r} is not a shop id"

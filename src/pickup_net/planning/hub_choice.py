@@ -93,6 +93,7 @@ def choose_hubs(
                 )
             ]
         )
+    candidates = frozenset(shop.id for shop in shops)
     problem = LocationProblem(
         customer_ids=[c.id for c in customers],
         shop_ids=[shop.id for shop in shops],
@@ -102,7 +103,7 @@ def choose_hubs(
         home_cost=pickups * np.where(np.isfinite(per_delivery), per_delivery, 1e9),
         fixed_cost=None if params.n_hubs else np.full(len(shops), params.hub_fixed_cost),
         n_hubs=params.n_hubs,
-        force_open=frozenset(params.open_shops),
-        force_closed=frozenset(params.closed_shops),
+        force_open=frozenset(params.open_shops) & candidates,
+        force_closed=frozenset(params.closed_shops) & candidates,
     )
     return solve_location(problem, time_limit_s=time_limit_s, seed=params.seed)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from pickup_net.domain import Budget, Day, Plan, Ref, Shop, StageStats
 from pickup_net.domain.budget import BudgetClock
+from pickup_net.domain.opening_hours import windows_on
 from pickup_net.forecast import DemandForecast, forecast_demand
 from pickup_net.location import LocationResult
 from pickup_net.network import Matrices
@@ -44,6 +45,7 @@ class _Located:
     demand: dict[str, CustomerDemand]
     location: LocationResult
     hub_shops: list[Shop]
+    warnings: list[str]
 
 
 def plan(
@@ -129,7 +131,12 @@ def plan(
         moves, short = day_stock(stock.lines, hub_demand, {}, visited)
         days = [Day(date=scenario.plan_date, routes=routes, stock=moves)]
         costs = horizon_costs(days, hubs, scenario.products, params.hub_fixed_cost, short)
-        warnings = [*located.travel.warnings, *located.walk.warnings, *drive.matrices.warnings]
+        warnings = [
+            *located.warnings,
+            *located.travel.warnings,
+            *located.walk.warnings,
+            *drive.matrices.warnings,
+        ]
         if day_orders.empty:
             warnings.append(
                 f"no orders booked for {scenario.plan_date}: no home deliveries are routed"
@@ -192,7 +199,7 @@ def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> _Locat
     """Run the network, forecast and location stages."""
     scenario, params = inputs.scenario, inputs.parameters
     people = inputs.history.customers
-    shops = [shop for shop in scenario.shops if shop.is_candidate]
+    shops, warnings = _open_candidates(inputs)
     with clock.stage("network"):
         travel = Travel(params, inputs.network, spend.budget)
         walkers = [c for c in people if not c.prefers_home]
@@ -232,7 +239,22 @@ def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> _Locat
         demand,
         location,
         [s for s in shops if s.id in opened],
+        warnings,
     )
+
+
+def _open_candidates(inputs: PlanInputs) -> tuple[list[Shop], list[str]]:
+    """Candidate shops open on the plan date; a closed one (e.g. `off`) cannot receive stock."""
+    day = inputs.scenario.plan_date
+    candidates = [shop for shop in inputs.scenario.shops if shop.is_candidate]
+    closed = [shop.id for shop in candidates if not windows_on(shop.opening_hours, day)]
+    if not closed:
+        return candidates, []
+    note = (
+        f"{len(closed)} candidate shops are closed on {day} and cannot be hubs "
+        f"(first: {', '.join(closed[:5])})"
+    )
+    return [shop for shop in candidates if shop.id not in set(closed)], [note]
 
 
 def _depot_places(inputs: PlanInputs) -> list[Place]:
