@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pickup_net.service.db_models import PlanFile, PlanJob, ScenarioRow
 from pickup_net.service.processes import pid_alive
-from pickup_net.service.settings import Settings
+from pickup_net.service.config import Settings
 from pickup_net.service.store import job_scenario, now, stored_scenario
 
 _log = logging.getLogger("pickup_net.jobs")

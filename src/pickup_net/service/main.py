@@ -16,7 +16,7 @@ from pickup_net.service.db import get_engine
 from pickup_net.service.jobs import JobRunner
 from pickup_net.service.routes import health, plans, scenarios, shop, shop_page
 from pickup_net.service.scenario_upload import UploadError
-from pickup_net.service.settings import get_settings
+from pickup_net.service.config import get_settings
 
 
 def create_app() -> FastAPI:
