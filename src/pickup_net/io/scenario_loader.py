@@ -8,6 +8,7 @@ at a time, so each row is held once, as its model, and a row limit stops reading
 import csv
 import json
 from array import array
+from itertools import islice
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,8 @@ def _read_table(
     problems: list[str] = []
     word = _row_word(file.name)
     try:
+        if limit is not None and word == "line" and _more_rows_than(file, limit):
+            raise TooManyRows(file.name, table, limit)
         reader = _read_geojson(file) if word == "feature" else _read_csv(file)
         header = next(reader)
         missing = [
@@ -185,6 +188,13 @@ def _read_table(
             raise
         return [], array("l"), [f"{file.name}: cannot be read ({error})"]
     return models, lines, problems[:_MAX_REPORTED]
+
+
+def _more_rows_than(file: Path, limit: int) -> bool:
+    """Whether a CSV file has more than `limit` data rows: one cheap pass before validating."""
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        rows = (row for row in csv.reader(handle) if row)
+        return next(islice(rows, limit + 1, None), None) is not None
 
 
 def _read_csv(file: Path) -> Iterator[Any]:
