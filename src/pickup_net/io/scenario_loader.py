@@ -8,8 +8,8 @@ at a time, so each row is held once, as its model, and a row limit stops reading
 import csv
 import json
 from array import array
-from itertools import islice
 from collections.abc import Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
