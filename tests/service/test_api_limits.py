@@ -1,10 +1,12 @@
 """Limits on work one planner can cause: uploads at once, rows, solver time limits, queued plans
 and stored bytes; beyond them a clear 413/422/429/507, within them the request is served."""
 
+import select
+import socket
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -106,56 +108,66 @@ def test_too_many_orders_gets_413_naming_the_table_and_limit(
         assert client.get("/scenarios").json()["count"] == before
 
 
+def half_sent_upload(server: Server, token: str, body: bytes) -> socket.socket:
+    """A raw connection that has sent an upload's headers and first bytes, holding the server's
+    upload slot (retried while the server answers at once, that is while the slot is taken)."""
+    head = (
+        f"POST /scenarios HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        connection = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+        connection.sendall(head + body[:10])
+        if not select.select([connection], [], [], 1.0)[0]:
+            return connection  # no early answer: the route holds the slot and awaits the body
+        connection.close()
+    raise AssertionError("the server never let an upload wait for its body")
+
+
 def test_uploads_beyond_the_concurrent_limit_get_429_with_retry_after(limited: Server) -> None:
     """While one upload holds the only upload slot, another gets 429 with `Retry-After`; the
     first is then served."""
-    release = threading.Event()
     body = SMALL.model_dump_json().encode()
-    first: dict[str, httpx.Response] = {}
-
-    def slow_body() -> Iterator[bytes]:
-        yield body[:10]
-        release.wait(30)
-        yield body[10:]
-
-    def send_slow() -> None:
-        with planner(limited, "slow") as slow:
-            first["response"] = slow.post(
-                "/scenarios", content=slow_body(), headers={"content-type": "application/json"}
-            )
-
-    thread = threading.Thread(target=send_slow)
-    thread.start()
-    try:
-        with planner(limited, "eager") as client:
-            deadline = time.monotonic() + 20
-            while True:
-                second = client.post(
-                    "/scenarios", content=body, headers={"content-type": "application/json"}
-                )
-                if second.status_code == 429 or time.monotonic() > deadline:
-                    break
-                time.sleep(0.2)
+    held = half_sent_upload(limited, limited.create_token("slow"), body)
+    with held, planner(limited, "eager") as client:
+        second = client.post(
+            "/scenarios", content=body, headers={"content-type": "application/json"}
+        )
         assert second.status_code == 429, second.text
         assert second.headers["Retry-After"] == str(RETRY_AFTER_S)
         assert "MAX_CONCURRENT_UPLOADS" in second.json()["detail"]
-    finally:
-        release.set()
-        thread.join(30)
-    assert first["response"].status_code == 201, first["response"].text
+        held.sendall(body[10:])
+        answer = b""
+        while chunk := held.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 201"), answer[:300]
+    third = client_upload_status(limited, body)
+    assert third == 201
+
+
+def client_upload_status(server: Server, body: bytes) -> int:
+    """The status of one upload once no other upload is running."""
+    with planner(server, "after") as client:
+        return client.post(
+            "/scenarios", content=body, headers={"content-type": "application/json"}
+        ).status_code
 
 
 def test_queued_plans_beyond_the_planner_limit_get_429(limited: Server) -> None:
-    """A planner's fourth queued plan gets 429 with `Retry-After`; another planner is still
-    served, up to the server-wide limit; a cancelled plan frees a place."""
+    """Of six plans submitted at once by one planner, three are queued and three get 429 with
+    `Retry-After`; another planner is still served, up to the server-wide limit; a cancelled plan
+    frees a place."""
     with planner(limited, "ana") as ana, planner(limited, "ben") as ben:
         scenario_id = upload(ana, SMALL)
-        queued = [ana.post(f"/scenarios/{scenario_id}/plans") for _ in range(3)]
-        assert [r.status_code for r in queued] == [202, 202, 202]
-        fourth = ana.post(f"/scenarios/{scenario_id}/plans")
-        assert fourth.status_code == 429
-        assert fourth.headers["Retry-After"] == str(RETRY_AFTER_S)
-        assert "3 plans queued or running, the limit is 3" in fourth.json()["detail"]
+        with ThreadPoolExecutor(6) as pool:
+            burst = list(pool.map(lambda _: ana.post(f"/scenarios/{scenario_id}/plans"), range(6)))
+        queued = [r for r in burst if r.status_code == 202]
+        refused = [r for r in burst if r.status_code != 202]
+        assert (len(queued), [r.status_code for r in refused]) == (3, [429, 429, 429])
+        assert refused[0].headers["Retry-After"] == str(RETRY_AFTER_S)
+        assert "3 plans queued or running, the limit is 3" in refused[0].json()["detail"]
         others = [ben.post(f"/scenarios/{scenario_id}/plans") for _ in range(3)]
         assert [r.status_code for r in others] == [202, 202, 429]
         assert "the server limit is 5" in others[2].json()["detail"]

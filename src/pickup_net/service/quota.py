@@ -4,6 +4,8 @@ A planner is one planner token: every scenario and plan it stores is recorded wi
 (a plan's size once its files are stored), and its queued or running plans are counted.
 """
 
+import threading
+
 from fastapi import HTTPException, status
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -15,6 +17,9 @@ from pickup_net.service.security import Caller
 from pickup_net.service.store import now
 
 ACTIVE = ("queued", "running")
+# Check and insert under one lock, so that concurrent requests of one server process cannot all
+# pass the same check; several processes may still each let one more through.
+ADMISSION = threading.Lock()
 
 
 def used_bytes(session: Session, token_id: int) -> int:

@@ -380,12 +380,13 @@ def _insert_job(session: Session, job: PlanJob, planner: Caller, settings: Setti
         )
         if earlier is not None:
             return earlier
-    quota.check_queue(session, planner, settings)
-    quota.check_quota(session, planner, settings, 1)
-    session.add(job)
-    quota.record(session, "plan", job.id, planner, 0)
     try:
-        session.commit()
+        with quota.ADMISSION:
+            quota.check_queue(session, planner, settings)
+            quota.check_quota(session, planner, settings, 1)
+            session.add(job)
+            quota.record(session, "plan", job.id, planner, 0)
+            session.commit()
     except IntegrityError:
         session.rollback()
         earlier = session.scalar(

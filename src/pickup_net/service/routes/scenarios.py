@@ -176,20 +176,21 @@ def _store(
     scenario = uploaded.scenario
     text = scenario_text(scenario)
     size = len(text.encode()) + len(uploaded.streets or b"")
-    quota.check_quota(session, planner, settings, size)
-    row = ScenarioRow(
-        id=new_id(),
-        name=scenario.name,
-        created_at=now(),
-        scenario_json=text,
-        streets_name=uploaded.streets_name,
-        streets=uploaded.streets,
-        shops=len(scenario.shops),
-        orders=len(scenario.orders),
-    )
-    session.add(row)
-    quota.record(session, "scenario", row.id, planner, size)
-    session.commit()
+    with quota.ADMISSION:
+        quota.check_quota(session, planner, settings, size)
+        row = ScenarioRow(
+            id=new_id(),
+            name=scenario.name,
+            created_at=now(),
+            scenario_json=text,
+            streets_name=uploaded.streets_name,
+            streets=uploaded.streets,
+            shops=len(scenario.shops),
+            orders=len(scenario.orders),
+        )
+        session.add(row)
+        quota.record(session, "scenario", row.id, planner, size)
+        session.commit()
     return row
 
 
