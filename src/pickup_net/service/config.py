@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./pickup-net.sqlite3"
-_SCHEMES = ("sqlite://", "postgresql://", "postgres://", "postgresql+psycopg://")
+_DIALECTS = ("sqlite", "postgresql", "postgres")
 
 
 class Settings(BaseSettings):
@@ -71,11 +71,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe(self) -> "Settings":
-        if not self.database_url.startswith(_SCHEMES):
-            raise ValueError(
-                f"database_url: {self.database_url.split('://', 1)[0]!r} is not sqlite:// "
-                "or postgresql://"
-            )
+        scheme = self.database_url.split("://", 1)[0] if "://" in self.database_url else ""
+        if scheme.split("+", 1)[0] not in _DIALECTS:
+            raise ValueError(f"database_url: {scheme!r} is not sqlite:// or postgresql://")
         if self.max_upload_bytes > self.max_unzipped_bytes:
             raise ValueError(
                 f"max_upload_bytes: {self.max_upload_bytes} is over max_unzipped_bytes "
