@@ -22,10 +22,10 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from pickup_net.domain import Scenario
+from pickup_net.service.config import sqlalchemy_url
 from pickup_net.service.db import make_engine
 from pickup_net.service.db_models import Base
 from pickup_net.service.security import create_token
-from pickup_net.service.settings import sqlalchemy_url
 
 BIN = Path(sys.executable).parent
 IN_CI = os.environ.get("CI", "").lower() == "true"

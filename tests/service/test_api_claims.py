@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from pickup_net.service.config import Settings
 from pickup_net.service.db import make_engine
 from pickup_net.service.db_models import PlanJob, ScenarioRow
 from pickup_net.service.jobs import JobRunner
-from pickup_net.service.settings import Settings
 from pickup_net.service.store import now
 
 

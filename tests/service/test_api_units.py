@@ -2,12 +2,15 @@
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
+from builders import small_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from pickup_net.io.scenario_writer import write_scenario
 from pickup_net.service.scenario_upload import UploadError, _location, scenario_from_zip
 from pickup_net.service.schemas import ShopAnswer
 from pickup_net.service.security import csrf_matches, csrf_value, new_token, token_digest
@@ -68,3 +71,25 @@ def test_a_decline_always_says_why(reason: str, storage: float | None) -> None:
         assert not explained
     else:
         assert explained
+
+
+def test_zip_rows_past_their_limit_are_refused_with_413(tmp_path: Path) -> None:
+    """Reading a zipped table stops at its row limit with a 413 naming the table and limit."""
+    scenario = small_scenario(seed=2, n_customers=10, n_shops=3, days=5)
+    write_scenario(scenario, tmp_path / "folder")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in (tmp_path / "folder").iterdir():
+            archive.write(path, path.name)
+    limit = len(scenario.orders) - 1
+    with pytest.raises(UploadError) as refused:
+        scenario_from_zip(buffer.getvalue(), 10_000_000, 10, {"orders": limit})
+    assert refused.value.status_code == 413
+    assert refused.value.errors == [
+        (
+            ["body", "file", "orders"],
+            f"orders.csv: orders: more than {limit} rows (the limit is {limit})",
+        )
+    ]
+    accepted = scenario_from_zip(buffer.getvalue(), 10_000_000, 10, {"orders": limit + 1})
+    assert len(accepted.scenario.orders) == len(scenario.orders)

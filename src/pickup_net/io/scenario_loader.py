@@ -1,11 +1,15 @@
 """Read a scenario YAML and the CSV/GeoJSON files it names into a validated `Scenario`.
 
 Every problem is reported as one line naming the file, the line or feature, the field and the bad
-value, and loading stops before anything is written anywhere.
+value, and loading stops before anything is written anywhere. CSV rows are read and validated one
+at a time, so each row is held once, as its model, and a row limit stops reading at once.
 """
 
 import csv
 import json
+from array import array
+from collections.abc import Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +36,27 @@ class ScenarioError(ValueError):
         self.messages = messages
 
 
-def load_scenario(path: Path) -> Scenario:
+class TooManyRows(ScenarioError):
+    """A table with more rows than its limit; `table` and `limit` name which one."""
+
+    def __init__(self, file: str, table: str, limit: int) -> None:
+        super().__init__([f"{file}: {table}: more than {limit} rows (the limit is {limit})"])
+        self.table = table
+        self.limit = limit
+
+
+def load_scenario(path: Path, max_rows: Mapping[str, int] | None = None) -> Scenario:
     """Load and validate the scenario YAML at `path`; street file paths become absolute.
+
+    Parameters
+    ----------
+    max_rows
+        Optional row limit per table (`"orders"`, `"shops"`, ...); reading stops past it.
 
     Raises
     ------
+    TooManyRows
+        When a table has more rows than `max_rows` allows.
     ScenarioError
         With one message per problem found (file, line, field and value named).
     """
@@ -46,13 +66,14 @@ def load_scenario(path: Path) -> Scenario:
     data: dict[str, Any] = {"name": spec.get("name") or path.stem}
     if "currency" in spec:
         data["currency"] = spec["currency"]
-    sources: dict[str, tuple[str, list[int]]] = {}
+    sources: dict[str, tuple[str, array]] = {}
     for table, model in TABLES.items():
         if table not in spec:
             problems.append(f"{path.name}: missing key {table!r} (the {table} file)")
             continue
         file = path.parent / str(spec[table])
-        rows, lines, read_problems = _read_table(file, model)
+        limit = (max_rows or {}).get(table)
+        rows, lines, read_problems = _read_table(file, model, table, limit)
         problems += read_problems
         data[table] = rows
         sources[table] = (file.name, lines)
@@ -95,7 +116,7 @@ def format_errors(error: ValidationError) -> list[str]:
     return lines
 
 
-def _locate(messages: list[str], sources: dict[str, tuple[str, list[int]]]) -> list[str]:
+def _locate(messages: list[str], sources: dict[str, tuple[str, array]]) -> list[str]:
     """Rewrite `orders[4].product_id: ...` as `orders.csv line 6 (orders[4]).product_id: ...`."""
     located = []
     for message in messages:
@@ -126,57 +147,72 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _read_table(
-    file: Path, model: type[BaseModel]
-) -> tuple[list[dict[str, Any]], list[int], list[str]]:
-    """Read rows of a CSV or GeoJSON file, validating each row against `model`."""
+    file: Path, model: type[BaseModel], table: str, limit: int | None
+) -> tuple[list[BaseModel], array, list[str]]:
+    """Read and validate the rows of a CSV or GeoJSON file against `model`, one at a time."""
     if not file.is_file():
-        return [], [], [f"{file.name}: file does not exist ({file})"]
+        return [], array("l"), [f"{file.name}: file does not exist ({file})"]
+    models: list[BaseModel] = []
+    lines = array("l")
+    problems: list[str] = []
+    word = _row_word(file.name)
     try:
-        if file.suffix.lower() in (".geojson", ".json"):
-            rows, lines, header = _read_geojson(file)
-        else:
-            rows, lines, header = _read_csv(file)
+        if limit is not None and word == "line" and _more_rows_than(file, limit):
+            raise TooManyRows(file.name, table, limit)
+        reader = _read_geojson(file) if word == "feature" else _read_csv(file)
+        header = next(reader)
+        missing = [
+            f"{file.name}: missing column {name!r}"
+            for name, field in model.model_fields.items()
+            if field.is_required() and name not in header
+        ]
+        unknown = [
+            f"{file.name}: unknown column {name!r}"
+            for name in sorted(set(header) - set(model.model_fields))
+        ]
+        if missing or unknown:
+            return [], array("l"), missing or unknown
+        for line, row in reader:
+            if limit is not None and len(lines) >= limit:
+                raise TooManyRows(file.name, table, limit)
+            lines.append(line)
+            try:
+                models.append(model.model_validate(row))
+            except ValidationError as error:
+                label = f" ({row['id']})" if row.get("id") else ""
+                problems += [f"{file.name} {word} {line}{label}: {m}" for m in format_errors(error)]
+                if len(problems) >= _MAX_REPORTED:
+                    break
     except (ValueError, KeyError, UnicodeDecodeError) as error:
-        return [], [], [f"{file.name}: cannot be read ({error})"]
-    required = [
-        name
-        for name, field in model.model_fields.items()
-        if field.is_required() and name not in header
-    ]
-    if required:
-        return [], [], [f"{file.name}: missing column {name!r}" for name in required]
-    unknown = sorted(set(header) - set(model.model_fields))
-    if unknown:
-        return [], [], [f"{file.name}: unknown column {name!r}" for name in unknown]
-    problems = []
-    for row, line in zip(rows, lines, strict=True):
-        try:
-            model.model_validate(row)
-        except ValidationError as error:
-            label = f" ({row['id']})" if row.get("id") else ""
-            word = _row_word(file.name)
-            problems += [f"{file.name} {word} {line}{label}: {m}" for m in format_errors(error)]
-    return rows, lines, problems[:_MAX_REPORTED]
+        if isinstance(error, ScenarioError):
+            raise
+        return [], array("l"), [f"{file.name}: cannot be read ({error})"]
+    return models, lines, problems[:_MAX_REPORTED]
 
 
-def _read_csv(file: Path) -> tuple[list[dict[str, Any]], list[int], list[str]]:
-    """Rows of a CSV file with empty cells dropped (so defaults apply); lines are 1-based."""
+def _more_rows_than(file: Path, limit: int) -> bool:
+    """Whether a CSV file has more than `limit` data rows: one cheap pass before validating."""
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        rows = (row for row in csv.reader(handle) if row)
+        return next(islice(rows, limit + 1, None), None) is not None
+
+
+def _read_csv(file: Path) -> Iterator[Any]:
+    """The header, then (line, row) pairs of a CSV file with empty cells dropped (so defaults
+    apply); lines are 1-based."""
     with file.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        header = [name.strip() for name in reader.fieldnames or []]
-        rows, lines = [], []
-        for number, raw in enumerate(reader, start=2):
+        yield [name.strip() for name in reader.fieldnames or []]
+        for raw in reader:
             if None in raw:
-                raise ValueError(f"line {number} has more cells than the header")
-            rows.append(
-                {k.strip(): v.strip() for k, v in raw.items() if v is not None and v.strip()}
-            )
-            lines.append(number)
-    return rows, lines, header
+                raise ValueError(f"line {reader.line_num} has more cells than the header")
+            row = {k.strip(): v.strip() for k, v in raw.items() if v is not None and v.strip()}
+            yield reader.line_num, row
 
 
-def _read_geojson(file: Path) -> tuple[list[dict[str, Any]], list[int], list[str]]:
-    """Point features of a GeoJSON FeatureCollection; lon/lat come from the geometry."""
+def _read_geojson(file: Path) -> Iterator[Any]:
+    """The header, then (feature number, row) pairs of the Point features of a GeoJSON
+    FeatureCollection; lon/lat come from the geometry."""
     collection = json.loads(file.read_text(encoding="utf-8"))
     features = collection.get("features") if isinstance(collection, dict) else None
     if not isinstance(features, list):
@@ -192,4 +228,5 @@ def _read_geojson(file: Path) -> tuple[list[dict[str, Any]], list[int], list[str
             row["id"] = feature["id"]
         header |= set(row)
         rows.append(row)
-    return rows, list(range(len(rows))), sorted(header)
+    yield sorted(header)
+    yield from enumerate(rows)

@@ -7,8 +7,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pickup_net.service.config import get_settings, sqlalchemy_url
 from pickup_net.service.db_models import Base
-from pickup_net.service.settings import get_settings, sqlalchemy_url
 
 
 def make_engine(url: str) -> Engine:

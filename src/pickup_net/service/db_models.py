@@ -4,7 +4,7 @@ Times are stored as UNIX seconds (floats) so that lease arithmetic is the same o
 PostgreSQL; schemas turn them into ISO timestamps.
 """
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
@@ -96,3 +96,16 @@ class ShopResponse(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     storage_liters: Mapped[float | None] = mapped_column(Float, nullable=True)
     answered_at: Mapped[float] = mapped_column(Float)
+
+
+class StoredBytes(Base):
+    """Who stored a scenario or a plan's files and how many bytes they take: the per-planner
+    storage quota and queue limit. A table of its own, so that existing tables are unchanged."""
+
+    __tablename__ = "stored_bytes"
+
+    object_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    token_id: Mapped[int] = mapped_column(Integer, index=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[float] = mapped_column(Float)

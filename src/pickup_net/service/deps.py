@@ -6,9 +6,9 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from pickup_net.service.config import Settings, get_settings
 from pickup_net.service.db import get_session
 from pickup_net.service.security import SHOP_COOKIE, Caller, find_token
-from pickup_net.service.settings import Settings, get_settings
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

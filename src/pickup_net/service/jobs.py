@@ -24,10 +24,11 @@ from multiprocessing.process import BaseProcess
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from pickup_net.service.db_models import PlanFile, PlanJob, ScenarioRow
+from pickup_net.service import quota
+from pickup_net.service.config import Settings
+from pickup_net.service.db_models import PlanFile, PlanJob
 from pickup_net.service.processes import pid_alive
-from pickup_net.service.settings import Settings
-from pickup_net.service.store import job_scenario, now, stored_scenario
+from pickup_net.service.store import JobInputs, now
 
 _log = logging.getLogger("pickup_net.jobs")
 _CHILD_MODULE = "pickup_net.service.plan_child"
@@ -211,17 +212,18 @@ class _JobRun:
         assert runner._context is not None
         with runner.sessions() as session:
             job = session.get(PlanJob, self.job_id)
-            row = session.get(ScenarioRow, job.scenario_id) if job else None
-            if job is None or row is None:
+            if job is None:
                 return
-            scenario_json = job_scenario(stored_scenario(row), job).model_dump_json()
-            streets_name, streets = row.streets_name, row.streets
+            inputs = JobInputs(
+                runner.settings.database_url,
+                job.scenario_id,
+                job.parameters_json,
+                job.shop_storage_json or "{}",
+            )
         receiver, sender = runner._context.Pipe(duplex=False)
         cancel = runner._context.Event()
         process = runner._context.Process(
-            target=_child_entry,
-            args=(scenario_json, streets_name, streets, sender, cancel, runner.pid),
-            daemon=True,
+            target=_child_entry, args=(inputs, sender, cancel, runner.pid), daemon=True
         )
         process.start()
         sender.close()
@@ -339,6 +341,7 @@ class _JobRun:
                 PlanFile(plan_id=self.job_id, name=name, content=content)
                 for name, content in files.items()
             )
+            quota.set_size(session, self.job_id, sum(len(content) for content in files.values()))
             session.commit()
 
 

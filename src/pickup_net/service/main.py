@@ -12,12 +12,13 @@ from pydantic.json_schema import models_json_schema
 from sqlalchemy.orm import sessionmaker
 
 from pickup_net.domain import Scenario
+from pickup_net.service.config import get_settings
 from pickup_net.service.db import get_engine
 from pickup_net.service.jobs import JobRunner
+from pickup_net.service.limits import UploadSlots
 from pickup_net.service.routes import health, plans, scenarios, shop, shop_page
 from pickup_net.service.scenario_upload import UploadError
 from pickup_net.service.security_headers import DOCS_SOURCES, SecurityHeaders
-from pickup_net.service.settings import get_settings
 
 
 def create_app() -> FastAPI:
@@ -40,6 +41,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
     )
+    app.state.upload_slots = UploadSlots(get_settings().max_concurrent_uploads)
     for module in (health, scenarios, plans, shop, shop_page):
         app.include_router(module.router)
     app.add_exception_handler(UploadError, _upload_error)
@@ -53,10 +55,11 @@ def _operation_id(route: APIRoute) -> str:
 
 
 async def _upload_error(_: Request, error: Exception) -> JSONResponse:
-    """422 in FastAPI's own shape, each message naming the field and the bad value."""
+    """422 (413 for a limit) in FastAPI's own shape, each message naming the field and value."""
     assert isinstance(error, UploadError)
-    detail = [{"loc": loc, "msg": msg, "type": "value_error"} for loc, msg in error.errors]
-    return JSONResponse({"detail": detail}, status_code=422)
+    kind = "limit_error" if error.status_code == 413 else "value_error"
+    detail = [{"loc": loc, "msg": msg, "type": kind} for loc, msg in error.errors]
+    return JSONResponse({"detail": detail}, status_code=error.status_code)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

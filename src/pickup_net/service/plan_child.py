@@ -1,8 +1,9 @@
 """The worker process of one plan job: runs the pipeline and reports over a pipe.
 
-It is forked from a preloaded fork server, so the heavy imports happen once. It stops the plan
-when asked (through the progress callback) and exits at once if the server process dies, so
-that a job is never run twice at once.
+It is forked from a preloaded fork server, so the heavy imports happen once. It reads the stored
+scenario from the database itself, so that the server process never holds a whole scenario. It
+stops the plan when asked (through the progress callback) and exits at once if the server process
+dies, so that a job is never run twice at once.
 """
 
 import os
@@ -13,27 +14,25 @@ from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from pickup_net.domain import Budget, Scenario
 from pickup_net.domain.budget import usable_cores
 from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import plan
 from pickup_net.render.plan_files import plan_files
+from pickup_net.service.db import make_engine
+from pickup_net.service.db_models import ScenarioRow
 from pickup_net.service.processes import pid_alive
+from pickup_net.service.store import JobInputs, job_scenario
 
 
 class PlanCancelled(Exception):
     """Raised inside the progress callback to stop a plan that was cancelled."""
 
 
-def run_plan(
-    scenario_json: str,
-    streets_name: str | None,
-    streets: bytes | None,
-    conn: Connection,
-    cancel: Event,
-    server_pid: int,
-) -> None:
-    """Plan the scenario and send ("progress", stage, fraction) messages, then one of
+def run_plan(job: JobInputs, conn: Connection, cancel: Event, server_pid: int) -> None:
+    """Plan the job's scenario and send ("progress", stage, fraction) messages, then one of
     ("done", files), ("failed", message) or ("cancelled",)."""
     threading.Thread(target=_exit_with_server, args=(server_pid,), daemon=True).start()
 
@@ -43,7 +42,7 @@ def run_plan(
         conn.send(("progress", stage, float(fraction)))
 
     try:
-        scenario = Scenario.model_validate_json(scenario_json)
+        scenario, streets_name, streets = _load(job)
         with tempfile.TemporaryDirectory(prefix="pickup-net-job-") as tmp:
             if streets is not None and streets_name:
                 path = Path(tmp) / Path(streets_name).name
@@ -60,6 +59,22 @@ def run_plan(
         conn.send(("failed", f"{type(error).__name__}: {error}"))
         return
     conn.send(("done", files))
+
+
+def _load(job: JobInputs) -> tuple[Scenario, str | None, bytes | None]:
+    """The job's scenario (validated once, straight from its stored JSON) and street file."""
+    engine = make_engine(job.database_url)
+    try:
+        with Session(engine) as session:
+            row = session.get(ScenarioRow, job.scenario_id)
+            if row is None:
+                raise LookupError(f"scenario {job.scenario_id} is no longer stored")
+            text, streets_name, streets = row.scenario_json, row.streets_name, row.streets
+    finally:
+        engine.dispose()
+    scenario = Scenario.model_validate_json(text)
+    del text
+    return job_scenario(scenario, job.parameters_json, job.shop_storage_json), streets_name, streets
 
 
 def _exit_with_server(server_pid: int) -> None:

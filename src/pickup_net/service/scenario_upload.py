@@ -1,7 +1,8 @@
 """Turn an uploaded scenario (JSON body or zip of a scenario folder) into a validated `Scenario`.
 
 The same validation and messages as the CLI apply; a zip is checked for size, entry count,
-path escapes and links before anything is unpacked, into a private temporary folder.
+path escapes and links before anything is unpacked, into a private temporary folder, and its
+tables are read row by row up to their row limits (413 past them).
 """
 
 import json
@@ -9,26 +10,35 @@ import re
 import stat
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 import yaml
 from pydantic import ValidationError
 
 from pickup_net.domain import Scenario
-from pickup_net.io.scenario_loader import TABLES, ScenarioError, format_errors, load_scenario
+from pickup_net.io.scenario_loader import (
+    TABLES,
+    ScenarioError,
+    TooManyRows,
+    format_errors,
+    load_scenario,
+)
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 class UploadError(ValueError):
-    """An upload that cannot become a scenario; `errors` are (location, message) pairs."""
+    """An upload that cannot become a scenario; `errors` are (location, message) pairs, answered
+    with `status_code` (422, or 413 for a table over its row limit)."""
 
-    def __init__(self, errors: list[tuple[list[str | int], str]]) -> None:
+    def __init__(self, errors: list[tuple[list[str | int], str]], status_code: int = 422) -> None:
         super().__init__("; ".join(message for _, message in errors))
         self.errors = errors
+        self.status_code = status_code
 
 
 @dataclass(frozen=True)
@@ -40,13 +50,14 @@ class UploadedScenario:
     streets: bytes | None = None
 
 
-def scenario_from_json(body: bytes) -> UploadedScenario:
-    """Validate a scenario sent as a JSON document.
+def scenario_from_json(body: bytes, max_rows: Mapping[str, int]) -> UploadedScenario:
+    """Validate a scenario sent as a JSON document; tables are counted before validation.
 
     Raises
     ------
     UploadError
-        When the body is not JSON, or a field is wrong (each message names field and value).
+        When the body is not JSON, a table has more rows than `max_rows` allows (413), or a field
+        is wrong (each message names field and value).
     """
     try:
         data = json.loads(body)
@@ -64,6 +75,11 @@ def scenario_from_json(body: bytes) -> UploadedScenario:
                 )
             ]
         )
+    for table, limit in max_rows.items():
+        rows = data.get(table)
+        if isinstance(rows, list) and len(rows) > limit:
+            message = f"{table}: {len(rows)} rows (the limit is {limit})"
+            raise UploadError([(["body", table], message)], status_code=413)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
@@ -71,17 +87,23 @@ def scenario_from_json(body: bytes) -> UploadedScenario:
     return UploadedScenario(scenario)
 
 
-def scenario_from_zip(data: bytes, max_unzipped_bytes: int, max_entries: int) -> UploadedScenario:
+def scenario_from_zip(
+    data: bytes | IO[bytes],
+    max_unzipped_bytes: int,
+    max_entries: int,
+    max_rows: Mapping[str, int] | None = None,
+) -> UploadedScenario:
     """Validate a zip of a scenario folder (a YAML file naming its CSV/GeoJSON/OSM files).
 
     Raises
     ------
     UploadError
         For a damaged or oversized archive, an entry that escapes the folder or is a link, a
-        reference outside the folder, or any scenario problem the CLI would report.
+        reference outside the folder, a table over its row limit (413), or any scenario
+        problem the CLI would report.
     """
     try:
-        archive = zipfile.ZipFile(BytesIO(data))
+        archive = zipfile.ZipFile(BytesIO(data) if isinstance(data, bytes) else data)
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise _file_error(f"file: not a readable zip archive ({error})") from None
@@ -92,7 +114,10 @@ def scenario_from_zip(data: bytes, max_unzipped_bytes: int, max_entries: int) ->
         yaml_path = _find_yaml(root)
         _check_references(yaml_path, root)
         try:
-            scenario = load_scenario(yaml_path)
+            scenario = load_scenario(yaml_path, max_rows)
+        except TooManyRows as error:
+            loc: list[str | int] = ["body", "file", error.table]
+            raise UploadError([(loc, m) for m in error.messages], status_code=413) from None
         except ScenarioError as error:
             raise UploadError([(["body", "file"], line) for line in error.messages]) from None
         if scenario.streets_file is None:

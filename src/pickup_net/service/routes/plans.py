@@ -11,11 +11,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pickup_net.domain import Parameters
 from pickup_net.io.scenario_loader import format_errors
+from pickup_net.service import quota
 from pickup_net.service.assignments import answer_public
-from pickup_net.service.db_models import ApiToken, PlanJob, ShopResponse
-from pickup_net.service.deps import PlannerDep, SessionDep
-from pickup_net.service.routes.scenarios import find_scenario
+from pickup_net.service.config import Settings
+from pickup_net.service.db_models import ApiToken, PlanJob, ScenarioRow, ShopResponse
+from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep
+from pickup_net.service.limits import check_time_limits
 from pickup_net.service.scenario_upload import UploadError
 from pickup_net.service.schemas import (
     KpiDifference,
@@ -27,15 +30,15 @@ from pickup_net.service.schemas import (
     ShopToken,
     timestamp,
 )
-from pickup_net.service.security import create_token
+from pickup_net.service.security import Caller, create_token
 from pickup_net.service.store import (
+    ScenarioHead,
     new_id,
     now,
     plan_file,
     plan_file_names,
+    scenario_head,
     stored_plan,
-    stored_scenario,
-    with_parameters,
 )
 
 router = APIRouter(tags=["plans"])
@@ -54,31 +57,50 @@ _MEDIA = {
     "routes.geojson": "application/geo+json",
     "map.html": "text/html; charset=utf-8",
 }
+_SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {
+        "description": "A parameter is invalid, or a solver time limit is over its maximum "
+        "(PICKUP_NET_MAX_LOCATION_TIME_LIMIT_S, PICKUP_NET_MAX_ROUTING_TIME_LIMIT_S, 300 s by "
+        "default); the message names the field, the value and the maximum"
+    },
+    429: {
+        "description": "Too many plans queued or running: for this planner token "
+        "(PICKUP_NET_MAX_QUEUED_PLANS_PER_PLANNER, 10) or for the server "
+        "(PICKUP_NET_MAX_QUEUED_PLANS, 200); `Retry-After` says when to try again",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}},
+    },
+    507: {
+        "description": "The planner token's storage quota is used up "
+        "(PICKUP_NET_PLANNER_QUOTA_BYTES, 2 GiB of stored scenarios and plan files)"
+    },
+}
 
 
 @router.post(
     "/scenarios/{scenario_id}/plans",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=PlanPublic,
-    responses={409: {"description": "Idempotency-Key reused for another request"}},
+    responses={
+        409: {"description": "Idempotency-Key reused for another request"},
+        **_SUBMIT_RESPONSES,
+    },
 )
 def create_plan(
     scenario_id: str,
     request: Request,
     response: Response,
     session: SessionDep,
-    _: PlannerDep,
+    settings: SettingsDep,
+    planner: PlannerDep,
     body: PlanCreate | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> PlanPublic:
-    """Queue a plan of the scenario (with optional parameter overrides); answers at once."""
-    row = find_scenario(session, scenario_id)
+    """Queue a plan of the scenario (with optional parameter overrides); answers at once.
+
+    Only the stored scenario's parameters and shop ids are read here, never its orders."""
+    _require_scenario(session, scenario_id)
     overrides = body.parameters if body else {}
-    try:
-        scenario = with_parameters(stored_scenario(row), overrides)
-    except ValidationError as error:
-        lines = format_errors(error)
-        raise UploadError([(["body", "parameters"], line) for line in lines]) from None
+    parameters = plan_parameters(scenario_head(session, scenario_id), overrides, settings)
     fingerprint = hashlib.sha256(
         json.dumps([scenario_id, overrides], sort_keys=True, default=str).encode()
     ).hexdigest()
@@ -86,13 +108,13 @@ def create_plan(
         id=new_id(),
         scenario_id=scenario_id,
         status="queued",
-        parameters_json=scenario.parameters.model_dump_json(),
+        parameters_json=parameters.model_dump_json(),
         shop_storage_json="{}",
         idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
         created_at=now(),
     )
-    job = _insert_job(session, job)
+    job = _insert_job(session, job, planner, settings)
     if job.request_fingerprint != fingerprint:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
@@ -225,10 +247,18 @@ def publish_plan(plan_id: str, session: SessionDep, _: PlannerDep) -> PublishRes
 
 
 @router.post(
-    "/plans/{plan_id}/replan", status_code=status.HTTP_202_ACCEPTED, response_model=PlanPublic
+    "/plans/{plan_id}/replan",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=PlanPublic,
+    responses=_SUBMIT_RESPONSES,
 )
 def replan(
-    plan_id: str, request: Request, response: Response, session: SessionDep, _: PlannerDep
+    plan_id: str,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    planner: PlannerDep,
 ) -> PlanPublic:
     """Plan again without the shops that declined (a smaller storage offer lowers that shop's
     storage instead), keeping the other hubs open."""
@@ -249,22 +279,18 @@ def replan(
     parameters["closed_shops"] = sorted(set(parameters.get("closed_shops", [])) | closed)
     kept = {hub.shop_id for hub in result.hubs} - closed - reduced
     parameters["open_shops"] = sorted((set(parameters.get("open_shops", [])) | kept) - closed)
-    scenario = stored_scenario(find_scenario(session, job.scenario_id))
-    try:
-        checked = with_parameters(scenario, parameters)
-    except ValidationError as error:
-        raise UploadError([(["body"], line) for line in format_errors(error)]) from None
+    _require_scenario(session, job.scenario_id)
+    checked = plan_parameters(scenario_head(session, job.scenario_id), parameters, settings)
     child = PlanJob(
         id=new_id(),
         scenario_id=job.scenario_id,
         parent_plan_id=job.id,
         status="queued",
-        parameters_json=checked.parameters.model_dump_json(),
+        parameters_json=checked.model_dump_json(),
         shop_storage_json=json.dumps(storage, sort_keys=True),
         created_at=now(),
     )
-    session.add(child)
-    session.commit()
+    child = _insert_job(session, child, planner, settings)
     _wake(request)
     response.headers["Location"] = f"/plans/{child.id}"
     return plan_public(session, child)
@@ -317,17 +343,50 @@ def _finished_plan(session: Session, plan_id: str) -> PlanJob:
     return job
 
 
-def _insert_job(session: Session, job: PlanJob) -> PlanJob:
-    """Insert `job`, or return the earlier job with the same idempotency key."""
+def plan_parameters(
+    head: ScenarioHead, overrides: dict[str, Any], settings: Settings
+) -> Parameters:
+    """The scenario's parameters with `overrides`, checked as a whole scenario would check them
+    (fields, shop ids, solver time limits) without reading its orders; 422 names the field."""
+    try:
+        parameters = Parameters.model_validate({**head.parameters, **overrides})
+    except ValidationError as error:
+        lines = [f"parameters.{line}" for line in format_errors(error)]
+        raise UploadError([(["body", "parameters"], line) for line in lines]) from None
+    unknown = [
+        (["body", "parameters", field], f"parameters.{field}: {shop_id!r} is not a shop id")
+        for field in ("open_shops", "closed_shops")
+        for shop_id in getattr(parameters, field)
+        if shop_id not in head.shop_ids
+    ]
+    if unknown:
+        raise UploadError(unknown[:20])  # type: ignore[arg-type]
+    check_time_limits(parameters, settings)
+    return parameters
+
+
+def _require_scenario(session: Session, scenario_id: str) -> None:
+    """404 unless the scenario is stored (reads its id only)."""
+    if session.scalar(select(ScenarioRow.id).where(ScenarioRow.id == scenario_id)) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"scenario {scenario_id!r} does not exist")
+
+
+def _insert_job(session: Session, job: PlanJob, planner: Caller, settings: Settings) -> PlanJob:
+    """Insert `job` for `planner` within the queue limits (429) and the storage quota (507), or
+    return the earlier job with the same idempotency key."""
     if job.idempotency_key is not None:
         earlier = session.scalar(
             select(PlanJob).where(PlanJob.idempotency_key == job.idempotency_key)
         )
         if earlier is not None:
             return earlier
-    session.add(job)
     try:
-        session.commit()
+        with quota.ADMISSION:
+            quota.check_queue(session, planner, settings)
+            quota.check_quota(session, planner, settings, 1)
+            session.add(job)
+            quota.record(session, "plan", job.id, planner, 0)
+            session.commit()
     except IntegrityError:
         session.rollback()
         earlier = session.scalar(

@@ -1,15 +1,18 @@
 """Scenarios: upload as JSON or as a zip of a scenario folder, list and read back."""
 
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
+from pickup_net.service import quota
+from pickup_net.service.config import Settings
 from pickup_net.service.db_models import ScenarioRow
 from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep
+from pickup_net.service.limits import UploadSlots, check_time_limits, row_limits
 from pickup_net.service.scenario_upload import (
     UploadedScenario,
     UploadError,
@@ -17,7 +20,8 @@ from pickup_net.service.scenario_upload import (
     scenario_from_zip,
 )
 from pickup_net.service.schemas import ScenarioPublic, ScenariosPublic, timestamp
-from pickup_net.service.store import new_id, now
+from pickup_net.service.security import Caller
+from pickup_net.service.store import new_id, now, scenario_text
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
@@ -61,28 +65,61 @@ def public(row: ScenarioRow) -> ScenarioPublic:
     status_code=status.HTTP_201_CREATED,
     response_model=ScenarioPublic,
     openapi_extra=_UPLOAD_BODY,
-    responses={413: {"description": "Upload too large"}, 415: {"description": "Not JSON/zip"}},
+    responses={
+        413: {
+            "description": "Upload too large: the body (PICKUP_NET_MAX_UPLOAD_BYTES, 25 MiB), "
+            "the unzipped folder (PICKUP_NET_MAX_UNZIPPED_BYTES, 200 MiB), or the rows of a "
+            "table (PICKUP_NET_MAX_ORDERS, 200,000 orders; PICKUP_NET_MAX_TABLE_ROWS, 50,000 "
+            "rows of each other table); the message names the table and the limit"
+        },
+        415: {"description": "Not JSON/zip"},
+        422: {
+            "description": "A field is wrong, or a solver time limit is over its maximum; each "
+            "message names the field and the value"
+        },
+        429: {
+            "description": "Other uploads are being validated "
+            "(PICKUP_NET_MAX_CONCURRENT_UPLOADS per server process, 1 by default); "
+            "`Retry-After` says when to try again",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}},
+        },
+        507: {
+            "description": "The planner token's storage quota is used up "
+            "(PICKUP_NET_PLANNER_QUOTA_BYTES, 2 GiB of stored scenarios and plan files)"
+        },
+    },
 )
 async def create_scenario(
-    request: Request, session: SessionDep, settings: SettingsDep, _: PlannerDep
+    request: Request, session: SessionDep, settings: SettingsDep, planner: PlannerDep
 ) -> ScenarioPublic:
     """Store a scenario sent as JSON or as multipart field `file` holding a zip; 422 names the
-    field and value of every problem, and nothing is stored then."""
-    body = await _read_body(request, settings.max_upload_bytes)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "multipart/form-data":
-        data = await _form_file(request, body)
-        uploaded = await run_in_threadpool(
-            scenario_from_zip, data, settings.max_unzipped_bytes, settings.max_zip_entries
-        )
-    elif content_type in ("application/json", ""):
-        uploaded = await run_in_threadpool(scenario_from_json, body)
-    else:
-        raise HTTPException(
-            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            f"content-type {content_type!r}: send application/json or multipart/form-data",
-        )
-    row = await run_in_threadpool(_store, session, uploaded)
+    field and value of every problem, and nothing is stored then. Uploads are validated a few
+    at a time (429 beyond), table rows are read one by one up to their limits (413 beyond)."""
+    slots: UploadSlots = request.app.state.upload_slots
+    with slots.hold(settings):
+        body = await _read_body(request, settings.max_upload_bytes)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        limits = row_limits(settings)
+        if content_type == "multipart/form-data":
+            archive = await _form_file(request)
+            del body
+            uploaded = await run_in_threadpool(
+                scenario_from_zip,
+                archive,
+                settings.max_unzipped_bytes,
+                settings.max_zip_entries,
+                limits,
+            )
+        elif content_type in ("application/json", ""):
+            uploaded = await run_in_threadpool(scenario_from_json, body, limits)
+            del body
+        else:
+            raise HTTPException(
+                status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                f"content-type {content_type!r}: send application/json or multipart/form-data",
+            )
+        check_time_limits(uploaded.scenario.parameters, settings)
+        row = await run_in_threadpool(_store, session, uploaded, planner, settings)
     return public(row)
 
 
@@ -95,7 +132,11 @@ def list_scenarios(
 ) -> ScenariosPublic:
     """The stored scenarios, newest first."""
     rows = session.scalars(
-        select(ScenarioRow).order_by(ScenarioRow.created_at.desc()).limit(limit).offset(offset)
+        select(ScenarioRow)
+        .options(defer(ScenarioRow.scenario_json))
+        .order_by(ScenarioRow.created_at.desc())
+        .limit(limit)
+        .offset(offset)
     ).all()
     count = session.scalar(select(func.count()).select_from(ScenarioRow)) or 0
     return ScenariosPublic(data=[public(row) for row in rows], count=count)
@@ -114,32 +155,42 @@ def get_scenario(scenario_id: str, session: SessionDep, _: PlannerDep) -> Scenar
 )
 def get_scenario_json(scenario_id: str, session: SessionDep, _: PlannerDep) -> Response:
     """The whole stored scenario as JSON (without its street file)."""
-    row = find_scenario(session, scenario_id)
-    return Response(row.scenario_json, media_type="application/json")
+    find_scenario(session, scenario_id)
+    text = session.scalar(select(ScenarioRow.scenario_json).where(ScenarioRow.id == scenario_id))
+    return Response(text, media_type="application/json")
 
 
 def find_scenario(session: Session, scenario_id: str) -> ScenarioRow:
-    """The stored scenario `scenario_id`, or 404."""
-    row = session.get(ScenarioRow, scenario_id)
+    """The stored scenario `scenario_id` without its JSON text (loaded only when asked), or 404."""
+    row = session.get(ScenarioRow, scenario_id, options=[defer(ScenarioRow.scenario_json)])
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"scenario {scenario_id!r} does not exist")
     return row
 
 
-def _store(session: Session, uploaded: UploadedScenario) -> ScenarioRow:
+def _store(
+    session: Session, uploaded: UploadedScenario, planner: Caller, settings: Settings
+) -> ScenarioRow:
+    """Store the validated scenario in the form plan submissions read (see `scenario_text`),
+    within the planner's storage quota (507)."""
     scenario = uploaded.scenario
-    row = ScenarioRow(
-        id=new_id(),
-        name=scenario.name,
-        created_at=now(),
-        scenario_json=scenario.model_dump_json(),
-        streets_name=uploaded.streets_name,
-        streets=uploaded.streets,
-        shops=len(scenario.shops),
-        orders=len(scenario.orders),
-    )
-    session.add(row)
-    session.commit()
+    text = scenario_text(scenario)
+    size = len(text.encode()) + len(uploaded.streets or b"")
+    with quota.ADMISSION:
+        quota.check_quota(session, planner, settings, size)
+        row = ScenarioRow(
+            id=new_id(),
+            name=scenario.name,
+            created_at=now(),
+            scenario_json=text,
+            streets_name=uploaded.streets_name,
+            streets=uploaded.streets,
+            shops=len(scenario.shops),
+            orders=len(scenario.orders),
+        )
+        session.add(row)
+        quota.record(session, "scenario", row.id, planner, size)
+        session.commit()
     return row
 
 
@@ -165,8 +216,8 @@ def _too_large(size: int, limit: int) -> HTTPException:
     )
 
 
-async def _form_file(request: Request, body: bytes) -> bytes:
-    """The bytes of multipart field `file`."""
+async def _form_file(request: Request) -> IO[bytes]:
+    """Multipart field `file` as a file (spooled to disk when large), not as bytes."""
     try:
         form = await request.form(max_files=1, max_fields=8)
     except Exception as error:  # multipart parser errors have no common base class
@@ -176,4 +227,6 @@ async def _form_file(request: Request, body: bytes) -> bytes:
         raise UploadError(
             [(["body", "file"], "file: multipart field 'file' with a zip is missing")]
         )
-    return await upload.read()
+    request._body = b""  # the parsed form holds the file now
+    upload.file.seek(0)
+    return upload.file
