@@ -48,7 +48,7 @@ def run_plan(
                 path.write_bytes(streets)
                 scenario = scenario.model_copy(update={"streets_file": str(path)})
             result = plan(scenario, progress=progress)
-        files = plan_files(result)
+        files = plan_files(result, scenario)
     except PlanCancelled:
         conn.send(("cancelled",))
         return

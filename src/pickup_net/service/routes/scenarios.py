@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pickup_net.service.db_models import ScenarioRow
-from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep
+from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep, found
 from pickup_net.service.scenario_upload import (
     UploadedScenario,
     UploadError,
@@ -120,10 +120,7 @@ def get_scenario_json(scenario_id: str, session: SessionDep, _: PlannerDep) -> R
 
 def find_scenario(session: Session, scenario_id: str) -> ScenarioRow:
     """The stored scenario `scenario_id`, or 404."""
-    row = session.get(ScenarioRow, scenario_id)
-    if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"scenario {scenario_id!r} does not exist")
-    return row
+    return found(session.get(ScenarioRow, scenario_id), f"scenario {scenario_id!r} does not exist")
 
 
 def _store(session: Session, uploaded: UploadedScenario) -> ScenarioRow:
