@@ -7,6 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.types import Message
 
 from pickup_net.service.db_models import ScenarioRow
 from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep, found
@@ -151,9 +152,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
         if size > limit:
             raise _too_large(size, limit)
         chunks.append(chunk)
-    body = b"".join(chunks)
-    request._body = body  # let request.form() parse what was already read
-    return body
+    return b"".join(chunks)
 
 
 def _too_large(size: int, limit: int) -> HTTPException:
@@ -163,14 +162,22 @@ def _too_large(size: int, limit: int) -> HTTPException:
 
 
 async def _form_file(request: Request, body: bytes) -> bytes:
-    """The bytes of multipart field `file`."""
+    """The bytes of multipart field `file`, parsed from the body already read (a request over
+    the same scope replays it, since the original stream is consumed)."""
+
+    async def replay() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
     try:
-        form = await request.form(max_files=1, max_fields=8)
+        form = await Request(request.scope, replay).form(max_files=1, max_fields=8)
     except Exception as error:  # multipart parser errors have no common base class
         raise UploadError([(["body"], f"body: not a readable multipart form ({error})")]) from None
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str):
-        raise UploadError(
-            [(["body", "file"], "file: multipart field 'file' with a zip is missing")]
-        )
-    return await upload.read()
+    try:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise UploadError(
+                [(["body", "file"], "file: multipart field 'file' with a zip is missing")]
+            )
+        return await upload.read()
+    finally:
+        await form.close()
