@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from pickup_net.domain import Scenario
@@ -136,8 +136,8 @@ class Server:
             env=self.env(),
             capture_output=True,
             text=True,
-            check=True,
         )
+        assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout.strip().splitlines()[-1]
 
 
@@ -152,6 +152,8 @@ def fresh_database(kind: str, tmp_dir: Path) -> str:
         pytest.skip(reason)
     engine = create_engine(sqlalchemy_url(POSTGRES_URL))
     Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
     return POSTGRES_URL
 
