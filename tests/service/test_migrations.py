@@ -86,6 +86,7 @@ def _revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@pytest.mark.slow
 def test_upgrade_keeps_the_rows_of_a_released_database(database_url: str, tmp_path: Path) -> None:
     """`pickup-net token create` on a 0.1.0 database upgrades it to head; every row survives."""
     _released_database(database_url)
