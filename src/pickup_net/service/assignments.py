@@ -36,7 +36,7 @@ def shop_assignment(session: Session, plan_id: str, shop_id: str) -> ShopAssignm
     except PlanWithoutResult:
         return None
     answer = session.get(ShopResponse, (plan_id, shop_id))
-    return ShopAssignment(
+    return ShopAssignment.model_construct(  # the cached view and the answer are validated models
         **dict(view),
         plan_id=plan_id,
         response=answer_public(answer) if answer else None,
