@@ -1,16 +1,17 @@
-"""Helpers of the API tests: a real `pickup-net serve` process, a fresh database, polling.
+"""Helpers of the API tests: a real server process, a fresh database, waiting for plans.
 
-Each server is `pickup-net serve` in a subprocess on a free loopback port; the tests talk to it
-over HTTP. `PICKUP_NET_TEST_POSTGRES_URL` names a PostgreSQL database to use (its tables are
-dropped first); without it the PostgreSQL variant is skipped, except under `CI=true`, where a
-missing database fails the run.
+Each server is uvicorn (or `pickup-net serve`) in a subprocess on a loopback port the kernel
+picks; the tests talk to it over HTTP. `PICKUP_NET_TEST_POSTGRES_URL` names a PostgreSQL
+database to use (its tables are dropped first); without it the PostgreSQL variant is skipped,
+except under `CI=true`, where a missing database fails the run.
 """
 
 import os
+import re
 import signal
-import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from pickup_net.domain import Scenario
@@ -31,18 +32,16 @@ BIN = Path(sys.executable).parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("PICKUP_NET_TEST_POSTGRES_URL", "")
 TERMINAL = ("done", "failed", "cancelled")
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+READY = re.compile(rb"Uvicorn running on http://[^:]+:(\d+)")
 
 
 @dataclass
 class Server:
-    """One uvicorn server process (or `pickup-net serve`) on loopback against one database."""
+    """One uvicorn server process (or `pickup-net serve`) on loopback against one database.
+
+    It listens on port 0, so the kernel picks a free port; the port is read back from the
+    server's "Uvicorn running on" line, which uvicorn prints once its lifespan has started.
+    """
 
     database_url: str
     log_path: Path
@@ -50,6 +49,7 @@ class Server:
     cli: bool = False
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    _ready: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def url(self) -> str:
@@ -68,41 +68,46 @@ class Server:
         }
 
     def start(self) -> "Server":
-        """Start the server and wait until /healthz answers."""
+        """Start the server and wait until it listens."""
         return self.launch().wait_ready()
 
     def launch(self) -> "Server":
         """Start the server process without waiting for it."""
-        self.port = free_port()
-        log = self.log_path.open("ab")
-        address = ["--host", "127.0.0.1", "--port", str(self.port)]
+        self.port = 0
+        self._ready = threading.Event()
+        address = ["--host", "127.0.0.1", "--port", "0"]
         command = (
             [str(BIN / "pickup-net"), "serve", *address]
             if self.cli
             else [sys.executable, "-m", "uvicorn", "pickup_net.service.main:app", *address]
         )
         self.process = subprocess.Popen(
-            command,
-            env=self.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            command, env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
+        threading.Thread(target=self._follow_log, args=(self.process,), daemon=True).start()
         return self
 
-    def wait_ready(self) -> "Server":
-        """Wait until the launched server's /healthz answers."""
+    def _follow_log(self, process: subprocess.Popen[bytes]) -> None:
+        """Copy the server's output into the log, note its port, and signal readiness (or that
+        it exited before listening)."""
+        assert process.stdout is not None
+        with self.log_path.open("ab") as log:
+            for line in process.stdout:
+                log.write(line)
+                log.flush()
+                if not self._ready.is_set() and (match := READY.search(line)):
+                    self.port = int(match[1])
+                    self._ready.set()
+        self._ready.set()
+
+    def wait_ready(self, timeout_s: float = 60) -> "Server":
+        """Wait until the launched server listens (its port read from its output)."""
         assert self.process is not None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
+        if not self._ready.wait(timeout_s):
+            raise RuntimeError(f"server did not start: {self.log_path.read_text()[-2000:]}")
+        if self.port == 0:
+            raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
+        return self
 
     def stop(self) -> None:
         """Stop the server the way an operator does (SIGTERM) and wait for it."""
@@ -136,8 +141,8 @@ class Server:
             env=self.env(),
             capture_output=True,
             text=True,
-            check=True,
         )
+        assert result.returncode == 0, result.stderr[-3000:]
         return result.stdout.strip().splitlines()[-1]
 
 
@@ -152,6 +157,8 @@ def fresh_database(kind: str, tmp_dir: Path) -> str:
         pytest.skip(reason)
     engine = create_engine(sqlalchemy_url(POSTGRES_URL))
     Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
     return POSTGRES_URL
 

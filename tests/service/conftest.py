@@ -13,7 +13,9 @@ from builders import small_scenario
 from service.api_helpers import Server, fresh_database, upload, wait_for
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def backend(request: pytest.FixtureRequest) -> str:
     """The database kind under test."""
     return request.param

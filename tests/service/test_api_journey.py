@@ -1,6 +1,7 @@
 """The planner's and shop owner's whole journey against a real server, on each database."""
 
 import httpx
+import pytest
 from builders import small_scenario
 
 from service.api_helpers import Server, shop_client, upload, wait_for
@@ -95,6 +96,7 @@ def test_journey(server: Server, client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.slow
 def test_plans_submitted_together_all_finish_once(client: httpx.Client) -> None:
     """Several plans submitted at once all finish, each run exactly once."""
     scenario_id = upload(client, small_scenario(seed=5, n_customers=12, n_shops=4, days=14))

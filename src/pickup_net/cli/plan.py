@@ -53,7 +53,7 @@ def plan(
         except SnapError as error:
             _err.print(f"[red]error[/red] {error}", highlight=False)
             raise typer.Exit(1) from None
-    written = write_plan(result, out)
+    written = write_plan(result, out, loaded)
     _out.print(kpi_table(result))
     for warning in result.warnings:
         _err.print(f"[yellow]warning[/yellow] {warning}", highlight=False)

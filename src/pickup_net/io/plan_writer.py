@@ -4,7 +4,7 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from pickup_net.domain import Plan
+from pickup_net.domain import Plan, Scenario
 from pickup_net.render.plan_files import plan_files
 
 
@@ -12,16 +12,17 @@ class OutputError(ValueError):
     """The output folder cannot take the plan (it is a file, or a name would leave it)."""
 
 
-def write_plan(plan: Plan, out_dir: Path) -> list[Path]:
+def write_plan(plan: Plan, out_dir: Path, scenario: Scenario | None = None) -> list[Path]:
     """Write every output file of `plan` into `out_dir`, replacing an earlier plan there.
 
     The files are written to a temporary folder beside `out_dir` and swapped in when complete,
     so a failure leaves the earlier plan untouched and no stale file of it (an old shop's view)
-    survives a success. Other contents of `out_dir` are kept. Returns the paths written.
+    survives a success. Other contents of `out_dir` are kept. `scenario` (when given) adds
+    product names and litres to the shop files. Returns the paths written.
     """
     out_dir = Path(out_dir)
     check_output_folder(out_dir)
-    files = plan_files(plan)
+    files = plan_files(plan, scenario)
     for name in files:
         _check_name(name)
     out_dir.parent.mkdir(parents=True, exist_ok=True)

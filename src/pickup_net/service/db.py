@@ -4,26 +4,22 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pickup_net.service.config import get_settings, sqlalchemy_url
-from pickup_net.service.db_models import Base
+from pickup_net.service.migrate import upgrade
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url` with the tables created; SQLite runs in WAL mode with a busy timeout
-    so that the server's threads and processes can write one after another."""
+    """An engine for `url` with its database upgraded to the newest schema (Alembic); SQLite
+    runs in WAL mode with a busy timeout so that threads and processes write one after another."""
     url = sqlalchemy_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    try:
-        Base.metadata.create_all(engine)
-    except DBAPIError:  # another process created the same tables a moment earlier
-        Base.metadata.create_all(engine)
+    upgrade(engine)
     return engine
 
 

@@ -1,6 +1,6 @@
 """Typed dependencies so that routes read like plain functions: the session, the caller's role."""
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -15,6 +15,14 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 _bearer = HTTPBearer(auto_error=False, description="A planner token or a shop token.")
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+T = TypeVar("T")
+
+
+def found(value: T | None, message: str) -> T:
+    """`value`, or a 404 saying `message` when there is none (the routes' one 404)."""
+    if value is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, message)
+    return value
 
 
 def _unauthorized(message: str) -> HTTPException:

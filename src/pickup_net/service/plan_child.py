@@ -51,7 +51,7 @@ def run_plan(job: JobInputs, conn: Connection, cancel: Event, server_pid: int) -
             # spawn, not fork: the watchdog thread above runs in this process
             budget = Budget(processes=usable_cores(), start_method="spawn")
             result = plan(load_inputs(scenario), budget, progress=progress)
-        files = plan_files(result)
+        files = plan_files(result, scenario)
     except PlanCancelled:
         conn.send(("cancelled",))
         return

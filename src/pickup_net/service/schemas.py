@@ -5,6 +5,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pickup_net.render.shop_view import ShopView
+
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
@@ -119,38 +121,10 @@ class PlanComparison(BaseModel):
     kpis: list[KpiDifference]
 
 
-class StockItem(BaseModel):
-    """Units of one product the shop should hold."""
-
-    product_id: str
-    product_name: str
-    units: int
-    liters: float
-
-
-class VanVisit(BaseModel):
-    """A van coming to restock the shop on the plan date."""
-
-    vehicle_id: str
-    arrival: str = Field(description="Local time HH:MM on the plan date.")
-    arrival_s: float
-    load_liters: float
-
-
-class ShopAssignment(BaseModel):
-    """What one shop is asked to do in one plan."""
+class ShopAssignment(ShopView):
+    """What one shop is asked to do in one plan, with the shop's latest answer."""
 
     plan_id: str
-    shop_id: str
-    name: str
-    plan_date: str
-    is_hub: bool
-    storage_liters: float
-    stock_liters: float
-    expected_pickups_per_day: float
-    customers: int
-    stock: list[StockItem]
-    van_visits: list[VanVisit]
     response: ShopResponsePublic | None
 
 

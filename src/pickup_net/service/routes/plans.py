@@ -17,7 +17,7 @@ from pickup_net.service import quota
 from pickup_net.service.assignments import answer_public
 from pickup_net.service.config import Settings
 from pickup_net.service.db_models import ApiToken, PlanJob, ScenarioRow, ShopResponse
-from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep
+from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep, found
 from pickup_net.service.limits import check_time_limits
 from pickup_net.service.scenario_upload import UploadError
 from pickup_net.service.schemas import (
@@ -176,9 +176,7 @@ def cancel_plan(plan_id: str, session: SessionDep, _: PlannerDep) -> PlanPublic:
 def _file_route(name: str) -> None:
     def get_file(plan_id: str, session: SessionDep, _: PlannerDep) -> Response:
         job = _finished_plan(session, plan_id)
-        content = plan_file(session, job.id, name)
-        if content is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id} has no {name}")
+        content = found(plan_file(session, job.id, name), f"plan {plan_id} has no {name}")
         return Response(content, media_type=_MEDIA[name])
 
     function_name = "get_plan_" + name.replace(".", "_")
@@ -298,10 +296,7 @@ def replan(
 
 def find_plan(session: Session, plan_id: str) -> PlanJob:
     """The plan job `plan_id`, or 404."""
-    job = session.get(PlanJob, plan_id)
-    if job is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id!r} does not exist")
-    return job
+    return found(session.get(PlanJob, plan_id), f"plan {plan_id!r} does not exist")
 
 
 def plan_public(session: Session, job: PlanJob) -> PlanPublic:

@@ -7,11 +7,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
+from starlette.types import Message
 
 from pickup_net.service import quota
 from pickup_net.service.config import Settings
 from pickup_net.service.db_models import ScenarioRow
-from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep
+from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep, found
 from pickup_net.service.limits import UploadSlots, check_time_limits, row_limits
 from pickup_net.service.scenario_upload import (
     UploadedScenario,
@@ -101,7 +102,7 @@ async def create_scenario(
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         limits = row_limits(settings)
         if content_type == "multipart/form-data":
-            archive = await _form_file(request)
+            archive = await _form_file(request, body)
             del body
             uploaded = await run_in_threadpool(
                 scenario_from_zip,
@@ -163,9 +164,7 @@ def get_scenario_json(scenario_id: str, session: SessionDep, _: PlannerDep) -> R
 def find_scenario(session: Session, scenario_id: str) -> ScenarioRow:
     """The stored scenario `scenario_id` without its JSON text (loaded only when asked), or 404."""
     row = session.get(ScenarioRow, scenario_id, options=[defer(ScenarioRow.scenario_json)])
-    if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"scenario {scenario_id!r} does not exist")
-    return row
+    return found(row, f"scenario {scenario_id!r} does not exist")
 
 
 def _store(
@@ -205,9 +204,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
         if size > limit:
             raise _too_large(size, limit)
         chunks.append(chunk)
-    body = b"".join(chunks)
-    request._body = body  # let request.form() parse what was already read
-    return body
+    return b"".join(chunks)
 
 
 def _too_large(size: int, limit: int) -> HTTPException:
@@ -216,10 +213,15 @@ def _too_large(size: int, limit: int) -> HTTPException:
     )
 
 
-async def _form_file(request: Request) -> IO[bytes]:
-    """Multipart field `file` as a file (spooled to disk when large), not as bytes."""
+async def _form_file(request: Request, body: bytes) -> IO[bytes]:
+    """Multipart field `file` as a file (spooled to disk when large), parsed from the body
+    already read (a request over the same scope replays it: the original stream is consumed)."""
+
+    async def replay() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
     try:
-        form = await request.form(max_files=1, max_fields=8)
+        form = await Request(request.scope, replay).form(max_files=1, max_fields=8)
     except Exception as error:  # multipart parser errors have no common base class
         raise UploadError([(["body"], f"body: not a readable multipart form ({error})")]) from None
     upload = form.get("file")
@@ -227,6 +229,5 @@ async def _form_file(request: Request) -> IO[bytes]:
         raise UploadError(
             [(["body", "file"], "file: multipart field 'file' with a zip is missing")]
         )
-    request._body = b""  # the parsed form holds the file now
     upload.file.seek(0)
     return upload.file

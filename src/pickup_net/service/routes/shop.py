@@ -1,10 +1,9 @@
 """The shop owner's API: read one's own assignment and answer it (shop tokens only)."""
 
 from fastapi import APIRouter, HTTPException, status
-from fastapi.responses import Response
 
-from pickup_net.service.assignments import answer_public, save_answer, shop_assignment_json
-from pickup_net.service.deps import SessionDep, ShopDep
+from pickup_net.service.assignments import answer_public, save_answer, shop_assignment
+from pickup_net.service.deps import SessionDep, ShopDep, found
 from pickup_net.service.schemas import ShopAnswer, ShopAssignment, ShopResponsePublic
 
 router = APIRouter(prefix="/shop", tags=["shop"])
@@ -19,13 +18,12 @@ def own_shop(shop: ShopDep, shop_id: str | None) -> tuple[str, str]:
 
 
 @router.get("/assignment", response_model=ShopAssignment)
-def get_assignment(session: SessionDep, shop: ShopDep, shop_id: str | None = None) -> Response:
+def get_assignment(
+    session: SessionDep, shop: ShopDep, shop_id: str | None = None
+) -> ShopAssignment:
     """The caller's own assignment: hub or not, stock to hold, pickups per day, van times."""
     plan_id, own_id = own_shop(shop, shop_id)
-    content = shop_assignment_json(session, plan_id, own_id)
-    if content is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"plan {plan_id} has no result")
-    return Response(content, media_type="application/json")
+    return found(shop_assignment(session, plan_id, own_id), f"plan {plan_id} has no result")
 
 
 @router.post("/response", response_model=ShopResponsePublic)
