@@ -12,10 +12,6 @@ from rich.table import Table
 
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import load_or_exit
-from pickup_net.io.osm_loader import StreetDataWarning
-from pickup_net.planning import catchments
-from pickup_net.planning.backtest import BacktestHub, backtest
-from pickup_net.planning.history import demand_history
 
 _out = Console()
 _err = Console(stderr=True)
@@ -36,6 +32,11 @@ def backtest_command(
     ),
 ) -> None:
     """Hold out the last N weeks, stock from the forecast made before each, replay the orders."""
+    from pickup_net.io.osm_loader import StreetDataWarning
+    from pickup_net.planning import catchments
+    from pickup_net.planning.backtest import BacktestHub, backtest
+    from pickup_net.planning.history import demand_history
+
     warnings.simplefilter("ignore", StreetDataWarning)
     loaded = load_or_exit(scenario)
     level = loaded.parameters.service_level if service_level is None else service_level

@@ -1,7 +1,10 @@
 """`pickup-net plan SCENARIO --out DIR`: plan a scenario and write every output file."""
 
+from __future__ import annotations
+
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -10,11 +13,9 @@ from rich.table import Table
 
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import load_or_exit
-from pickup_net.domain import Plan
-from pickup_net.io.osm_loader import StreetDataWarning
-from pickup_net.network.snapping import SnapError
-from pickup_net.planning import plan as run_plan
-from pickup_net.render.plan_files import write_plan
+
+if TYPE_CHECKING:
+    from pickup_net.domain import Plan
 
 _out = Console()
 _err = Console(stderr=True)
@@ -29,6 +30,11 @@ def plan(
     ),
 ) -> None:
     """Plan the scenario's operating day and write plan.json, GeoJSON, map and shop files."""
+    from pickup_net.io.osm_loader import StreetDataWarning
+    from pickup_net.network.snapping import SnapError
+    from pickup_net.planning import plan as run_plan
+    from pickup_net.render.plan_files import write_plan
+
     warnings.simplefilter("ignore", StreetDataWarning)  # listed with the plan's warnings
     loaded = load_or_exit(scenario)
     with Progress(
