@@ -31,7 +31,21 @@ _EXPORTS = {
     "write_plan": "pickup_net.render.plan_files",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "LocationProblem",
+    "LocationResult",
+    "Parameters",
+    "Plan",
+    "RoutingProblem",
+    "RoutingResult",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "plan",
+    "solve_location",
+    "solve_routing",
+    "write_plan",
+]
 
 
 def __getattr__(name: str) -> object:
