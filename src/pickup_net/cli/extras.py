@@ -4,6 +4,7 @@ from importlib.util import find_spec
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 EXTRAS = {
     "api": ("fastapi", "uvicorn", "sqlalchemy", "multipart", "jinja2"),
@@ -20,9 +21,11 @@ def require_extra(extra: str, command: str) -> None:
     """Exit with status 1 and the install line when a module of `extra` is missing."""
     missing = missing_modules(extra)
     if missing:
+        message = (
+            f"`pickup-net {command}` needs the '{extra}' extra (missing: {', '.join(missing)}); "
+            f"install it with: pip install 'pickup-net[{extra}]'"
+        )
         Console(stderr=True).print(
-            f"[red]error[/red] `pickup-net {command}` needs the '{extra}' extra "
-            f"(missing: {', '.join(missing)}); install it with: pip install 'pickup-net[{extra}]'",
-            highlight=False,
+            f"[red]error[/red] {escape(message)}", highlight=False, soft_wrap=True
         )
         raise typer.Exit(1)

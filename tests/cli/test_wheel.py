@@ -1,0 +1,74 @@
+"""The built wheel carries its package data and plans from an installed, non-editable copy."""
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from builders import ROOT, small_scenario
+
+from pickup_net.io.scenario_writer import write_scenario
+
+DATA_FILES = [
+    "pickup_net/__init__.py",
+    "pickup_net/py.typed",
+    "pickup_net/render/static/leaflet/leaflet.js",
+    "pickup_net/render/static/leaflet/leaflet.css",
+    "pickup_net/render/static/leaflet/LICENSE",
+    "pickup_net/service/templates/shop.html",
+]
+
+CHECK_INSTALLED = """
+import sys
+from importlib import resources
+import pickup_net
+assert pickup_net.__file__.startswith(sys.argv[1]), pickup_net.__file__
+assert resources.files("pickup_net.service").joinpath("templates/shop.html").is_file()
+"""
+
+
+@pytest.mark.slow
+def test_wheel_holds_package_data_and_plans_when_installed(tmp_path: Path) -> None:
+    """The wheel lists the Leaflet assets and templates; installed, its `pickup-net plan`
+    writes a map.html with Leaflet inlined."""
+    tree = tmp_path / "tree"
+    shutil.copytree(
+        ROOT / "src", tree / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+    )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, tree / name)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", tmp_path / "dist", tree],
+        check=True,
+        timeout=300,
+    )
+    (wheel,) = (tmp_path / "dist").glob("pickup_net-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert not [f for f in DATA_FILES if f not in names]
+
+    site = tmp_path / "site"
+    subprocess.run([*pip, "install", "--no-deps", "--target", site, wheel], check=True, timeout=300)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    subprocess.run([sys.executable, "-c", CHECK_INSTALLED, str(site)], env=env, check=True)
+    scenario = write_scenario(small_scenario(n_customers=12, n_shops=3, days=14), tmp_path / "sc")
+    out = tmp_path / "out"
+    subprocess.run(
+        [
+            site / "bin" / "pickup-net",
+            "plan",
+            scenario,
+            "--out",
+            out,
+            "--cache-dir",
+            tmp_path / "cache",
+        ],
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    leaflet = (ROOT / "src/pickup_net/render/static/leaflet/leaflet.js").read_text()
+    assert leaflet in (out / "map.html").read_text()
