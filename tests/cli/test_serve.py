@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import httpx
 import psutil
-from cli.runs import SCRIPT
+from cli.runs import SCRIPT, run_cli
 
 T = TypeVar("T")
 _LISTENING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
@@ -87,3 +87,12 @@ def test_two_workers_serve_and_exit_with_their_parent(tmp_path: Path) -> None:
         for child in children:
             if not _gone(child):
                 os.kill(child.pid, signal.SIGKILL)
+
+
+def test_unusable_database_is_one_error_line(tmp_path: Path) -> None:
+    """`serve` with a database it cannot open exits 1 with one error line, not a traceback."""
+    url = f"sqlite:///{tmp_path / 'missing-folder' / 'pickup-net.sqlite3'}"
+    result = run_cli("serve", "--port", "0", "--database-url", url)
+    assert result.returncode == 1
+    assert "error cannot open the database: unable to open database file" in result.stderr
+    assert "Traceback" not in result.stderr

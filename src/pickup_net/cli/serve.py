@@ -3,6 +3,8 @@
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.markup import escape
 
 from pickup_net.cli import app
 from pickup_net.cli.database_option import DatabaseUrl, use_database
@@ -27,12 +29,20 @@ def serve(
     """Serve the API (OpenAPI at /openapi.json, docs at /docs); plans run as durable jobs."""
     require_extra("api", "serve")
     import uvicorn
+    from sqlalchemy.exc import SQLAlchemyError
 
     from pickup_net.cli.worker import GRACEFUL_SHUTDOWN_S
     from pickup_net.service.db import get_engine
 
     use_database(database_url)
-    get_engine().dispose()  # create the tables once here, before workers race to create them
+    try:
+        get_engine().dispose()  # create the tables once here, before workers race to create them
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        Console(stderr=True).print(
+            f"[red]error[/red] cannot open the database: {escape(reason)}", highlight=False
+        )
+        raise typer.Exit(1) from None
     uvicorn.run(
         "pickup_net.cli.worker:create_app",
         factory=True,
