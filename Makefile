@@ -11,12 +11,14 @@ $(BIN)/python:
 	$(shell command -v $(PYTHON) || echo python3) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The core alone plans; the pins of constraints.txt keep every install on the tested versions.
+$(VENV)/.installed-run: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Tests need every extra but the benchmarks' (api, batch) and the test tools.
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@ $(VENV)/.installed-run
 
 ## Set up and plan the bundled Fontibón scenario into out/fontibon/.

@@ -1,4 +1,8 @@
-"""The `pickup-net` command line: one Typer app, one module per command group."""
+"""The `pickup-net` command line: one Typer app, one module per command group.
+
+Command modules import only Typer and Rich at the top; solvers, Dask and the web stack load inside
+the command that needs them, so `--help`, `validate` and `schema` answer quickly.
+"""
 
 import typer
 

@@ -12,10 +12,6 @@ from rich.table import Table
 
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import load_or_exit
-from pickup_net.io.osm_loader import StreetDataWarning
-from pickup_net.io.plan_inputs import load_inputs
-from pickup_net.planning import catchments
-from pickup_net.planning.backtest import BacktestHub, backtest
 
 _out = Console()
 _err = Console(stderr=True)
@@ -36,11 +32,17 @@ def backtest_command(
     ),
 ) -> None:
     """Hold out the last N weeks, stock from the forecast made before each, replay the orders."""
-    warnings.simplefilter("ignore", StreetDataWarning)
+    from pickup_net.io.osm_loader import StreetDataWarning
+    from pickup_net.io.plan_inputs import load_inputs
+    from pickup_net.planning import catchments
+    from pickup_net.planning.backtest import BacktestHub, backtest
+
     loaded = load_or_exit(scenario)
     level = loaded.parameters.service_level if service_level is None else service_level
     with _err.status("choosing hubs on the full history (location stage)"):
-        inputs = load_inputs(loaded, cache_dir)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StreetDataWarning)
+            inputs = load_inputs(loaded, cache_dir)
         hub_zones = catchments(inputs)
     shops = {shop.id: shop for shop in loaded.shops}
     hubs = [

@@ -1,7 +1,9 @@
 """`pickup-net batch`: run a sweep of scenario variants on Dask and write the comparison report."""
 
+from __future__ import annotations
+
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -9,14 +11,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pickup_net.cli import app
-from pickup_net.io.scenario_loader import ScenarioError
-from pickup_net.scale import (
-    SweepError,
-    VariantResult,
-    load_sweep,
-    run_sweep,
-    write_report,
-)
+from pickup_net.cli.extras import require_extra
+
+if TYPE_CHECKING:
+    from pickup_net.scale import VariantResult
 
 _console = Console()
 
@@ -35,6 +33,10 @@ def batch(
     Writes OUT/variants/<name>/ (plan files, result.json), OUT/results.csv and OUT/report.html.
     Exits with 1 when a variant failed (the others are still planned and reported).
     """
+    require_extra("batch", "batch")
+    from pickup_net.io.scenario_loader import ScenarioError
+    from pickup_net.scale import SweepError, load_sweep, run_sweep, write_report
+
     try:
         sweep = load_sweep(sweep_file)
     except SweepError as error:

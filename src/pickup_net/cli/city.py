@@ -1,7 +1,9 @@
 """`pickup-net plan-city` and `pickup-net city-scenario`: whole cities, split into districts."""
 
+from __future__ import annotations
+
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -9,13 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pickup_net.cli import app
+from pickup_net.cli.extras import require_extra
 from pickup_net.cli.scenario_input import load_or_exit
-from pickup_net.domain import Parameters, Plan
-from pickup_net.io.osm_features import read_osm_features
-from pickup_net.io.plan_writer import write_plan
-from pickup_net.io.scenario_writer import write_scenario
-from pickup_net.scale import DistrictError, plan_city
-from pickup_net.synth.city import CitySettings, generate_city
+
+if TYPE_CHECKING:
+    from pickup_net.domain import Plan
 
 _console = Console()
 
@@ -34,6 +34,10 @@ def plan_city_command(
     ] = None,
 ) -> None:
     """Plan a city as districts solved in parallel on Dask, joined into one plan in OUT."""
+    require_extra("batch", "plan-city")
+    from pickup_net.io.plan_writer import write_plan
+    from pickup_net.scale import DistrictError, plan_city
+
     scenario = load_or_exit(scenario_file)
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
@@ -79,6 +83,11 @@ def city_scenario_command(
 ) -> None:
     """Generate a city-scale scenario: real shops (plus synthetic ones on real streets), customers
     on real residential streets, seeded order history; the extract is copied beside it."""
+    from pickup_net.domain import Parameters
+    from pickup_net.io.osm_features import read_osm_features
+    from pickup_net.io.scenario_writer import write_scenario
+    from pickup_net.synth.city import CitySettings, generate_city
+
     features = read_osm_features(osm_file)
     settings = CitySettings(
         name=name or osm_file.name.split(".")[0], customers=customers, shops=shops,

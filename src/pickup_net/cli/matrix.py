@@ -7,17 +7,15 @@ import time
 import warnings
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 
 from pickup_net.cli import app
-from pickup_net.domain.budget import usable_cores
-from pickup_net.io.network_cache import cached_street_matrices
-from pickup_net.io.osm_loader import StreetDataWarning, load_street_network
-from pickup_net.network import Point, SnapError
+
+if TYPE_CHECKING:
+    from pickup_net.network import Point
 
 
 class Mode(StrEnum):
@@ -29,6 +27,8 @@ class Mode(StrEnum):
 
 def read_points_csv(path: Path) -> list[Point]:
     """Points from a CSV with columns `id,lon,lat`; ValueError naming the row and field."""
+    from pickup_net.network import Point
+
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         missing = {"id", "lon", "lat"} - set(reader.fieldnames or [])
@@ -61,6 +61,13 @@ def matrix(
     ] = None,
 ) -> None:
     """Write the many-to-many travel seconds and metres between the points to a .npz file."""
+    import numpy as np
+
+    from pickup_net.domain.budget import usable_cores
+    from pickup_net.io.network_cache import cached_street_matrices
+    from pickup_net.io.osm_loader import StreetDataWarning, load_street_network
+    from pickup_net.network import SnapError
+
     console = Console(stderr=True)
     started = time.perf_counter()
     try:

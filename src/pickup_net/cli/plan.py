@@ -1,7 +1,10 @@
 """`pickup-net plan SCENARIO --out DIR`: plan a scenario and write every output file."""
 
+from __future__ import annotations
+
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -10,13 +13,9 @@ from rich.table import Table
 
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import load_or_exit
-from pickup_net.domain import Budget, Plan
-from pickup_net.domain.budget import usable_cores
-from pickup_net.io.osm_loader import StreetDataWarning
-from pickup_net.io.plan_inputs import load_inputs
-from pickup_net.io.plan_writer import OutputError, check_output_folder, write_plan
-from pickup_net.network.snapping import SnapError
-from pickup_net.planning import plan as run_plan
+
+if TYPE_CHECKING:
+    from pickup_net.domain import Plan
 
 _out = Console()
 _err = Console(stderr=True)
@@ -31,14 +30,22 @@ def plan(
     ),
 ) -> None:
     """Plan the scenario's operating day and write plan.json, GeoJSON, map and shop files."""
-    warnings.simplefilter("ignore", StreetDataWarning)  # listed with the plan's warnings
+    from pickup_net.domain import Budget
+    from pickup_net.domain.budget import usable_cores
+    from pickup_net.io.osm_loader import StreetDataWarning
+    from pickup_net.io.plan_inputs import load_inputs
+    from pickup_net.io.plan_writer import OutputError, check_output_folder, write_plan
+    from pickup_net.network.snapping import SnapError
+    from pickup_net.planning import plan as run_plan
+
     loaded = load_or_exit(scenario)
     try:
         check_output_folder(out)
     except OutputError as error:
         _err.print(f"[red]error[/red] {error}", highlight=False)
         raise typer.Exit(1) from None
-    with _err.status("reading the street network"):
+    with _err.status("reading the street network"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", StreetDataWarning)  # listed with the plan's warnings
         inputs = load_inputs(loaded, cache_dir)
     with Progress(
         TextColumn("{task.description:<10}"), BarColumn(), TimeElapsedColumn(), console=_err

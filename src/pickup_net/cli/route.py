@@ -9,8 +9,6 @@ import typer
 from rich.console import Console
 
 from pickup_net.cli import app
-from pickup_net.io.vrplib_files import read_vrplib, result_routes, routes_cost, write_solution
-from pickup_net.routing import solve_routing
 
 
 @app.command("route")
@@ -22,6 +20,9 @@ def route(
     engine: Annotated[str, typer.Option(help="auto, ortools or pyvrp")] = "auto",
 ) -> None:
     """Route a VRPLIB instance with the routing stage and write `Route #k` lines and the cost."""
+    from pickup_net.io.vrplib_files import read_vrplib, result_routes, routes_cost, write_solution
+    from pickup_net.routing import solve_routing
+
     console = Console()
     vi = read_vrplib(instance)
     result = solve_routing(vi.problem, time_limit, seed=seed, engine=engine)  # type: ignore[arg-type]

@@ -1,26 +1,39 @@
 """`pickup-net validate` and `pickup-net schema`: check a scenario, print the JSON Schema."""
 
 import json
+import warnings
 from pathlib import Path
 
 import typer
+from rich.console import Console
 
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import print_errors
-from pickup_net.domain import Scenario
-from pickup_net.io.scenario_loader import ScenarioError, load_scenario
-from pickup_net.io.street_check import check_points_on_streets
+
+_err = Console(stderr=True)
 
 
 @app.command()
-def validate(scenario: Path = typer.Argument(..., help="Scenario YAML file.")) -> None:
+def validate(
+    scenario: Path = typer.Argument(..., help="Scenario YAML file."),
+    cache_dir: Path = typer.Option(
+        Path(".cache/pickup-net"), "--cache-dir", help="Cache of parsed street graphs."
+    ),
+) -> None:
     """Check a scenario and its files; print every problem and exit 1 if there is any."""
+    from pickup_net.io.scenario_loader import ScenarioError, load_scenario
+    from pickup_net.io.street_check import check_points_on_streets
+
     try:
-        loaded = load_scenario(scenario)
-        check_points_on_streets(loaded)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            loaded = load_scenario(scenario)
+            check_points_on_streets(loaded, cache_dir)
     except ScenarioError as error:
         print_errors(error.messages)
         raise typer.Exit(1) from None
+    for warning in caught:
+        _err.print(f"[yellow]warning[/yellow] {warning.message}", highlight=False)
     typer.echo(
         f"{scenario}: ok ({len(loaded.shops)} shops, {len(loaded.products)} products, "
         f"{len(loaded.orders)} orders, {len(loaded.depots)} depots, "
@@ -31,4 +44,6 @@ def validate(scenario: Path = typer.Argument(..., help="Scenario YAML file.")) -
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a scenario (the JSON form the API accepts)."""
+    from pickup_net.domain import Scenario
+
     typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))

@@ -7,6 +7,7 @@ import typer
 
 from pickup_net.cli import app
 from pickup_net.cli.database_option import DatabaseUrl, use_database
+from pickup_net.cli.extras import require_extra
 
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
@@ -25,6 +26,7 @@ def create(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a token and print it alone on the last line; it cannot be shown again."""
+    require_extra("api", "token create")
     use_database(database_url)
     from pickup_net.service.db import new_session
     from pickup_net.service.security import create_token
