@@ -8,12 +8,14 @@ is always the sum of its zones'.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from pickup_net.forecast.calendar import Calendar
+from pickup_net.forecast.calendar_effects import CalendarEffects, calendar_effects
 from pickup_net.forecast.candidates import SEASON_DAYS, SEASONAL_NAIVE
 from pickup_net.forecast.distribution import CycleDemand, cycle_quantiles
 from pickup_net.forecast.panel import Panel, build_panel
@@ -37,6 +39,18 @@ TABLE_COLUMNS = [
     "cycle_p95",
     "dispersion",
     "group",
+    "calendar",
+]
+EFFECT_COLUMNS = [
+    "zone_id",
+    "product_id",
+    "date",
+    "day_offset",
+    "label",
+    "source",
+    "factor",
+    "units_without",
+    "units",
 ]
 
 
@@ -51,7 +65,7 @@ class DemandForecast:
         sparse zones forecast through their product's group), mean units per day over the horizon,
         the mean, variance and 90% / 95% quantiles of the first cycle's units (negative binomial
         or Poisson, see `CycleDemand`), the variance-to-mean ratio, and the group (``""`` for
-        own-model series).
+        own-model series), and the calendar days that changed the forecast (``""`` if none).
     start, horizon_days, cycle_days
         First forecast day, days forecast, days in one replenishment cycle.
     daily_mean
@@ -61,6 +75,10 @@ class DemandForecast:
         seasonal naive, the series' own last week, always).
     mase_scale, rmsse_scale
         In-sample mean absolute / squared error of seasonal naive per series (error scales).
+    calendar_effects
+        One row per series and forecast day that a calendar label changed: the label (``event:``,
+        ``holiday:``, the kind of holiday or ``payday``), where its factor came from (learned from
+        past days or a declared uplift), the factor, and the units per day without and with it.
     """
 
     table: pd.DataFrame
@@ -77,6 +95,9 @@ class DemandForecast:
     mase_scale: np.ndarray = field(repr=False)
     rmsse_scale: np.ndarray = field(repr=False)
     rows_of_zone: dict[str, np.ndarray] = field(repr=False)
+    calendar_effects: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=EFFECT_COLUMNS), repr=False
+    )
 
     def catchment(
         self,
@@ -169,6 +190,7 @@ def forecast_demand(
     cycle_days: int | None = None,
     n_jobs: int = 1,
     all_candidates: bool = False,
+    calendar: Calendar | None = None,
 ) -> DemandForecast:
     """Forecast each zone x product series from `start` for `horizon_days` days.
 
@@ -190,6 +212,10 @@ def forecast_demand(
         Processes statsforecast may use.
     all_candidates
         Also forecast with every candidate, not only the chosen one, to score them (`candidates`).
+    calendar
+        Public holidays, paydays and declared events (default: none, no calendar effects). Their
+        effects are learned per series from the past days with the same label where that helps
+        (see `calendar_effects`); a declared uplift is used where the event never occurred.
 
     Returns
     -------
@@ -198,7 +224,8 @@ def forecast_demand(
     Raises
     ------
     ValueError
-        On a missing column, a negative quantity, a date on or after `start`, or a bad horizon.
+        On a missing column, a negative quantity, a date on or after `start`, a bad horizon, or
+        a calendar event naming a product absent from the history.
     """
     del seed
     cycle_days = horizon_days if cycle_days is None else cycle_days
@@ -220,15 +247,22 @@ def forecast_demand(
     np.add.at(group_values, group_of[sparse], values[sparse])
     own_rows = np.nonzero(own)[0]
     group_batch = _batch_index(values, group_of, len(group_products))
-    selection = select_and_forecast(
-        np.vstack([values[own_rows], group_values])[:, -FIT_DAYS:],
-        horizon_days,
-        cycle_days,
-        n_jobs,
-        all_candidates,
-    )
-    n_own = len(own_rows)
+    fit_values = np.vstack([values[own_rows], group_values])
     products_of_fit = np.concatenate([panel.product_ids[own_rows], group_products])
+    effects = None
+    if calendar is not None and n_series:
+        calendar.check_products(panel.product_ids)
+        effects = calendar_effects(
+            fit_values, products_of_fit, panel.first_day, horizon_days, calendar
+        )
+        fit_values = effects.cleaned
+    selection = select_and_forecast(
+        fit_values[:, -FIT_DAYS:], horizon_days, cycle_days, n_jobs, all_candidates
+    )
+    base_forecast = selection.forecasts[selection.chosen, np.arange(len(selection.chosen))]
+    if effects is not None:
+        selection = replace(selection, forecasts=selection.forecasts * effects.factors[None])
+    n_own = len(own_rows)
     fit_dispersion = _dispersion(selection, products_of_fit)
     chosen_forecast = selection.forecasts[selection.chosen, np.arange(len(selection.chosen))]
     share = _sparse_shares(values, group_of)
@@ -246,6 +280,10 @@ def forecast_demand(
     cycle_var = _cycle_variance(
         cycle_mean, dispersion, group_of, share, fit_dispersion[n_own:], group_batch
     )
+    fit_row = np.full(n_series, -1)
+    fit_row[own_rows] = np.arange(n_own)
+    fit_row[sparse] = n_own + group_of[sparse]
+    effect_table = _effect_table(panel, start, effects, fit_row, group_of, share, base_forecast)
     table = pd.DataFrame(
         {
             "zone_id": panel.zone_ids,
@@ -261,6 +299,7 @@ def forecast_demand(
                 f"{p}/sparse" if g >= 0 else ""
                 for p, g in zip(panel.product_ids, group_of, strict=True)
             ],
+            "calendar": _effect_notes(effect_table, n_series),
         },
         columns=TABLE_COLUMNS,
     )
@@ -281,7 +320,62 @@ def forecast_demand(
         mase_scale=_seasonal_scale(values, np.abs),
         rmsse_scale=_seasonal_scale(values, np.square),
         rows_of_zone=_rows_of_zone(panel),
+        calendar_effects=effect_table,
     )
+
+
+def _effect_table(
+    panel: Panel,
+    start: date,
+    effects: CalendarEffects | None,
+    fit_row: np.ndarray,
+    group_of: np.ndarray,
+    share: np.ndarray,
+    base_forecast: np.ndarray,
+) -> pd.DataFrame:
+    """One row per series and forecast day a calendar label changed (see `DemandForecast`),
+    indexed by the series' row of the table."""
+    if effects is None:
+        return pd.DataFrame(columns=EFFECT_COLUMNS)
+    series, offset = np.nonzero((fit_row[:, None] >= 0) & (effects.labels[fit_row] != ""))
+    fitted = fit_row[series]
+    without = np.where(group_of[series] >= 0, share[series], 1.0) * base_forecast[fitted, offset]
+    factor = effects.factors[fitted, offset]
+    return pd.DataFrame(
+        {
+            "zone_id": panel.zone_ids[series],
+            "product_id": panel.product_ids[series],
+            "date": (pd.Timestamp(start) + pd.to_timedelta(offset, unit="D")).date,
+            "day_offset": offset,
+            "label": effects.labels[fitted, offset],
+            "source": effects.sources[fitted, offset],
+            "factor": factor,
+            "units_without": without,
+            "units": without * factor,
+        },
+        columns=EFFECT_COLUMNS,
+        index=pd.Index(series, name="series"),
+    )
+
+
+def _effect_notes(effect_table: pd.DataFrame, n_series: int) -> list[str]:
+    """Per series, its calendar changes as ``date label xfactor (source)`` joined by "; "."""
+    notes = [""] * n_series
+    if effect_table.empty:
+        return notes
+    text = (
+        effect_table["date"].astype(str)
+        + " "
+        + effect_table["label"]
+        + " x"
+        + effect_table["factor"].round(2).astype(str)
+        + " ("
+        + effect_table["source"]
+        + ")"
+    )
+    for series, note in text.groupby(level=0).agg("; ".join).items():
+        notes[int(series)] = note
+    return notes
 
 
 def _zone_shares(zone_ids: Iterable[str] | Mapping[str, float]) -> dict[str, float]:

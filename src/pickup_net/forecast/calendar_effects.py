@@ -1,0 +1,221 @@
+"""Calendar effects learned from the history: a demand multiplier per series and calendar label.
+
+A calendar day's *reference* is the mean of the same weekday one and two weeks before and after
+that are not calendar days; its ratio to the reference, summed over the past days with the same
+label (the same event or holiday name, or the kind of day), is the label's effect. Each series'
+effect is shrunk to the effect pooled over all series by `PRIOR_REFERENCE_UNITS` reference units.
+
+An effect is used only where it measurably helps: leaving each past day out in turn, predicting it
+as reference x the effect learned from the other days must beat predicting the reference (absolute
+error summed over the days; series without own past days follow the pooled test). A forecast day
+takes the first usable label of its chain (event, holiday, kind of holiday, payday); an event that
+never occurred before, or whose effect did not help, takes its declared uplift if there is one.
+Learned calendar days of the history are replaced by their reference before the models are fitted,
+so that holidays neither distort the baseline nor its choice.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pickup_net.forecast.calendar import Calendar
+from pickup_net.forecast.candidates import SEASON_DAYS
+
+PRIOR_REFERENCE_UNITS = 10.0
+REFERENCE_OFFSETS = (-2 * SEASON_DAYS, -SEASON_DAYS, SEASON_DAYS, 2 * SEASON_DAYS)
+
+
+@dataclass(frozen=True, eq=False)
+class CalendarEffects:
+    """Per fitted series: history with learned calendar days cleaned, and the horizon's factors.
+
+    `labels` and `sources` say, per series and forecast day, which calendar label changed the
+    forecast (``""`` where none did) and where its factor came from.
+    """
+
+    cleaned: np.ndarray
+    factors: np.ndarray
+    labels: np.ndarray
+    sources: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class _Learned:
+    """One label's learned effect per series, whether it is used, and its own past-day count."""
+
+    effect: np.ndarray
+    used: np.ndarray
+    own_days: np.ndarray
+    pooled_days: int
+
+
+def calendar_effects(
+    values: np.ndarray,
+    products: np.ndarray,
+    first_day: pd.Timestamp,
+    horizon_days: int,
+    calendar: Calendar,
+) -> CalendarEffects:
+    """Learn the effects of `calendar` on each row of `values` (series x days from `first_day`,
+    of product `products[row]`) and give the factors of the `horizon_days` days that follow."""
+    n_rows, n_days = values.shape
+    days = pd.date_range(first_day, periods=n_days + horizon_days)
+    chains = _chains(calendar, days, products)
+    calendar_day = np.zeros((n_rows, n_days), dtype=bool)
+    for rows, labels in chains:
+        calendar_day[rows] = [bool(day) for day in labels[:n_days]]
+    reference = _reference(values, calendar_day)
+    occurrences_of = _occurrences(chains, n_days)
+    learned = {
+        label: _learn(values, reference, occurrences)
+        for label, occurrences in occurrences_of.items()
+    }
+    cleaned = values.copy()
+    for label, occurrences in occurrences_of.items():
+        for rows, day_index in occurrences:
+            used_rows = rows[learned[label].used[rows]]
+            block = np.ix_(used_rows, day_index)
+            cleaned[block] = np.where(
+                np.isfinite(reference[block]), reference[block], values[block]
+            )
+    factors = np.ones((n_rows, horizon_days))
+    chosen = np.full((n_rows, horizon_days), "", dtype=object)
+    sources = np.full((n_rows, horizon_days), "", dtype=object)
+    for rows, labels in chains:
+        product = str(products[rows[0]])
+        for offset, chain in enumerate(labels[n_days:]):
+            pending = rows.copy()
+            for label in chain:
+                if pending.size == 0:
+                    break
+                pending = _apply(
+                    calendar,
+                    learned.get(label),
+                    label,
+                    days[n_days + offset],
+                    product,
+                    pending,
+                    (factors[:, offset], chosen[:, offset], sources[:, offset]),
+                )
+    return CalendarEffects(cleaned, factors, chosen, sources)
+
+
+def _apply(
+    calendar: Calendar,
+    learned: _Learned | None,
+    label: str,
+    day: pd.Timestamp,
+    product: str,
+    rows: np.ndarray,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Set the factor of `label` on `rows` where it is usable; return the rows still pending."""
+    factors, labels, sources = out
+    taken = np.zeros(rows.size, dtype=bool)
+    if learned is not None:
+        taken = learned.used[rows]
+        hit = rows[taken]
+        factors[hit] = learned.effect[hit]
+        labels[hit] = label
+        own = learned.own_days[hit]
+        sources[hit] = np.where(
+            own > 0,
+            [f"learned from {n} past days" for n in own],
+            f"learned from {learned.pooled_days} past days of other series",
+        )
+    uplift = calendar.uplift(label, day, product)
+    if uplift is not None:
+        rest = rows[~taken]
+        factors[rest] = uplift
+        labels[rest] = label
+        sources[rest] = "declared uplift"
+        return rows[:0]
+    return rows[~taken]
+
+
+def _chains(
+    calendar: Calendar, days: pd.DatetimeIndex, products: np.ndarray
+) -> list[tuple[np.ndarray, list[tuple[str, ...]]]]:
+    """Rows grouped by the events that apply to them, with the label chain of every day."""
+    groups: dict[tuple[bool, ...], list[int]] = {}
+    for row, product in enumerate(products):
+        key = tuple(event.applies_to(str(product)) for event in calendar.events)
+        groups.setdefault(key, []).append(row)
+    return [
+        (np.array(rows), calendar.labels(days, str(products[rows[0]]))) for rows in groups.values()
+    ]
+
+
+def _occurrences(
+    chains: list[tuple[np.ndarray, list[tuple[str, ...]]]], n_days: int
+) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
+    """Label -> (rows, history day indices) blocks where the label was on."""
+    found: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+    for rows, labels in chains:
+        per_label: dict[str, list[int]] = {}
+        for index, chain in enumerate(labels[:n_days]):
+            for label in chain:
+                per_label.setdefault(label, []).append(index)
+        for label, day_index in per_label.items():
+            found.setdefault(label, []).append((rows, np.array(day_index)))
+    return found
+
+
+def _reference(values: np.ndarray, calendar_day: np.ndarray) -> np.ndarray:
+    """Mean of the same weekday 1 and 2 weeks either side on non-calendar days (NaN if none)."""
+    n_days = values.shape[1]
+    total = np.zeros(values.shape)
+    count = np.zeros(values.shape)
+    for offset in REFERENCE_OFFSETS:
+        target = slice(max(0, -offset), min(n_days, n_days - offset))
+        source = slice(max(0, offset), min(n_days, n_days + offset))
+        ordinary = ~calendar_day[:, source]
+        total[:, target] += np.where(ordinary, values[:, source], 0.0)
+        count[:, target] += ordinary
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
+
+
+def _learn(
+    values: np.ndarray,
+    reference: np.ndarray,
+    occurrences: list[tuple[np.ndarray, np.ndarray]],
+) -> _Learned:
+    """Effect of one label per series, shrunk to the pooled one, and its leave-one-out test."""
+    n_rows = values.shape[0]
+    actual_sum = np.zeros(n_rows)
+    reference_sum = np.zeros(n_rows)
+    own_days = np.zeros(n_rows, dtype=int)
+    blocks = []
+    for rows, day_index in occurrences:
+        actual = values[np.ix_(rows, day_index)]
+        ref = reference[np.ix_(rows, day_index)]
+        valid = np.isfinite(ref) & (ref > 0)
+        actual, ref = np.where(valid, actual, 0.0), np.where(valid, ref, 0.0)
+        actual_sum[rows] += actual.sum(axis=1)
+        reference_sum[rows] += ref.sum(axis=1)
+        own_days[rows] += valid.sum(axis=1)
+        blocks.append((rows, actual, ref))
+    pooled_actual, pooled_reference = actual_sum.sum(), reference_sum.sum()
+    pooled = pooled_actual / pooled_reference if pooled_reference > 0 else 1.0
+    prior = PRIOR_REFERENCE_UNITS
+    effect = (actual_sum + prior * pooled) / (reference_sum + prior)
+    error_with = np.zeros(n_rows)
+    error_without = np.zeros(n_rows)
+    for rows, actual, ref in blocks:
+        rest_reference = pooled_reference - ref
+        pooled_rest = np.divide(
+            pooled_actual - actual,
+            rest_reference,
+            out=np.ones_like(ref),
+            where=rest_reference > 1e-9,
+        )
+        left_out = (actual_sum[rows, None] - actual + prior * pooled_rest) / (
+            reference_sum[rows, None] - ref + prior
+        )
+        error_with[rows] += np.abs(actual - ref * left_out).sum(axis=1)
+        error_without[rows] += np.abs(actual - ref).sum(axis=1)
+    pooled_used = pooled_reference > 0 and error_with.sum() < error_without.sum()
+    used = np.where(own_days > 0, error_with < error_without, pooled_used)
+    return _Learned(effect, used, own_days, int(own_days.sum()))
