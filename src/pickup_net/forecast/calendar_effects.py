@@ -3,15 +3,19 @@
 A calendar day's *reference* is the mean of the same weekday one and two weeks before and after
 that are not calendar days; its ratio to the reference, summed over the past days with the same
 label (the same event or holiday name, or the kind of day), is the label's effect. Each series'
-effect is shrunk to the effect pooled over all series by `PRIOR_REFERENCE_UNITS` reference units.
+effect is shrunk to the effect pooled over all series, and that one to no effect (1), by
+`PRIOR_REFERENCE_UNITS` reference units each.
 
 An effect is used only where it measurably helps: leaving each past day out in turn, predicting it
-as reference x the effect learned from the other days must beat predicting the reference (absolute
-error summed over the days; series without own past days follow the pooled test). A forecast day
+as reference x the effect learned from the other days must beat predicting the reference by
+`USE_MARGIN` (absolute error summed over the days; series with fewer than `MIN_PAST_DAYS` own
+past days follow the test pooled over all series, and a label seen on fewer past dates is not
+learned). A forecast day
 takes the first usable label of its chain (event, holiday, kind of holiday, payday); an event that
 never occurred before, or whose effect did not help, takes its declared uplift if there is one.
-Learned calendar days of the history are replaced by their reference before the models are fitted,
-so that holidays neither distort the baseline nor its choice.
+Learned calendar days of the history are divided by their effect (replaced by their reference
+where the effect is below `MIN_DIVISOR_EFFECT`, e.g. closed days) before the models are fitted, so
+that holidays distort neither the baseline nor its choice.
 """
 
 from dataclasses import dataclass
@@ -23,6 +27,9 @@ from pickup_net.forecast.calendar import Calendar
 from pickup_net.forecast.candidates import SEASON_DAYS
 
 PRIOR_REFERENCE_UNITS = 10.0
+USE_MARGIN = 0.1
+MIN_PAST_DAYS = 2
+MIN_DIVISOR_EFFECT = 0.2
 REFERENCE_OFFSETS = (-2 * SEASON_DAYS, -SEASON_DAYS, SEASON_DAYS, 2 * SEASON_DAYS)
 
 
@@ -76,9 +83,10 @@ def calendar_effects(
         for rows, day_index in occurrences:
             used_rows = rows[learned[label].used[rows]]
             block = np.ix_(used_rows, day_index)
-            cleaned[block] = np.where(
-                np.isfinite(reference[block]), reference[block], values[block]
-            )
+            effect = learned[label].effect[used_rows, None]
+            divided = values[block] / np.maximum(effect, MIN_DIVISOR_EFFECT)
+            replaced = np.where(np.isfinite(reference[block]), reference[block], values[block])
+            cleaned[block] = np.where(effect >= MIN_DIVISOR_EFFECT, divided, replaced)
     factors = np.ones((n_rows, horizon_days))
     chosen = np.full((n_rows, horizon_days), "", dtype=object)
     sources = np.full((n_rows, horizon_days), "", dtype=object)
@@ -187,6 +195,7 @@ def _learn(
     actual_sum = np.zeros(n_rows)
     reference_sum = np.zeros(n_rows)
     own_days = np.zeros(n_rows, dtype=int)
+    past_dates: set[int] = set()
     blocks = []
     for rows, day_index in occurrences:
         actual = values[np.ix_(rows, day_index)]
@@ -196,26 +205,23 @@ def _learn(
         actual_sum[rows] += actual.sum(axis=1)
         reference_sum[rows] += ref.sum(axis=1)
         own_days[rows] += valid.sum(axis=1)
+        past_dates.update(day_index[valid.any(axis=0)].tolist())
         blocks.append((rows, actual, ref))
     pooled_actual, pooled_reference = actual_sum.sum(), reference_sum.sum()
-    pooled = pooled_actual / pooled_reference if pooled_reference > 0 else 1.0
     prior = PRIOR_REFERENCE_UNITS
+    pooled = (pooled_actual + prior) / (pooled_reference + prior)
     effect = (actual_sum + prior * pooled) / (reference_sum + prior)
     error_with = np.zeros(n_rows)
     error_without = np.zeros(n_rows)
     for rows, actual, ref in blocks:
-        rest_reference = pooled_reference - ref
-        pooled_rest = np.divide(
-            pooled_actual - actual,
-            rest_reference,
-            out=np.ones_like(ref),
-            where=rest_reference > 1e-9,
-        )
+        pooled_rest = (pooled_actual - actual + prior) / (pooled_reference - ref + prior)
         left_out = (actual_sum[rows, None] - actual + prior * pooled_rest) / (
             reference_sum[rows, None] - ref + prior
         )
         error_with[rows] += np.abs(actual - ref * left_out).sum(axis=1)
         error_without[rows] += np.abs(actual - ref).sum(axis=1)
-    pooled_used = pooled_reference > 0 and error_with.sum() < error_without.sum()
-    used = np.where(own_days > 0, error_with < error_without, pooled_used)
+    keep = 1.0 - USE_MARGIN
+    pooled_used = error_with.sum() < keep * error_without.sum()
+    used = np.where(own_days >= MIN_PAST_DAYS, error_with < keep * error_without, pooled_used)
+    used &= len(past_dates) >= MIN_PAST_DAYS
     return _Learned(effect, used, own_days, int(own_days.sum()))
