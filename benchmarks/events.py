@@ -23,6 +23,11 @@ fill rate reaches 0.95 under the forecast's demand distribution (`CycleDemand`).
 origin are cached in ``benchmarks/results/events_cache/<commit>/`` keyed by the last commit of
 ``src/pickup_net/forecast`` (``-dirty`` if uncommitted changes), so a run can be resumed.
 Writes ``benchmarks/results/events.{md,csv}``.
+
+``--timing N`` times `forecast_demand` on N one-year zone x product series of the forecast
+benchmark's generator (as ``benchmarks/forecast.py`` does), without and with a calendar (Colombia's
+holidays, paydays and a declared promotion), and writes ``events_timing.csv``. Run timed:
+``flock /tmp/pickup-bench.lock .venv/bin/python benchmarks/events.py --timing 10000``.
 """
 
 import argparse
@@ -35,8 +40,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from forecast import synthetic_history
 
-from pickup_net.forecast import Calendar, DemandForecast, Event, forecast_demand
+from pickup_net.forecast import Calendar, CycleDemand, DemandForecast, Event, forecast_demand
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "demand" / "favorita_ecuador"
@@ -101,10 +107,23 @@ def origins(event_days: set[date], seed: int, limit: int | None) -> list[tuple[d
     return sorted(chosen)
 
 
-def _stock(forecast: DemandForecast, store: str, offset: int) -> float:
-    """Units stocked for one store-day: the fewest reaching a TARGET expected fill rate."""
-    demand = forecast.catchment([store], day_offset=offset, days=1).get(PRODUCT)
-    return 0.0 if demand is None else float(demand.units_for_fill_rate(TARGET))
+def _stock(forecast: DemandForecast) -> np.ndarray:
+    """Units stocked per store-day: the fewest reaching a TARGET expected fill rate.
+
+    A store is one own-model zone, so its day's demand is ``catchment([store], day, 1)``; that
+    distribution is built here from the forecast's arrays (checked against `catchment` once).
+    """
+    mean = forecast.daily_mean
+    variance = forecast.dispersion[:, None] * mean
+    if forecast.calendar_sd is not None:
+        variance = variance + forecast.calendar_sd**2
+    check = forecast.catchment([forecast.table["zone_id"].iloc[0]], 0, 1)[PRODUCT]
+    assert np.isclose(check.mean, mean[0, 0]) and np.isclose(check.variance, variance[0, 0])
+    assert not forecast.table["model"].str.startswith("group:").any()
+    stock = np.zeros(mean.shape)
+    for index in np.ndindex(mean.shape):
+        stock[index] = CycleDemand(mean[index], variance[index]).units_for_fill_rate(TARGET)
+    return stock
 
 
 def origin_rows(
@@ -118,6 +137,15 @@ def origin_rows(
     seconds = time.perf_counter() - started
     without = forecast_demand(past, start, HORIZON_DAYS, cycle_days=1)
     stores = with_calendar.table["zone_id"].to_numpy()
+    stock_calendar, stock_without = _stock(with_calendar), _stock(without)
+    effects = with_calendar.calendar_effects
+    labels = dict(
+        zip(
+            zip(effects["zone_id"], effects["day_offset"], strict=True),
+            effects["label"],
+            strict=True,
+        )
+    )
     actual = (
         history[history["date"].isin(days)]
         .pivot_table(index="zone_id", columns="date", values="quantity", aggfunc="sum")
@@ -140,21 +168,14 @@ def origin_rows(
                     "no_calendar": without.daily_mean[row, offset],
                     "seasonal_naive": without.candidates["SeasonalNaive"][row, offset],
                     "scale": with_calendar.mase_scale[row],
-                    "stock_calendar": _stock(with_calendar, store, offset),
-                    "stock_no_calendar": _stock(without, store, offset),
+                    "stock_calendar": stock_calendar[row, offset],
+                    "stock_no_calendar": stock_without[row, offset],
                     "model": with_calendar.table["model"].iloc[row],
-                    "label": _label(with_calendar, store, offset),
+                    "label": labels.get((store, offset), ""),
                     "seconds": seconds,
                 }
             )
     return pd.DataFrame(records)
-
-
-def _label(forecast: DemandForecast, store: str, offset: int) -> str:
-    """The calendar label that changed this store-day's forecast ("" if none)."""
-    effects = forecast.calendar_effects
-    hit = effects[(effects["zone_id"] == store) & (effects["day_offset"] == offset)]
-    return "" if hit.empty else str(hit["label"].iloc[0])
 
 
 def summary(rows: pd.DataFrame) -> pd.DataFrame:
@@ -203,7 +224,7 @@ def _markdown(table: pd.DataFrame) -> str:
 def _label_table(rows: pd.DataFrame) -> pd.DataFrame:
     """MASE with and without the calendar on event days, per label the forecast used."""
     part = rows[rows["event_day"] & (rows["scale"] > 0)].copy()
-    part["label"] = part["label"].replace("", "(no calendar effect)")
+    part["label"] = part["label"].fillna("").replace("", "(no calendar effect)")
     for name in ("calendar", "no_calendar"):
         part[name] = (part[name] - part["actual"]).abs() / part["scale"]
     table = part.groupby("label").agg(
@@ -240,6 +261,35 @@ def write(rows: pd.DataFrame, out: Path, note: str) -> pd.DataFrame:
     return table
 
 
+def timing(n_series: int, out: Path) -> pd.DataFrame:
+    """Seconds of `forecast_demand` on `n_series` one-year series without and with a calendar."""
+    history = synthetic_history(n_series, 365, 0)
+    start = (history["date"].max() + pd.Timedelta(days=1)).date()
+    promo = Event(start + timedelta(days=2), "promo", uplift=1.5, product_ids={"P01"})
+    calendars = {
+        "none": None,
+        "CO holidays + paydays + 1 promotion": Calendar(
+            country="CO", rules=frozenset({"paydays"}), events=(promo,)
+        ),
+    }
+    records = []
+    for name, calendar in calendars.items():
+        started = time.perf_counter()
+        forecast = forecast_demand(history, start, 7, cycle_days=1, calendar=calendar)
+        records.append(
+            {
+                "series": len(forecast.table),
+                "days": 365,
+                "calendar": name,
+                "seconds": round(time.perf_counter() - started, 1),
+                "changed_series_days": len(forecast.calendar_effects),
+            }
+        )
+    table = pd.DataFrame(records)
+    table.to_csv(out / "events_timing.csv", index=False)
+    return table
+
+
 def main() -> None:
     """Run every origin not yet cached for this commit, then write the tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -248,7 +298,11 @@ def main() -> None:
         "--every", type=int, default=None, help="Quick subset: keep every n-th origin."
     )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--timing", type=int, default=None, help="Only time N series.")
     args = parser.parse_args()
+    if args.timing:
+        print(_markdown(timing(args.timing, args.out)))
+        return
     history = load_history()
     rows = national_rows()
     event_days = {day.date() for day in rows["date"]}

@@ -16,6 +16,10 @@ never occurred before, or whose effect did not help, takes its declared uplift i
 Learned calendar days of the history are divided by their effect (replaced by their reference
 where the effect is below `MIN_DIVISOR_EFFECT`, e.g. closed days) before the models are fitted, so
 that holidays distort neither the baseline nor its choice.
+
+A learned effect is uncertain: its relative standard deviation is estimated from the leave-one-out
+errors pooled over the series, less their count noise (the variance of a count is at least its
+mean). A declared uplift gets half its change as relative standard deviation.
 """
 
 from dataclasses import dataclass
@@ -30,6 +34,8 @@ PRIOR_REFERENCE_UNITS = 10.0
 USE_MARGIN = 0.1
 MIN_PAST_DAYS = 2
 MIN_DIVISOR_EFFECT = 0.2
+DECLARED_RELATIVE_SD = 0.5
+"""Relative standard deviation of a declared uplift, as a share of its change (uplift - 1)."""
 REFERENCE_OFFSETS = (-2 * SEASON_DAYS, -SEASON_DAYS, SEASON_DAYS, 2 * SEASON_DAYS)
 
 
@@ -38,23 +44,27 @@ class CalendarEffects:
     """Per fitted series: history with learned calendar days cleaned, and the horizon's factors.
 
     `labels` and `sources` say, per series and forecast day, which calendar label changed the
-    forecast (``""`` where none did) and where its factor came from.
+    forecast (``""`` where none did) and where its factor came from; `relative_sd` is the
+    uncertainty of that factor as a share of the forecast (0 where no label applies).
     """
 
     cleaned: np.ndarray
     factors: np.ndarray
     labels: np.ndarray
     sources: np.ndarray
+    relative_sd: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
 class _Learned:
-    """One label's learned effect per series, whether it is used, and its own past-day count."""
+    """One label's learned effect per series, whether it is used, its own past-day count, and
+    the relative standard deviation of the effect (pooled over series)."""
 
     effect: np.ndarray
     used: np.ndarray
     own_days: np.ndarray
     pooled_days: int
+    relative_sd: float
 
 
 def calendar_effects(
@@ -90,6 +100,7 @@ def calendar_effects(
     factors = np.ones((n_rows, horizon_days))
     chosen = np.full((n_rows, horizon_days), "", dtype=object)
     sources = np.full((n_rows, horizon_days), "", dtype=object)
+    relative_sd = np.zeros((n_rows, horizon_days))
     for rows, labels in chains:
         product = str(products[rows[0]])
         for offset, chain in enumerate(labels[n_days:]):
@@ -105,8 +116,9 @@ def calendar_effects(
                     product,
                     pending,
                     (factors[:, offset], chosen[:, offset], sources[:, offset]),
+                    relative_sd[:, offset],
                 )
-    return CalendarEffects(cleaned, factors, chosen, sources)
+    return CalendarEffects(cleaned, factors, chosen, sources, relative_sd)
 
 
 def _apply(
@@ -117,6 +129,7 @@ def _apply(
     product: str,
     rows: np.ndarray,
     out: tuple[np.ndarray, np.ndarray, np.ndarray],
+    relative_sd: np.ndarray,
 ) -> np.ndarray:
     """Set the factor of `label` on `rows` where it is usable; return the rows still pending."""
     factors, labels, sources = out
@@ -125,6 +138,7 @@ def _apply(
         taken = learned.used[rows]
         hit = rows[taken]
         factors[hit] = learned.effect[hit]
+        relative_sd[hit] = learned.relative_sd
         labels[hit] = label
         own = learned.own_days[hit]
         sources[hit] = np.where(
@@ -136,6 +150,7 @@ def _apply(
     if uplift is not None:
         rest = rows[~taken]
         factors[rest] = uplift
+        relative_sd[rest] = DECLARED_RELATIVE_SD * abs(uplift - 1.0)
         labels[rest] = label
         sources[rest] = "declared uplift"
         return rows[:0]
@@ -213,15 +228,20 @@ def _learn(
     effect = (actual_sum + prior * pooled) / (reference_sum + prior)
     error_with = np.zeros(n_rows)
     error_without = np.zeros(n_rows)
+    excess_squares = predicted_squares = 0.0
     for rows, actual, ref in blocks:
         pooled_rest = (pooled_actual - actual + prior) / (pooled_reference - ref + prior)
         left_out = (actual_sum[rows, None] - actual + prior * pooled_rest) / (
             reference_sum[rows, None] - ref + prior
         )
-        error_with[rows] += np.abs(actual - ref * left_out).sum(axis=1)
+        predicted = ref * left_out
+        error_with[rows] += np.abs(actual - predicted).sum(axis=1)
+        excess_squares += float(((actual - predicted) ** 2 - predicted).sum())
+        predicted_squares += float((predicted**2).sum())
         error_without[rows] += np.abs(actual - ref).sum(axis=1)
     keep = 1.0 - USE_MARGIN
     pooled_used = error_with.sum() < keep * error_without.sum()
     used = np.where(own_days >= MIN_PAST_DAYS, error_with < keep * error_without, pooled_used)
     used &= len(past_dates) >= MIN_PAST_DAYS
-    return _Learned(effect, used, own_days, int(own_days.sum()))
+    variance = excess_squares / predicted_squares if predicted_squares > 0 else 0.0
+    return _Learned(effect, used, own_days, int(own_days.sum()), float(np.sqrt(max(variance, 0.0))))

@@ -75,6 +75,9 @@ class DemandForecast:
         seasonal naive, the series' own last week, always).
     mase_scale, rmsse_scale
         In-sample mean absolute / squared error of seasonal naive per series (error scales).
+    calendar_sd
+        Standard deviation (units) of each series' daily forecast due to the uncertainty of its
+        calendar effect (None without a calendar).
     calendar_effects
         One row per series and forecast day that a calendar label changed: the label (``event:``,
         ``holiday:``, the kind of holiday or ``payday``), where its factor came from (learned from
@@ -95,6 +98,7 @@ class DemandForecast:
     mase_scale: np.ndarray = field(repr=False)
     rmsse_scale: np.ndarray = field(repr=False)
     rows_of_zone: dict[str, np.ndarray] = field(repr=False)
+    calendar_sd: np.ndarray | None = field(default=None, repr=False)
     calendar_effects: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=EFFECT_COLUMNS), repr=False
     )
@@ -113,7 +117,9 @@ class DemandForecast:
         one group, the group's variance-to-mean ratio phi_g splits into a local part b_g (units
         per order line, the compound-Poisson index sum(y**2) / sum(y) of their days) and a common
         part shared in proportion to the catchment's share:
-        ``b_g * M + (phi_g - b_g)+ * M**2 / G`` for zone mean M out of group mean G.
+        ``b_g * M + (phi_g - b_g)+ * M**2 / G`` for zone mean M out of group mean G. The
+        uncertainty of calendar effects (`calendar_sd`) is common to the zones of a day: their
+        standard deviations add up per product and day, and the days' variances add up.
 
         Parameters
         ----------
@@ -147,6 +153,9 @@ class DemandForecast:
         frame = pd.DataFrame({"product": products, "mean": mean, "group": groups})
         frame["own_var"] = np.where(own, self.dispersion[rows] * mean, 0.0)
         totals = frame.groupby("product")[["mean", "own_var"]].sum()
+        if self.calendar_sd is not None:
+            sd = pd.DataFrame(thinning[:, None] * self.calendar_sd[rows, window])
+            totals["own_var"] += (sd.groupby(products).sum() ** 2).sum(axis=1)
         sparse = frame[~own].groupby(["product", "group"])["mean"].sum()
         group_var = pd.Series(0.0, index=totals.index)
         for (product, group), zone_mean in sparse.items():
@@ -283,6 +292,12 @@ def forecast_demand(
     fit_row = np.full(n_series, -1)
     fit_row[own_rows] = np.arange(n_own)
     fit_row[sparse] = n_own + group_of[sparse]
+    calendar_sd = None
+    if effects is not None:
+        calendar_sd = np.where(
+            fit_row[:, None] >= 0, daily_mean * effects.relative_sd[fit_row], 0.0
+        )
+        cycle_var = cycle_var + (calendar_sd[:, :cycle_days] ** 2).sum(axis=1)
     effect_table = _effect_table(panel, start, effects, fit_row, group_of, share, base_forecast)
     table = pd.DataFrame(
         {
@@ -320,6 +335,7 @@ def forecast_demand(
         mase_scale=_seasonal_scale(values, np.abs),
         rmsse_scale=_seasonal_scale(values, np.square),
         rows_of_zone=_rows_of_zone(panel),
+        calendar_sd=calendar_sd,
         calendar_effects=effect_table,
     )
 
