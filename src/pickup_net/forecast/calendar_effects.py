@@ -88,41 +88,40 @@ def calendar_effects(
         label: _learn(values, reference, occurrences)
         for label, occurrences in occurrences_of.items()
     }
-    cleaned = values.copy()
-    for label, occurrences in occurrences_of.items():
-        for rows, day_index in occurrences:
-            used_rows = rows[learned[label].used[rows]]
-            block = np.ix_(used_rows, day_index)
-            effect = learned[label].effect[used_rows, None]
-            divided = values[block] / np.maximum(effect, MIN_DIVISOR_EFFECT)
-            replaced = np.where(np.isfinite(reference[block]), reference[block], values[block])
-            cleaned[block] = np.where(effect >= MIN_DIVISOR_EFFECT, divided, replaced)
-    factors = np.ones((n_rows, horizon_days))
-    chosen = np.full((n_rows, horizon_days), "", dtype=object)
-    sources = np.full((n_rows, horizon_days), "", dtype=object)
-    relative_sd = np.zeros((n_rows, horizon_days))
+    factors = np.ones((n_rows, n_days + horizon_days))
+    chosen = np.full(factors.shape, "", dtype=object)
+    sources = np.full(factors.shape, "", dtype=object)
+    relative_sd = np.zeros(factors.shape)
     for rows, labels in chains:
         product = str(products[rows[0]])
-        for offset, chain in enumerate(labels[n_days:]):
+        for offset, chain in enumerate(labels):
             pending = rows.copy()
             for label in chain:
                 if pending.size == 0:
                     break
                 pending = _apply(
-                    calendar,
+                    calendar if offset >= n_days else None,
                     learned.get(label),
                     label,
-                    days[n_days + offset],
+                    days[offset],
                     product,
                     pending,
                     (factors[:, offset], chosen[:, offset], sources[:, offset]),
                     relative_sd[:, offset],
                 )
-    return CalendarEffects(cleaned, factors, chosen, sources, relative_sd)
+    past = factors[:, :n_days]
+    replaced = np.where(np.isfinite(reference), reference, values)
+    cleaned = np.where(
+        past >= MIN_DIVISOR_EFFECT, values / np.maximum(past, MIN_DIVISOR_EFFECT), replaced
+    )
+    future = slice(n_days, None)
+    return CalendarEffects(
+        cleaned, factors[:, future], chosen[:, future], sources[:, future], relative_sd[:, future]
+    )
 
 
 def _apply(
-    calendar: Calendar,
+    calendar: Calendar | None,
     learned: _Learned | None,
     label: str,
     day: pd.Timestamp,
@@ -131,7 +130,8 @@ def _apply(
     out: tuple[np.ndarray, np.ndarray, np.ndarray],
     relative_sd: np.ndarray,
 ) -> np.ndarray:
-    """Set the factor of `label` on `rows` where it is usable; return the rows still pending."""
+    """Set the factor of `label` on `rows` where it is usable, learned or (with a `calendar`)
+    declared; return the rows still pending."""
     factors, labels, sources = out
     taken = np.zeros(rows.size, dtype=bool)
     if learned is not None:
@@ -146,7 +146,7 @@ def _apply(
             [f"learned from {n} past days" for n in own],
             f"learned from {learned.pooled_days} past days of other series",
         )
-    uplift = calendar.uplift(label, day, product)
+    uplift = None if calendar is None else calendar.uplift(label, day, product)
     if uplift is not None:
         rest = rows[~taken]
         factors[rest] = uplift
