@@ -108,3 +108,27 @@ def test_learned_effect_wins_over_a_declared_uplift() -> None:
     )
     assert forecast.daily_mean[0, 4] == pytest.approx(20.0, rel=0.3)
     assert forecast.calendar_effects["source"].iloc[0] == "learned from 4 past days"
+
+
+def test_uncertain_effect_widens_the_event_day_distribution() -> None:
+    """A payday effect that varies between paydays adds its spread to that day's variance only."""
+    days = pd.date_range("2024-01-01", periods=200)
+    payday = (days.day == 15) | days.is_month_end
+    spread = np.random.default_rng(4).uniform(1.5, 4.5, len(days))
+    history = _history(np.where(payday, 20.0 * spread, 20.0), days, seed=4)
+    forecast = forecast_demand(history, date(2024, 7, 19), horizon_days=14, calendar=PAYDAYS)
+    july_31 = 12
+    sd = forecast.calendar_sd[0]
+    assert sd[july_31] > 0.1 * forecast.daily_mean[0, july_31]
+    assert (np.delete(sd, july_31) == 0).all()
+    demand = forecast.catchment(["z"], day_offset=july_31, days=1)["p"]
+    poisson_part = forecast.dispersion[0] * forecast.daily_mean[0, july_31]
+    assert demand.variance == pytest.approx(poisson_part + sd[july_31] ** 2)
+
+
+def test_no_calendar_leaves_no_trace(make_history) -> None:
+    """Without a calendar nothing is explained and no calendar uncertainty is added."""
+    forecast = forecast_demand(make_history({("z", "p"): 3.0}, 91), date(2024, 4, 1))
+    assert forecast.calendar_effects.empty
+    assert forecast.calendar_sd is None
+    assert (forecast.table["calendar"] == "").all()
