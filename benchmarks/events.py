@@ -110,8 +110,9 @@ def origins(event_days: set[date], seed: int, limit: int | None) -> list[tuple[d
 def _stock(forecast: DemandForecast) -> np.ndarray:
     """Units stocked per store-day: the fewest reaching a TARGET expected fill rate.
 
-    A store is one own-model zone, so its day's demand is ``catchment([store], day, 1)``; that
-    distribution is built here from the forecast's arrays (checked against `catchment` once).
+    A store's day is ``catchment([store], day, 1)``; for own-model stores that distribution is
+    built here from the forecast's arrays (checked against `catchment` once), for stores forecast
+    through a sparse group (recently opened or long closed) by `catchment` itself.
     """
     mean = forecast.daily_mean
     variance = forecast.dispersion[:, None] * mean
@@ -119,10 +120,15 @@ def _stock(forecast: DemandForecast) -> np.ndarray:
         variance = variance + forecast.calendar_sd**2
     check = forecast.catchment([forecast.table["zone_id"].iloc[0]], 0, 1)[PRODUCT]
     assert np.isclose(check.mean, mean[0, 0]) and np.isclose(check.variance, variance[0, 0])
-    assert not forecast.table["model"].str.startswith("group:").any()
+    grouped = forecast.table["model"].str.startswith("group:").to_numpy()
     stock = np.zeros(mean.shape)
-    for index in np.ndindex(mean.shape):
-        stock[index] = CycleDemand(mean[index], variance[index]).units_for_fill_rate(TARGET)
+    for row, day in np.ndindex(mean.shape):
+        if grouped[row]:
+            store = forecast.table["zone_id"].iloc[row]
+            demand = forecast.catchment([store], day, 1)[PRODUCT]
+        else:
+            demand = CycleDemand(mean[row, day], variance[row, day])
+        stock[row, day] = demand.units_for_fill_rate(TARGET)
     return stock
 
 
