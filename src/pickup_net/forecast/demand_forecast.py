@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from pickup_net.forecast.calendar import Calendar
-from pickup_net.forecast.calendar_effects import CalendarEffects, calendar_effects
+from pickup_net.forecast.calendar_effects import calendar_effects
 from pickup_net.forecast.candidates import SEASON_DAYS, SEASONAL_NAIVE
 from pickup_net.forecast.distribution import CycleDemand, cycle_quantiles
+from pickup_net.forecast.effect_table import EFFECT_COLUMNS, effect_notes, effect_table
 from pickup_net.forecast.panel import Panel, build_panel
 from pickup_net.forecast.selection import Selection, select_and_forecast
 
@@ -40,17 +41,6 @@ TABLE_COLUMNS = [
     "dispersion",
     "group",
     "calendar",
-]
-EFFECT_COLUMNS = [
-    "zone_id",
-    "product_id",
-    "date",
-    "day_offset",
-    "label",
-    "source",
-    "factor",
-    "units_without",
-    "units",
 ]
 
 
@@ -298,7 +288,7 @@ def forecast_demand(
             fit_row[:, None] >= 0, daily_mean * effects.relative_sd[fit_row], 0.0
         )
         cycle_var = cycle_var + (calendar_sd[:, :cycle_days] ** 2).sum(axis=1)
-    effect_table = _effect_table(panel, start, effects, fit_row, group_of, share, base_forecast)
+    changes = effect_table(panel, start, effects, fit_row, group_of, share, base_forecast)
     table = pd.DataFrame(
         {
             "zone_id": panel.zone_ids,
@@ -314,7 +304,7 @@ def forecast_demand(
                 f"{p}/sparse" if g >= 0 else ""
                 for p, g in zip(panel.product_ids, group_of, strict=True)
             ],
-            "calendar": _effect_notes(effect_table, n_series),
+            "calendar": effect_notes(changes, n_series),
         },
         columns=TABLE_COLUMNS,
     )
@@ -336,62 +326,8 @@ def forecast_demand(
         rmsse_scale=_seasonal_scale(values, np.square),
         rows_of_zone=_rows_of_zone(panel),
         calendar_sd=calendar_sd,
-        calendar_effects=effect_table,
+        calendar_effects=changes,
     )
-
-
-def _effect_table(
-    panel: Panel,
-    start: date,
-    effects: CalendarEffects | None,
-    fit_row: np.ndarray,
-    group_of: np.ndarray,
-    share: np.ndarray,
-    base_forecast: np.ndarray,
-) -> pd.DataFrame:
-    """One row per series and forecast day a calendar label changed (see `DemandForecast`),
-    indexed by the series' row of the table."""
-    if effects is None:
-        return pd.DataFrame(columns=EFFECT_COLUMNS)
-    series, offset = np.nonzero((fit_row[:, None] >= 0) & (effects.labels[fit_row] != ""))
-    fitted = fit_row[series]
-    without = np.where(group_of[series] >= 0, share[series], 1.0) * base_forecast[fitted, offset]
-    factor = effects.factors[fitted, offset]
-    return pd.DataFrame(
-        {
-            "zone_id": panel.zone_ids[series],
-            "product_id": panel.product_ids[series],
-            "date": (pd.Timestamp(start) + pd.to_timedelta(offset, unit="D")).date,
-            "day_offset": offset,
-            "label": effects.labels[fitted, offset],
-            "source": effects.sources[fitted, offset],
-            "factor": factor,
-            "units_without": without,
-            "units": without * factor,
-        },
-        columns=EFFECT_COLUMNS,
-        index=pd.Index(series, name="series"),
-    )
-
-
-def _effect_notes(effect_table: pd.DataFrame, n_series: int) -> list[str]:
-    """Per series, its calendar changes as ``date label xfactor (source)`` joined by "; "."""
-    notes = [""] * n_series
-    if effect_table.empty:
-        return notes
-    text = (
-        effect_table["date"].astype(str)
-        + " "
-        + effect_table["label"]
-        + " x"
-        + effect_table["factor"].round(2).astype(str)
-        + " ("
-        + effect_table["source"]
-        + ")"
-    )
-    for series, note in text.groupby(level=0).agg("; ".join).items():
-        notes[int(series)] = note
-    return notes
 
 
 def _zone_shares(zone_ids: Iterable[str] | Mapping[str, float]) -> dict[str, float]:
