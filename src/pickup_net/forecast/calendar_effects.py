@@ -10,9 +10,9 @@ An effect is used only where it measurably helps: leaving each past day out in t
 as reference x the effect learned from the other days must beat predicting the reference by
 `USE_MARGIN` (absolute error summed over the days; series with fewer than `MIN_PAST_DAYS` own
 past days follow the test pooled over all series, and a label seen on fewer past dates is not
-learned). A forecast day
-takes the first usable label of its chain (event, holiday, kind of holiday, payday); an event that
-never occurred before, or whose effect did not help, takes its declared uplift if there is one.
+learned). A forecast day takes the first usable label of its chain (event, holiday, kind of
+holiday, payday); an event that never occurred before, or whose effect did not help, takes its
+declared uplift if there is one.
 Learned calendar days of the history are divided by their effect (replaced by their reference
 where the effect is below `MIN_DIVISOR_EFFECT`, e.g. closed days) before the models are fitted, so
 that holidays distort neither the baseline nor its choice.
