@@ -8,14 +8,17 @@ is always the sum of its zones'.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from pickup_net.forecast.calendar import Calendar
+from pickup_net.forecast.calendar_effects import calendar_effects
 from pickup_net.forecast.candidates import SEASON_DAYS, SEASONAL_NAIVE
 from pickup_net.forecast.distribution import CycleDemand, cycle_quantiles
+from pickup_net.forecast.effect_table import EFFECT_COLUMNS, effect_notes, effect_table
 from pickup_net.forecast.panel import Panel, build_panel
 from pickup_net.forecast.selection import Selection, select_and_forecast
 
@@ -37,6 +40,7 @@ TABLE_COLUMNS = [
     "cycle_p95",
     "dispersion",
     "group",
+    "calendar",
 ]
 
 
@@ -51,7 +55,7 @@ class DemandForecast:
         sparse zones forecast through their product's group), mean units per day over the horizon,
         the mean, variance and 90% / 95% quantiles of the first cycle's units (negative binomial
         or Poisson, see `CycleDemand`), the variance-to-mean ratio, and the group (``""`` for
-        own-model series).
+        own-model series), and the calendar days that changed the forecast (``""`` if none).
     start, horizon_days, cycle_days
         First forecast day, days forecast, days in one replenishment cycle.
     daily_mean
@@ -61,6 +65,13 @@ class DemandForecast:
         seasonal naive, the series' own last week, always).
     mase_scale, rmsse_scale
         In-sample mean absolute / squared error of seasonal naive per series (error scales).
+    calendar_sd
+        Standard deviation (units) of each series' daily forecast due to the uncertainty of its
+        calendar effect (None without a calendar).
+    calendar_effects
+        One row per series and forecast day that a calendar label changed: the label (``event:``,
+        ``holiday:``, the kind of holiday or ``payday``), where its factor came from (learned from
+        past days or a declared uplift), the factor, and the units per day without and with it.
     """
 
     table: pd.DataFrame
@@ -77,6 +88,10 @@ class DemandForecast:
     mase_scale: np.ndarray = field(repr=False)
     rmsse_scale: np.ndarray = field(repr=False)
     rows_of_zone: dict[str, np.ndarray] = field(repr=False)
+    calendar_sd: np.ndarray | None = field(default=None, repr=False)
+    calendar_effects: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=EFFECT_COLUMNS), repr=False
+    )
 
     def catchment(
         self,
@@ -92,7 +107,9 @@ class DemandForecast:
         one group, the group's variance-to-mean ratio phi_g splits into a local part b_g (units
         per order line, the compound-Poisson index sum(y**2) / sum(y) of their days) and a common
         part shared in proportion to the catchment's share:
-        ``b_g * M + (phi_g - b_g)+ * M**2 / G`` for zone mean M out of group mean G.
+        ``b_g * M + (phi_g - b_g)+ * M**2 / G`` for zone mean M out of group mean G. The
+        uncertainty of calendar effects (`calendar_sd`) is common to the zones of a day: their
+        standard deviations add up per product and day, and the days' variances add up.
 
         Parameters
         ----------
@@ -126,6 +143,9 @@ class DemandForecast:
         frame = pd.DataFrame({"product": products, "mean": mean, "group": groups})
         frame["own_var"] = np.where(own, self.dispersion[rows] * mean, 0.0)
         totals = frame.groupby("product")[["mean", "own_var"]].sum()
+        if self.calendar_sd is not None:
+            sd = pd.DataFrame(thinning[:, None] * self.calendar_sd[rows, window])
+            totals["own_var"] += (sd.groupby(products).sum() ** 2).sum(axis=1)
         sparse = frame[~own].groupby(["product", "group"])["mean"].sum()
         group_var = pd.Series(0.0, index=totals.index)
         for (product, group), zone_mean in sparse.items():
@@ -169,6 +189,7 @@ def forecast_demand(
     cycle_days: int | None = None,
     n_jobs: int = 1,
     all_candidates: bool = False,
+    calendar: Calendar | None = None,
 ) -> DemandForecast:
     """Forecast each zone x product series from `start` for `horizon_days` days.
 
@@ -190,6 +211,10 @@ def forecast_demand(
         Processes statsforecast may use.
     all_candidates
         Also forecast with every candidate, not only the chosen one, to score them (`candidates`).
+    calendar
+        Public holidays, paydays and declared events (default: none, no calendar effects). Their
+        effects are learned per series from the past days with the same label where that helps
+        (see `calendar_effects`); a declared uplift is used where the event never occurred.
 
     Returns
     -------
@@ -198,7 +223,8 @@ def forecast_demand(
     Raises
     ------
     ValueError
-        On a missing column, a negative quantity, a date on or after `start`, or a bad horizon.
+        On a missing column, a negative quantity, a date on or after `start`, a bad horizon, or
+        a calendar event naming a product absent from the history.
     """
     del seed
     cycle_days = horizon_days if cycle_days is None else cycle_days
@@ -220,15 +246,22 @@ def forecast_demand(
     np.add.at(group_values, group_of[sparse], values[sparse])
     own_rows = np.nonzero(own)[0]
     group_batch = _batch_index(values, group_of, len(group_products))
-    selection = select_and_forecast(
-        np.vstack([values[own_rows], group_values])[:, -FIT_DAYS:],
-        horizon_days,
-        cycle_days,
-        n_jobs,
-        all_candidates,
-    )
-    n_own = len(own_rows)
+    fit_values = np.vstack([values[own_rows], group_values])
     products_of_fit = np.concatenate([panel.product_ids[own_rows], group_products])
+    effects = None
+    if calendar is not None and n_series:
+        calendar.check_products(panel.product_ids)
+        effects = calendar_effects(
+            fit_values, products_of_fit, panel.first_day, horizon_days, calendar
+        )
+        fit_values = effects.cleaned
+    selection = select_and_forecast(
+        fit_values[:, -FIT_DAYS:], horizon_days, cycle_days, n_jobs, all_candidates
+    )
+    base_forecast = selection.forecasts[selection.chosen, np.arange(len(selection.chosen))]
+    if effects is not None:
+        selection = replace(selection, forecasts=selection.forecasts * effects.factors[None])
+    n_own = len(own_rows)
     fit_dispersion = _dispersion(selection, products_of_fit)
     chosen_forecast = selection.forecasts[selection.chosen, np.arange(len(selection.chosen))]
     share = _sparse_shares(values, group_of)
@@ -246,6 +279,16 @@ def forecast_demand(
     cycle_var = _cycle_variance(
         cycle_mean, dispersion, group_of, share, fit_dispersion[n_own:], group_batch
     )
+    fit_row = np.full(n_series, -1)
+    fit_row[own_rows] = np.arange(n_own)
+    fit_row[sparse] = n_own + group_of[sparse]
+    calendar_sd = None
+    if effects is not None:
+        calendar_sd = np.where(
+            fit_row[:, None] >= 0, daily_mean * effects.relative_sd[fit_row], 0.0
+        )
+        cycle_var = cycle_var + (calendar_sd[:, :cycle_days] ** 2).sum(axis=1)
+    changes = effect_table(panel, start, effects, fit_row, group_of, share, base_forecast)
     table = pd.DataFrame(
         {
             "zone_id": panel.zone_ids,
@@ -261,6 +304,7 @@ def forecast_demand(
                 f"{p}/sparse" if g >= 0 else ""
                 for p, g in zip(panel.product_ids, group_of, strict=True)
             ],
+            "calendar": effect_notes(changes, n_series),
         },
         columns=TABLE_COLUMNS,
     )
@@ -281,6 +325,8 @@ def forecast_demand(
         mase_scale=_seasonal_scale(values, np.abs),
         rmsse_scale=_seasonal_scale(values, np.square),
         rows_of_zone=_rows_of_zone(panel),
+        calendar_sd=calendar_sd,
+        calendar_effects=changes,
     )
 
 
