@@ -20,14 +20,37 @@ How it works, in short:
   `straight_line_matrices` fallback uses a documented circuity factor.
 """
 
-from pickup_net.network.geometry import route_geometry
-from pickup_net.network.matrices import Matrices, street_matrices
-from pickup_net.network.osm_elements import OsmElements, OsmWay, TurnRestriction
-from pickup_net.network.profiles import DriveProfile, WalkProfile
-from pickup_net.network.snapping import SnapError
-from pickup_net.network.straight_line import DEFAULT_CIRCUITY, straight_line_matrices
-from pickup_net.network.street_graph import build_street_network
-from pickup_net.network.street_network import Point, StreetNetwork
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pickup_net.network.geometry import route_geometry
+    from pickup_net.network.matrices import Matrices, street_matrices
+    from pickup_net.network.osm_elements import OsmElements, OsmWay, TurnRestriction
+    from pickup_net.network.profiles import DriveProfile, WalkProfile
+    from pickup_net.network.snapping import SnapError
+    from pickup_net.network.straight_line import DEFAULT_CIRCUITY, straight_line_matrices
+    from pickup_net.network.street_graph import build_street_network
+    from pickup_net.network.street_network import Point, StreetNetwork
+
+_EXPORTS = {
+    "DEFAULT_CIRCUITY": "straight_line",
+    "DriveProfile": "profiles",
+    "Matrices": "matrices",
+    "OsmElements": "osm_elements",
+    "OsmWay": "osm_elements",
+    "Point": "street_network",
+    "SnapError": "snapping",
+    "StreetNetwork": "street_network",
+    "TurnRestriction": "osm_elements",
+    "WalkProfile": "profiles",
+    "build_street_network": "street_graph",
+    "route_geometry": "geometry",
+    "straight_line_matrices": "straight_line",
+    "street_matrices": "matrices",
+}
+"""Public name -> its module: loaded on first use (PEP 562), since route geometry and matrices
+pull in scipy's graph routines, which `validate` and the snapping of points do not need."""
 
 __all__ = [
     "DEFAULT_CIRCUITY",
@@ -45,3 +68,13 @@ __all__ = [
     "straight_line_matrices",
     "street_matrices",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import the module that defines `name` on first access and keep the name here."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pickup_net.network' has no attribute {name!r}")
+    value = getattr(import_module(f"pickup_net.network.{module}"), name)
+    globals()[name] = value
+    return value
