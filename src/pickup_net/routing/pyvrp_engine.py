@@ -193,13 +193,14 @@ def _initial_solution(
         stops = [problem.stops[i] for i in r.stops]
         timed = check_route(problem, vehicle, stops, "", r.depart_s, r.reloads).route.visits
         vtype = data.vehicle_type(type_of[r.vehicle])
-        visits: list[pyvrp.Activity | int] = []
+        visits: list[pyvrp.Activity] = []
         for n, (stop_i, visit) in enumerate(zip(r.stops, timed, strict=True)):
             if n in r.reloads and vtype.reload_depots:
                 depot = vtype.reload_depots[0]
                 visits.append(pyvrp.Activity(pyvrp.ActivityType.DEPOT, depot))
             window = _window_index(problem.stops[stop_i], visit.start_s)
-            visits.append(first_client[stop_i] + window)
+            client = first_client[stop_i] + window
+            visits.append(pyvrp.Activity(pyvrp.ActivityType.CLIENT, client))
         routes.append(pyvrp.Route(data, visits, type_of[r.vehicle]))
     return pyvrp.Solution(data, routes)
 
