@@ -61,7 +61,10 @@ def solve_ortools(
         index = manager.NodeToIndex(first_reload + r)
         routing.AddDisjunction([index], 0)
         _allow(routing, index, [k])
-    _freeze(routing, manager, problem, model, frozen)
+    reload_nodes: dict[int, list[int]] = {}
+    for r, k in enumerate(reload_of):
+        reload_nodes.setdefault(k, []).append(first_reload + r)
+    _freeze(routing, manager, problem, model, frozen, reload_nodes)
     params = pywrapcp.DefaultRoutingSearchParameters()
     strategy = first_solution or (FIRST_SOLUTION if model.has_time else FIRST_SOLUTION_NO_TIME)
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
@@ -203,8 +206,10 @@ def _freeze(
     problem: RoutingProblem,
     model: CompiledModel,
     frozen: Sequence[FrozenRoute],
+    reload_nodes: dict[int, list[int]],
 ) -> None:
-    """Frozen stops keep their vehicle and order; done ones stay first, back to back."""
+    """Frozen stops keep their vehicle and order; done ones stay first, back to back but for
+    the reloads made between them (each through one of the van's reload nodes)."""
     if not frozen:
         return
     vehicle_of = {v.id: k for k, v in enumerate(problem.vehicles)}
@@ -215,6 +220,7 @@ def _freeze(
     for fr in frozen:
         k = vehicle_of[fr.vehicle_id]
         previous = routing.Start(k)
+        spare = iter(reload_nodes.get(k, []))
         for n, stop_id in enumerate(fr.stop_ids):
             if stop_id not in position:
                 continue
@@ -222,7 +228,12 @@ def _freeze(
             if k not in model.allowed_vehicles[position[stop_id]]:
                 continue
             _allow(routing, index, [k])
-            if n < fr.done:
+            reload = next(spare, None) if n < fr.done and n in fr.reloads else None
+            if reload is not None:
+                between = manager.NodeToIndex(reload)
+                solver.Add(routing.NextVar(previous) == between)
+                solver.Add(routing.NextVar(between) == index)
+            elif n < fr.done:
                 solver.Add(routing.NextVar(previous) == index)
             else:
                 solver.Add(rank.CumulVar(previous) < rank.CumulVar(index))

@@ -78,12 +78,14 @@ class Stop:
 class FrozenRoute:
     """Stops that keep vehicle ``vehicle_id`` and their relative order when re-planning.
 
-    The first ``done`` of them are already driven: they stay the route's first stops, back to back.
+    The first ``done`` of them are already driven: they stay the route's first stops, back to back
+    but for the reloads the van made before the done stops at positions ``reloads``.
     """
 
     vehicle_id: str
     stop_ids: tuple[str, ...]
     done: int = 0
+    reloads: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
