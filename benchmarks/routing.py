@@ -10,10 +10,10 @@ Run timed benchmarks alone: ``flock /tmp/pickup-bench.lock python benchmarks/rou
 
 Routing problems exported from plans (``PROBLEM.json``, the form of
 ``pickup_net.io.routing_problem_files``: several windows per stop, reloads, priority tiers) are
-run the same way with the solvers ``auto`` (two processes), ``ortools`` (alone; its search is
-deterministic) and ``pyvrp`` (the best of two seeds run side by side, the CPU ``auto`` gets) and
-written to ``DIR/results.csv`` and ``DIR/results.md``. ``--export-plans DIR`` writes the day's
-problem of the bundled Fontibón scenario and of generated scenarios on its streets.
+run the same way with the solvers ``auto`` (``ours``: two processes), ``ortools`` (alone; its
+search is deterministic) and ``pyvrp`` (the best of two seeds run side by side, the CPU ``auto``
+gets) and written to ``DIR/results.csv`` and ``DIR/results.md``. ``--export-plans DIR`` writes
+the day's problem of the bundled Fontibón scenario and of generated scenarios on its streets.
 ``--jobs 2`` runs the single-threaded references two at a time, one per core, as the two searches
 of ``ours`` run side by side; ``ours`` itself always runs alone.
 """
@@ -668,7 +668,8 @@ def main() -> None:
         parser.error("give instances, --quick or --export-plans")
     if all(p.suffix == ".json" for p in instances):
         out = args.out or Path(__file__).parent / "results" / f"routing_plans_{limit:g}s"
-        solvers = [s for s in args.solvers.split(",") if s in PLAN_SOLVERS] or list(PLAN_SOLVERS)
+        named = ["auto" if s == "ours" else s for s in args.solvers.split(",")]
+        solvers = [s for s in PLAN_SOLVERS if s in named]
         rows = list(run_plan_all(instances, solvers, limit, args.seed, out))
         print(write_plan_tables(rows, out))
         return
