@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import importlib
 import itertools
 import json
@@ -438,7 +439,8 @@ DROP_WEIGHT = {0: 1000, 1: 100, 2: 10, 3: 1}
 
 
 def export_plans(folder: Path) -> list[Path]:
-    """Plan the bundled scenario and generated ones, writing each day's routing problem.
+    """Plan the bundled scenario and generated ones, writing each day's routing problem (and the
+    bundled day with one trip per van, to measure what reloads save).
 
     The problem is taken where the plan hands it to the routing stage (``solve_routes`` wrapped
     for the run); the plan itself runs unchanged, with short location and routing limits.
@@ -472,14 +474,21 @@ def export_plans(folder: Path) -> list[Path]:
         return original(scenario, routing, *rest)
 
     written = []
+    captured_day: RoutingProblem | None = None
     plan_module.solve_routes = tap
     try:
         for name, scenario in scenarios:
             captured.clear()
             plan(load_inputs(scenario))
+            captured_day = captured_day or captured[0]
             path = folder / f"{name}.json"
             write_routing_problem(path, captured[0], name)
             written.append(path)
+        assert captured_day is not None
+        one_trip = [dataclasses.replace(v, max_trips=1) for v in captured_day.vehicles]
+        path = folder / "fontibon-day-one-trip.json"
+        write_routing_problem(path, dataclasses.replace(captured_day, vehicles=one_trip), path.stem)
+        written.append(path)
     finally:
         plan_module.solve_routes = original
     return written
