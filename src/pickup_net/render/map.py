@@ -60,8 +60,8 @@ def plan_map_html(plan: Plan) -> str:
             if visit.kind == "home":
                 folium.CircleMarker(
                     (visit.lat, visit.lon), radius=3, color="#ff7f0e", fill=True,
-                    tooltip=TextTooltip(f"{visit.ref.id} ({route.vehicle_id} trip {visit.trip} "
-                                        f"#{order})"),
+                    tooltip=TextTooltip(f"{visit.ref.id} ({route.vehicle_id} #{order}, "
+                                        f"trip {visit.trip})"),
                 ).add_to(homes)  # fmt: skip
     homes.add_to(fmap)
     hub_layer = folium.FeatureGroup(name="hubs")
