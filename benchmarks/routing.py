@@ -7,6 +7,13 @@ cached in ``DIR/cache/`` so that a long table can be resumed. Every solution is 
 independently of the routing package (each customer once, loads, windows), and its cost is
 recomputed from the routes.
 Run timed benchmarks alone: ``flock /tmp/pickup-bench.lock python benchmarks/routing.py ...``.
+
+Routing problems exported from plans (``PROBLEM.json``, the form of
+``pickup_net.io.routing_problem_files``: several windows per stop, reloads, priority tiers) are
+run the same way with the solvers ``auto`` (``ours``: two processes), ``ortools`` (alone; its
+search is deterministic) and ``pyvrp`` (the best of two seeds run side by side, the CPU ``auto``
+gets) and written to ``DIR/results.csv`` and ``DIR/results.md``. ``--export-plans DIR`` writes
+the day's problem of the bundled Fontibón scenario and of generated scenarios on its streets.
 ``--jobs 2`` runs the single-threaded references two at a time, one per core, as the two searches
 of ``ours`` run side by side; ``ours`` itself always runs alone.
 """
@@ -15,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
+import importlib
 import itertools
 import json
 import multiprocessing
@@ -23,13 +32,16 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import vrplib
 
+from pickup_net.io.routing_problem_files import read_routing_problem, write_routing_problem
 from pickup_net.io.vrplib_files import read_solution_cost, read_vrplib, result_routes
 from pickup_net.io.vrplib_files import write_solution as write_sol
-from pickup_net.routing import solve_routing
+from pickup_net.routing import RoutingProblem, RoutingResult, solve_routing
+from pickup_net.routing.solve import Engine
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
 QUICK = [
@@ -412,6 +424,226 @@ def _target_lines(
     return lines
 
 
+# --- Routing problems exported from plans ------------------------------------------------------
+
+SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "fontibon"
+#: Generated scenarios on Fontibón's streets: (name, customers, candidate shops).
+GENERATED = [("fontibon-gen-small", 600, 40), ("fontibon-gen-medium", 2400, 80)]
+PLAN_SOLVERS: dict[str, Engine] = {"auto": "auto", "ortools": "ortools", "pyvrp": "pyvrp"}
+PLAN_COLUMNS = [
+    "problem", "stops", "solver", "engine", "time_limit", "seed", "cost", "served",
+    "dropped_weight", "vans", "trips", "feasible", "seconds", "errors",
+]  # fmt: skip
+#: Weight of one unserved stop per priority tier (the routing stage's ``TIER_FACTOR ** (3 - t)``).
+DROP_WEIGHT = {0: 1000, 1: 100, 2: 10, 3: 1}
+
+
+def export_plans(folder: Path) -> list[Path]:
+    """Plan the bundled scenario and generated ones, writing each day's routing problem (and the
+    bundled day with one trip per van, to measure what reloads save).
+
+    The problem is taken where the plan hands it to the routing stage (``solve_routes`` wrapped
+    for the run); the plan itself runs unchanged, with short location and routing limits.
+    """
+    from pickup_net.io.osm_features import read_osm_features
+    from pickup_net.io.plan_inputs import load_inputs
+    from pickup_net.io.scenario_loader import load_scenario
+    from pickup_net.planning import plan
+
+    plan_module = importlib.import_module("pickup_net.planning.plan")
+    from pickup_net.synth.city import CitySettings, generate_city
+
+    folder.mkdir(parents=True, exist_ok=True)
+    base = load_scenario(SCENARIO / "scenario.yaml")
+    quick = {"location_time_limit_s": 10.0, "routing_time_limit_s": 2.0}
+    scenarios = [("fontibon-day", base.model_copy(update={
+        "parameters": base.parameters.model_copy(update=quick)}))]  # fmt: skip
+    streets = SCENARIO / "fontibon.osm.pbf"
+    features = read_osm_features(streets)
+    for name, customers, shops in GENERATED:
+        settings = CitySettings(name=name, customers=customers, shops=shops, history_days=28)
+        scenarios.append(
+            (name, generate_city(features, streets, settings, base.parameters.model_copy(
+                update=quick)))
+        )  # fmt: skip
+    captured: list[RoutingProblem] = []
+    original = plan_module.solve_routes
+
+    def tap(scenario: Any, routing: Any, *rest: Any) -> RoutingResult:
+        captured.append(routing.problem)
+        return original(scenario, routing, *rest)
+
+    written = []
+    captured_day: RoutingProblem | None = None
+    plan_module.solve_routes = tap
+    try:
+        for name, scenario in scenarios:
+            captured.clear()
+            plan(load_inputs(scenario))
+            captured_day = captured_day or captured[0]
+            path = folder / f"{name}.json"
+            write_routing_problem(path, captured[0], name)
+            written.append(path)
+        assert captured_day is not None
+        one_trip = [dataclasses.replace(v, max_trips=1) for v in captured_day.vehicles]
+        path = folder / "fontibon-day-one-trip.json"
+        write_routing_problem(path, dataclasses.replace(captured_day, vehicles=one_trip), path.stem)
+        written.append(path)
+    finally:
+        plan_module.solve_routes = original
+    return written
+
+
+def _solve_plan_problem(path: Path, engine: Engine, limit: float, seed: int) -> RoutingResult:
+    _, problem = read_routing_problem(path)
+    return solve_routing(problem, limit, seed=seed, engine=engine, processes=2)
+
+
+def check_plan_result(problem: RoutingProblem, result: RoutingResult) -> tuple[float, list[str]]:
+    """Cost recomputed from the routes (each stop once, loads per trip, windows, shifts, trips),
+    independently of the routing package's checker; times from each route's departure."""
+    errors: list[str] = []
+    stops = {s.id: s for s in problem.stops}
+    vehicles = {v.id: v for v in problem.vehicles}
+    seen = [v.stop_id for r in result.routes for v in r.visits]
+    if len(seen) != len(set(seen)) or not set(seen) <= set(stops):
+        errors.append("a stop is served twice or is unknown")
+    total = 0.0
+    for r in result.routes:
+        v = vehicles[r.vehicle_id]
+        t, loc, metres = r.depart_s, v.start_location, 0.0
+        trips = [list(g) for _, g in itertools.groupby(r.visits, key=lambda x: x.trip)]
+        if len(trips) > v.max_trips or t < v.shift_start_s - 1e-6:
+            errors.append(f"{v.id}: {len(trips)} trips or departs before its shift")
+        for n, trip in enumerate(trips):
+            if n:
+                metres += problem.meters[loc, v.start_location]
+                t += problem.seconds[loc, v.start_location] / v.speed_factor + v.reload_s
+                loc = v.start_location
+            for dim, cap in (("liters", v.capacity_liters), ("kg", v.capacity_kg)):
+                if sum(getattr(stops[x.stop_id], dim) for x in trip) > cap + 1e-6:
+                    errors.append(f"{v.id} trip {n + 1}: {dim} over capacity")
+            for visit in trip:
+                stop = stops[visit.stop_id]
+                metres += problem.meters[loc, stop.location]
+                t += problem.seconds[loc, stop.location] / v.speed_factor
+                opens = [w for w in stop.windows if w.end_s + 1e-6 >= t]
+                if stop.windows and not opens:
+                    errors.append(f"{v.id}: {stop.id} after its windows")
+                t = max([t, min(w.start_s for w in opens)] if opens else [t]) + stop.service_s
+                loc = stop.location
+        metres += problem.meters[loc, v.end_location]
+        t += problem.seconds[loc, v.end_location] / v.speed_factor
+        duration = t - r.depart_s
+        if t > v.shift_end_s + 1e-6 or duration > (v.max_duration_s or float("inf")) + 1e-6:
+            errors.append(f"{v.id}: ends after its shift or beyond its maximum duration")
+        total += v.fixed_cost + v.cost_per_km * metres / 1000 + v.cost_per_hour * duration / 3600
+    return total, errors
+
+
+def run_plan_one(path: Path, solver: str, limit: float, seed: int, out: Path) -> dict:
+    """One cached result on an exported plan problem."""
+    cache = out / "cache" / f"{path.stem}__{solver}__{limit:g}s__seed{seed}.json"
+    if cache.exists():
+        return json.loads(cache.read_text())["row"]
+    _, problem = read_routing_problem(path)
+    started = time.perf_counter()
+    if solver == "pyvrp":
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            futures = [
+                pool.submit(_solve_plan_problem, path, "pyvrp", limit, seed + k) for k in (0, 1)
+            ]
+            results = [f.result() for f in futures]
+    else:
+        results = [_solve_plan_problem(path, PLAN_SOLVERS[solver], limit, seed)]
+    seconds = time.perf_counter() - started
+    scored = []
+    for result in results:
+        cost, errors = check_plan_result(problem, result)
+        served = {v.stop_id for r in result.routes for v in r.visits}
+        dropped = sum(DROP_WEIGHT[s.priority] for s in problem.stops if s.id not in served)
+        scored.append((bool(errors), dropped, cost, errors, result))
+    failed, dropped, cost, errors, best = min(scored, key=lambda x: x[:3])
+    row = {
+        "problem": path.stem,
+        "stops": len(problem.stops),
+        "solver": solver,
+        "engine": "+".join(sorted({r.engine for r in best.routes})),
+        "time_limit": limit,
+        "seed": seed,
+        "cost": round(cost, 2),
+        "served": sum(len(r.visits) for r in best.routes),
+        "dropped_weight": dropped,
+        "vans": len(best.routes),
+        "trips": sum(len({v.trip for v in r.visits}) for r in best.routes),
+        "feasible": not failed,
+        "seconds": round(seconds, 2),
+        "errors": "; ".join(errors[:3]),
+    }
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    engines = best.stats["engines_run"]
+    cache.write_text(json.dumps({"row": row, "engines": engines}, default=str))
+    return row
+
+
+def run_plan_all(
+    paths: list[Path], solvers: list[str], limit: float, seed: int, out: Path
+) -> Iterator[dict]:
+    """Every (problem, solver) result, one at a time (each uses both cores but ``ortools``)."""
+    for path in paths:
+        for solver in solvers:
+            row = run_plan_one(path, solver, limit, seed, out)
+            print(
+                f"{row['problem']:>22} {solver:>8} cost {row['cost']:>12} served {row['served']}"
+                f"/{row['stops']} vans {row['vans']} trips {row['trips']} "
+                f"feasible {row['feasible']} {row['seconds']} s",
+                flush=True,
+            )
+            yield row
+
+
+def write_plan_tables(rows: list[dict], out: Path) -> str:
+    """Write ``results.csv`` and ``results.md`` of plan problems; return the Markdown.
+
+    Gap % is to the best answer of the row among those dropping the least (tier-weighted).
+    """
+    with (out / "results.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=PLAN_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    solvers = [s for s in PLAN_SOLVERS if any(r["solver"] == s for r in rows)]
+    lines = [
+        "| problem | stops | limit s | "
+        + " | ".join(f"{s}: cost (served, vans/trips) gap %" for s in solvers)
+        + " |",
+        "|" + " --- |" * (3 + len(solvers)),
+    ]
+    for problem, limit in sorted({(r["problem"], r["time_limit"]) for r in rows}):
+        mine = {r["solver"]: r for r in rows if (r["problem"], r["time_limit"]) == (problem, limit)}
+        ok = [r for r in mine.values() if r["feasible"]]
+        least = min((r["dropped_weight"] for r in ok), default=None)
+        best = min((r["cost"] for r in ok if r["dropped_weight"] == least), default=None)
+        cells = []
+        for s in solvers:
+            r = mine.get(s)
+            if r is None:
+                cells.append("")
+                continue
+            where = f"{r['cost']:,.0f} ({r['served']}/{r['stops']}, {r['vans']}/{r['trips']})"
+            if not r["feasible"]:
+                cells.append(f"infeasible ({r['errors'][:40]})")
+            elif r["dropped_weight"] > least:
+                cells.append(f"{where} drops more")
+            else:
+                cells.append(f"{where} {100 * (r['cost'] - best) / best:.2f}")
+        stops = next(iter(mine.values()))["stops"]
+        lines.append(f"| {problem} | {stops} | {limit:g} | " + " | ".join(cells) + " |")
+    text = "\n".join(lines) + "\n"
+    (out / "results.md").write_text(text)
+    return text
+
+
 def main() -> None:
     """Parse arguments, run every (instance, solver) not yet cached, print and write the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -428,11 +660,28 @@ def main() -> None:
         help="references run this many at a time, each single-threaded on its own core "
         "(ours always runs alone: it uses two cores itself)",
     )
+    parser.add_argument(
+        "--export-plans",
+        type=Path,
+        default=None,
+        help="write the routing problems of the bundled and generated plans to this folder",
+    )
     args = parser.parse_args()
+    if args.export_plans:
+        for path in export_plans(args.export_plans):
+            print(f"wrote {path}", flush=True)
+        return
     instances = args.instances or (QUICK if args.quick else [])
     limit = 10.0 if args.quick else args.time_limit
     if not instances:
-        parser.error("give instances or --quick")
+        parser.error("give instances, --quick or --export-plans")
+    if all(p.suffix == ".json" for p in instances):
+        out = args.out or Path(__file__).parent / "results" / f"routing_plans_{limit:g}s"
+        named = ["auto" if s == "ours" else s for s in args.solvers.split(",")]
+        solvers = [s for s in PLAN_SOLVERS if s in named]
+        rows = list(run_plan_all(instances, solvers, limit, args.seed, out))
+        print(write_plan_tables(rows, out))
+        return
     out = args.out or Path(__file__).parent / "results" / f"routing_{limit:g}s"
     out.mkdir(parents=True, exist_ok=True)
     solvers = args.solvers.split(",")

@@ -72,9 +72,16 @@ def _routes_feasible(scenario: Scenario, plan: Plan) -> None:
         shift_end = vtype.shift_end.hour * 3600 + vtype.shift_end.minute * 60
         assert route.start_s >= shift_start - TOLERANCE_S, f"{route.vehicle_id} leaves in shift"
         assert route.end_s <= shift_end + TOLERANCE_S, f"{route.vehicle_id} back within shift"
-        load = sum(liters[v.kind, v.ref.id] for v in route.visits)
-        assert load <= vtype.capacity_liters + 1e-6, f"{route.vehicle_id} leaves within litres"
+        trip_liters: dict[int, float] = {}
+        for v in route.visits:
+            trip_liters[v.trip] = trip_liters.get(v.trip, 0.0) + liters[v.kind, v.ref.id]
+        assert list(trip_liters) == list(range(1, len(trip_liters) + 1)), "trips in order"
+        assert len(trip_liters) <= scenario.parameters.max_trips_per_van
+        assert max(trip_liters.values()) <= vtype.capacity_liters + 1e-6, "each trip within litres"
+        trip, load = 0, 0.0
         for visit in route.visits:
+            if visit.trip != trip:
+                trip, load = visit.trip, trip_liters[visit.trip]
             load -= liters[visit.kind, visit.ref.id]
             assert math.isclose(visit.load_liters, load, abs_tol=1e-3), (
                 f"{visit.ref}: load after stop {visit.load_liters} recomputes to {load}"

@@ -66,8 +66,9 @@ def windows(draw: st.DrawFn) -> tuple[TimeWindow, ...]:
 
 
 @st.composite
-def problems(draw: st.DrawFn, max_windows: int = 2) -> RoutingProblem:
-    """Small rich instances: two depots, mixed fleet, windows, tiers, maybe an unreachable spot."""
+def problems(draw: st.DrawFn, max_windows: int = 2, max_trips: int = 1) -> RoutingProblem:
+    """Small rich instances: two depots, mixed fleet, windows, tiers, maybe an unreachable spot;
+    vans that may reload up to ``max_trips`` trips."""
     n_loc = draw(st.integers(4, 10))
     seed = draw(st.integers(0, 2**31 - 1))
     xy = np.random.default_rng(seed).uniform(0, 15_000, (n_loc, 2))
@@ -87,6 +88,8 @@ def problems(draw: st.DrawFn, max_windows: int = 2) -> RoutingProblem:
             shift_start_s=draw(st.sampled_from([7 * HOUR, 9 * HOUR])),
             shift_end_s=draw(st.sampled_from([13 * HOUR, 19 * HOUR])),
             max_duration_s=draw(st.sampled_from([None, 3 * HOUR, 6 * HOUR])),
+            max_trips=draw(st.integers(1, max_trips)),
+            reload_s=draw(st.sampled_from([0, 600, 1800])),
         )
         for k in range(n_veh)
     ]
@@ -118,7 +121,8 @@ TOL = 1e-6
 
 
 def assert_plan_valid(problem: RoutingProblem, result: RoutingResult) -> None:
-    """Every route keeps loads, windows, shift and duration; costs add up; every stop accounted."""
+    """Every route keeps loads (per trip), windows, shift, duration and its trip limit; costs add
+    up when recomputed here; every stop accounted for."""
     stops = {s.id: s for s in problem.stops}
     vehicles = {v.id: v for v in problem.vehicles}
     routed = [v.stop_id for r in result.routes for v in r.visits]
@@ -128,15 +132,24 @@ def assert_plan_valid(problem: RoutingProblem, result: RoutingResult) -> None:
     assert len({r.vehicle_id for r in result.routes}) == len(result.routes)
     for route in result.routes:
         v = vehicles[route.vehicle_id]
-        assert route.load_liters <= v.capacity_liters + TOL
-        assert route.load_kg <= v.capacity_kg + TOL
+        numbers = [visit.trip for visit in route.visits]
+        assert numbers == sorted(numbers) and set(numbers) == set(range(1, max(numbers) + 1))
+        assert max(numbers) <= v.max_trips
+        for trip in set(numbers):
+            on_trip = [stops[x.stop_id] for x in route.visits if x.trip == trip]
+            assert sum(s.liters for s in on_trip) <= v.capacity_liters + TOL
+            assert sum(s.kg for s in on_trip) <= v.capacity_kg + TOL
         assert route.depart_s >= v.shift_start_s - TOL
         assert route.return_s <= v.shift_end_s + TOL
         if v.max_duration_s is not None:
             assert route.duration_s <= v.max_duration_s + TOL
-        t, loc = route.depart_s, v.start_location
+        t, loc, trip, path = route.depart_s, v.start_location, 1, [v.start_location]
         for visit in route.visits:
             stop = stops[visit.stop_id]
+            if visit.trip != trip:
+                t += problem.seconds[loc, v.start_location] / v.speed_factor + v.reload_s
+                loc, trip = v.start_location, visit.trip
+                path.append(loc)
             travel = problem.seconds[loc, stop.location] / v.speed_factor
             assert math.isclose(visit.arrival_s, t + travel, abs_tol=TOL)
             assert visit.start_s >= visit.arrival_s - TOL
@@ -144,16 +157,16 @@ def assert_plan_valid(problem: RoutingProblem, result: RoutingResult) -> None:
                 assert any(w.start_s - TOL <= visit.start_s <= w.end_s + TOL for w in stop.windows)
             assert math.isclose(visit.end_s, visit.start_s + stop.service_s, abs_tol=TOL)
             t, loc = visit.end_s, stop.location
+            path.append(loc)
         back = problem.seconds[loc, v.end_location] / v.speed_factor
         assert math.isclose(route.return_s, t + back, abs_tol=TOL)
-        path = [v.start_location, *(stops[x.stop_id].location for x in route.visits)]
-        legs = itertools.pairwise([*path, v.end_location])
-        km = sum(problem.meters[a, b] for a, b in legs) / 1000
+        km = sum(problem.meters[a, b] for a, b in itertools.pairwise([*path, v.end_location]))
         hours = (route.return_s - route.depart_s) / HOUR
-        expected = v.fixed_cost + v.cost_per_km * km + v.cost_per_hour * hours
+        expected = v.fixed_cost + v.cost_per_km * km / 1000 + v.cost_per_hour * hours
         assert math.isclose(route.cost, expected, rel_tol=1e-9, abs_tol=1e-6)
+        starts = [n for n, x in enumerate(route.visits) if n and x.trip != route.visits[n - 1].trip]
         check = check_route(
-            problem, v, [stops[x.stop_id] for x in route.visits], "", route.depart_s
+            problem, v, [stops[x.stop_id] for x in route.visits], "", route.depart_s, starts
         )
-        assert check.feasible
+        assert check.feasible, check.violations
     assert math.isclose(result.cost, sum(r.cost for r in result.routes), abs_tol=1e-6)

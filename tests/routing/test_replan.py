@@ -110,3 +110,25 @@ def test_contradictory_frozen_routes_are_named(frozen: list[FrozenRoute], messag
     """Done stops are history: an order they cannot have been driven in is an input error."""
     with pytest.raises(ValueError, match=message):
         solve_routing(_windowed(_problem()), time_limit_s=0.3, frozen=frozen)
+
+
+def test_done_stops_across_a_reload_stay_done_with_their_reload() -> None:
+    """Re-planning after a van reloaded keeps its done stops, and the reload between them."""
+    xy = np.array([[0.0, 0.0], [2000.0, 0.0], [4000.0, 0.0], [0.0, 3000.0], [0.0, 5000.0]])
+    seconds, meters = matrices(xy)
+    stops = [Stop(f"s{i}", "replenish", i, 60.0, 20.0, 300) for i in range(1, 5)]
+    vehicle = van("v0", capacity_liters=130.0, max_trips=3, reload_s=600)
+    problem = RoutingProblem([f"L{i}" for i in range(5)], seconds, meters, [vehicle], stops)
+    current = solve_routing(problem, time_limit_s=0.5, engine="ortools")
+    (route,) = current.routes
+    ids = [v.stop_id for v in route.visits]
+    assert [v.trip for v in route.visits] == [1, 1, 2, 2]
+    new = Stop("new", "home", 1, 5.0, 1.0, 60)
+    changed, result = replan(
+        problem, current, Changes(done={"v0": 3}, new_stops=(new,)), time_limit_s=0.5
+    )
+    (after,) = result.routes
+    assert [v.stop_id for v in after.visits][:3] == ids[:3]
+    assert [v.trip for v in after.visits][:3] == [1, 1, 2]
+    assert not result.unassigned
+    assert_plan_valid(changed, result)

@@ -65,6 +65,7 @@ class StopVisit(BaseModel):
     load_kg: float
     distance_m: float
     travel_s: float
+    trip: int = Field(1, ge=1, description="The van's trip (1, 2, ...): it reloads between trips.")
 
 
 class Route(BaseModel):

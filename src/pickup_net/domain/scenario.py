@@ -194,6 +194,12 @@ class Parameters(_Model):
     location_time_limit_s: Positive = 20.0
     routing_time_limit_s: Positive = 10.0
     routing_engine: Literal["auto", "ortools", "pyvrp"] = "auto"
+    max_trips_per_van: Annotated[int, Field(ge=1, le=10)] = Field(
+        3, description="Trips a van may make in a day, reloading at its depot between them."
+    )
+    depot_reload_s: Annotated[int, Field(ge=0, le=14_400)] = Field(
+        900, description="Seconds a van spends at its depot to reload between two trips."
+    )
     seed: int = 0
 
 

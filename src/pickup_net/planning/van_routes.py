@@ -87,6 +87,8 @@ def build_routing(
                     shift_start_s=_seconds(vtype.shift_start),
                     shift_end_s=_seconds(vtype.shift_end),
                     max_duration_s=vtype.max_duration_s,
+                    max_trips=params.max_trips_per_van,
+                    reload_s=params.depot_reload_s,
                 )
             )
     stops, stop_of = [], {}

@@ -53,6 +53,7 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
             "stops": [{"kind": visit.kind, "id": visit.ref.id} for visit in route.visits],
             "arrivals": [clock(visit.arrival_s) for visit in route.visits],
             "loads_liters": [round(visit.load_liters, 2) for visit in route.visits],
+            "trips": [visit.trip for visit in route.visits],
             "distance_m": round(route.distance_m, 1),
             "duration_s": round(route.duration_s, 1),
             "cost": round(route.cost, 2),
@@ -68,6 +69,7 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
                     {
                         "vehicle_id": route.vehicle_id,
                         "order": order,
+                        "trip": visit.trip,
                         "kind": visit.kind,
                         "id": visit.ref.id,
                         "arrival": clock(visit.arrival_s),

@@ -47,7 +47,8 @@ def plan_map_html(plan: Plan) -> str:
             weight=4,
             opacity=0.8,
             tooltip=TextTooltip(
-                f"{props['vehicle_id']}: {len(props['stops'])} stops, "
+                f"{props['vehicle_id']}: {len(props['stops'])} stops in "
+                f"{max(props['trips'], default=1)} trip(s), "
                 f"{props['distance_m'] / 1000:.1f} km"
             ),
         ).add_to(routes)
@@ -58,7 +59,8 @@ def plan_map_html(plan: Plan) -> str:
             if visit.kind == "home":
                 folium.CircleMarker(
                     (visit.lat, visit.lon), radius=3, color="#ff7f0e", fill=True,
-                    tooltip=TextTooltip(f"{visit.ref.id} ({route.vehicle_id} #{order})"),
+                    tooltip=TextTooltip(f"{visit.ref.id} ({route.vehicle_id} #{order}, "
+                                        f"trip {visit.trip})"),
                 ).add_to(homes)  # fmt: skip
     homes.add_to(fmap)
     hub_layer = folium.FeatureGroup(name="hubs")

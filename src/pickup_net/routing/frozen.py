@@ -37,7 +37,7 @@ def validate_frozen(problem: RoutingProblem, frozen: Sequence[FrozenRoute]) -> N
                 raise ValueError(f"frozen[{i}].stop_ids: {stop_id!r} is frozen twice")
             seen_stops.add(stop_id)
         done = [stops[s] for s in fr.stop_ids[: fr.done]]
-        check = check_route(problem, vehicles[fr.vehicle_id], done)
+        check = check_route(problem, vehicles[fr.vehicle_id], done, reloads=fr.reloads)
         if not check.feasible:
             raise ValueError(
                 f"frozen[{i}].done: the {fr.done} done stops of {fr.vehicle_id!r} cannot be "
@@ -61,7 +61,8 @@ def release_infeasible(
         vehicle = vehicles[fr.vehicle_id]
         kept = list(fr.stop_ids[: fr.done])
         for stop_id in fr.stop_ids[fr.done :]:
-            check = check_route(problem, vehicle, [stops[s] for s in [*kept, stop_id]])
+            trial = [stops[s] for s in [*kept, stop_id]]
+            check = check_route(problem, vehicle, trial, reloads=fr.reloads)
             if check.feasible:
                 kept.append(stop_id)
             else:

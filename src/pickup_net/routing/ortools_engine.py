@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from pickup_net.routing.compiled import CompiledModel, arc_cost, unit_time_cost
 from pickup_net.routing.problem import FrozenRoute, RoutingProblem, sorted_windows
-from pickup_net.routing.solution import EngineRoute, EngineSolution
+from pickup_net.routing.solution import EngineRoute, EngineSolution, trip_breaks
 
 FIRST_SOLUTION = "LOCAL_CHEAPEST_INSERTION"
 FIRST_SOLUTION_NO_TIME = "PATH_CHEAPEST_ARC"
@@ -34,7 +35,10 @@ def solve_ortools(
     vehicles = problem.vehicles
     starts = [model.depot_node(v.start_location) for v in vehicles]
     ends = [model.depot_node(v.end_location) for v in vehicles]
+    reload_of = [k for k, v in enumerate(vehicles) for _ in range(v.max_trips - 1)]
+    model = with_reload_nodes(problem, model, reload_of)
     n_nodes = len(model.node_loc)
+    first_reload = n_nodes - len(reload_of)
     manager = pywrapcp.RoutingIndexManager(n_nodes, len(vehicles), starts, ends)
     routing = pywrapcp.RoutingModel(manager)
     cost_cb: dict[float, int] = {}
@@ -45,7 +49,7 @@ def solve_ortools(
             )
         routing.SetArcCostEvaluatorOfVehicle(cost_cb[v.cost_per_km], k)
         routing.SetFixedCostOfVehicle(round(v.fixed_cost * model.cost_scale), k)
-    _add_loads(routing, model)
+    _add_loads(routing, model, reloads=bool(reload_of))
     if model.has_time:
         _add_time(routing, manager, problem, model)
     for p in range(len(model.stop_index)):
@@ -53,7 +57,14 @@ def solve_ortools(
         routing.AddDisjunction([index], int(model.penalty[p]))
         if len(model.allowed_vehicles[p]) < len(vehicles):
             _allow(routing, index, model.allowed_vehicles[p])
-    _freeze(routing, manager, problem, model, frozen)
+    for r, k in enumerate(reload_of):
+        index = manager.NodeToIndex(first_reload + r)
+        routing.AddDisjunction([index], 0)
+        _allow(routing, index, [k])
+    reload_nodes: dict[int, list[int]] = {}
+    for r, k in enumerate(reload_of):
+        reload_nodes.setdefault(k, []).append(first_reload + r)
+    _freeze(routing, manager, problem, model, frozen, reload_nodes)
     params = pywrapcp.DefaultRoutingSearchParameters()
     strategy = first_solution or (FIRST_SOLUTION if model.has_time else FIRST_SOLUTION_NO_TIME)
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
@@ -76,13 +87,18 @@ def solve_ortools(
             if time_dim is not None:
                 depart = assignment.Value(time_dim.CumulVar(index)) / model.time_scale
             stops: list[int] = []
+            breaks: list[int] = []
             index = assignment.Value(routing.NextVar(index))
             while not routing.IsEnd(index):
                 node = manager.IndexToNode(index)
-                stops.append(model.stop_index[node - len(model.depot_locs)])
+                if node >= first_reload:
+                    breaks.append(len(stops))
+                else:
+                    stops.append(model.stop_index[node - len(model.depot_locs)])
                 index = assignment.Value(routing.NextVar(index))
             if stops:
-                routes.append(EngineRoute(vehicle=k, stops=stops, depart_s=depart))
+                reloads = trip_breaks(breaks, len(stops))
+                routes.append(EngineRoute(k, stops, depart_s=depart, reloads=reloads))
     return EngineSolution(
         engine="ortools",
         routes=routes,
@@ -102,16 +118,47 @@ def _allow(routing: pywrapcp.RoutingModel, index: int, vehicles: list[int]) -> N
     routing.VehicleVar(index).SetValues([-1, *vehicles])
 
 
-def _add_loads(routing: pywrapcp.RoutingModel, model: CompiledModel) -> None:
-    """One capacity dimension per load unit that any stop uses."""
+def with_reload_nodes(
+    problem: RoutingProblem, model: CompiledModel, reload_of: Sequence[int]
+) -> CompiledModel:
+    """The model with one optional node per extra trip: a copy of its van's start depot whose
+    service is the reload time and whose demand empties the van (``-capacity``)."""
+    if not reload_of:
+        return model
+    depots = [model.depot_node(problem.vehicles[k].start_location) for k in reload_of]
+    nodes = np.array([*range(len(model.node_loc)), *depots])
+    sub = np.ix_(nodes, nodes)
+    reload_units = [problem.vehicles[k].reload_s * model.time_scale for k in reload_of]
+    return replace(
+        model,
+        node_loc=model.node_loc[nodes],
+        distance=model.distance[sub],
+        durations={f: d[sub] for f, d in model.durations.items()},
+        service=np.concatenate([model.service, np.array(reload_units, np.int64)]),
+        demand_liters=np.concatenate(
+            [model.demand_liters, [-model.capacity_liters[k] for k in reload_of]]
+        ).astype(np.int64),
+        demand_kg=np.concatenate(
+            [model.demand_kg, [-model.capacity_kg[k] for k in reload_of]]
+        ).astype(np.int64),
+    )
+
+
+def _add_loads(routing: pywrapcp.RoutingModel, model: CompiledModel, reloads: bool) -> None:
+    """One capacity dimension per load unit that any stop uses.
+
+    A load's cumul is what the van delivered since it last loaded; with reloads, a slack up to the
+    largest capacity lets a reload node (demand ``-capacity``) bring it back to any level >= 0.
+    """
     for name, demand, caps in (
         ("liters", model.demand_liters, model.capacity_liters),
         ("kg", model.demand_kg, model.capacity_kg),
     ):
-        if not demand.any():
+        if not (demand > 0).any():
             continue
         cb = routing.RegisterUnaryTransitVector(demand.tolist())
-        routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
+        slack = max(caps) if reloads else 0
+        routing.AddDimensionWithVehicleCapacity(cb, slack, caps, True, name)
 
 
 def _add_time(
@@ -159,8 +206,10 @@ def _freeze(
     problem: RoutingProblem,
     model: CompiledModel,
     frozen: Sequence[FrozenRoute],
+    reload_nodes: dict[int, list[int]],
 ) -> None:
-    """Frozen stops keep their vehicle and order; done ones stay first, back to back."""
+    """Frozen stops keep their vehicle and order; done ones stay first, back to back but for
+    the reloads made between them (each through one of the van's reload nodes)."""
     if not frozen:
         return
     vehicle_of = {v.id: k for k, v in enumerate(problem.vehicles)}
@@ -171,6 +220,7 @@ def _freeze(
     for fr in frozen:
         k = vehicle_of[fr.vehicle_id]
         previous = routing.Start(k)
+        spare = iter(reload_nodes.get(k, []))
         for n, stop_id in enumerate(fr.stop_ids):
             if stop_id not in position:
                 continue
@@ -178,7 +228,12 @@ def _freeze(
             if k not in model.allowed_vehicles[position[stop_id]]:
                 continue
             _allow(routing, index, [k])
-            if n < fr.done:
+            reload = next(spare, None) if n < fr.done and n in fr.reloads else None
+            if reload is not None:
+                between = manager.NodeToIndex(reload)
+                solver.Add(routing.NextVar(previous) == between)
+                solver.Add(routing.NextVar(between) == index)
+            elif n < fr.done:
                 solver.Add(routing.NextVar(previous) == index)
             else:
                 solver.Add(rank.CumulVar(previous) < rank.CumulVar(index))

@@ -58,16 +58,18 @@ def _insertion_reason(
     for route in routes:
         v = problem.vehicles[route.vehicle]
         current = [problem.stops[i] for i in route.stops]
-        if (
+        if v.max_trips == 1 and (
             sum(s.liters for s in current) + stop.liters > v.capacity_liters + LOAD_TOL
             or sum(s.kg for s in current) + stop.kg > v.capacity_kg + LOAD_TOL
         ):
             causes["capacity"] += 1
             continue
-        base = check_route(problem, v, current).route.cost
+        base = check_route(problem, v, current, reloads=route.reloads).route.cost
         route_causes: set[str] = set()
         for pos in range(len(current) + 1):
-            check = check_route(problem, v, [*current[:pos], stop, *current[pos:]])
+            reloads = [p + 1 if p > pos else p for p in route.reloads]
+            trial = [*current[:pos], stop, *current[pos:]]
+            check = check_route(problem, v, trial, reloads=reloads)
             if check.feasible:
                 delta = check.route.cost - base
                 if best is None or delta < best[0]:

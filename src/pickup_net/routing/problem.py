@@ -18,6 +18,8 @@ PRIORITY_TIERS: dict[int, str] = {
     3: "drop first",
 }
 TIER_FACTOR = 10
+#: Most trips one van may make in a day (each extra trip is a node per van in OR-Tools' model).
+MAX_TRIPS = 10
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,12 @@ class TimeWindow:
 
 @dataclass(frozen=True)
 class Vehicle:
-    """One van: depots (matrix indices), capacities, costs, speed and shift."""
+    """One van: depots (matrix indices), capacities, costs, speed and shift.
+
+    With ``max_trips`` above 1 the van may go back to its start depot between stops, spend
+    ``reload_s`` there reloading, and go out again: capacities hold on each trip, the shift and
+    ``max_duration_s`` over the whole day, and the fixed cost is paid once.
+    """
 
     id: str
     type_id: str
@@ -49,6 +56,8 @@ class Vehicle:
     shift_start_s: int = 0
     shift_end_s: int = 86_400
     max_duration_s: int | None = None
+    max_trips: int = 1
+    reload_s: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,12 +78,14 @@ class Stop:
 class FrozenRoute:
     """Stops that keep vehicle ``vehicle_id`` and their relative order when re-planning.
 
-    The first ``done`` of them are already driven: they stay the route's first stops, back to back.
+    The first ``done`` of them are already driven: they stay the route's first stops, back to back
+    but for the reloads the van made before the done stops at positions ``reloads``.
     """
 
     vehicle_id: str
     stop_ids: tuple[str, ...]
     done: int = 0
+    reloads: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,10 @@ def validate(problem: RoutingProblem) -> None:
             raise ValueError(f"vehicles[{i}].shift_end_s: {v.shift_end_s} is before shift_start_s")
         if v.max_duration_s is not None and v.max_duration_s < 0:
             raise ValueError(f"vehicles[{i}].max_duration_s: {v.max_duration_s} is negative")
+        if not 1 <= v.max_trips <= MAX_TRIPS:
+            raise ValueError(f"vehicles[{i}].max_trips: {v.max_trips} is not in 1..{MAX_TRIPS}")
+        if v.reload_s < 0:
+            raise ValueError(f"vehicles[{i}].reload_s: {v.reload_s} is negative")
     for i, s in enumerate(problem.stops):
         if not 0 <= s.location < n_loc:
             raise ValueError(f"stops[{i}].location: {s.location} is not a location index")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pyvrp
@@ -16,18 +17,21 @@ from pickup_net.routing.compiled import (
     unit_distance_cost,
     unit_time_cost,
 )
-from pickup_net.routing.problem import FrozenRoute, RoutingProblem, Vehicle, sorted_windows
-from pickup_net.routing.solution import EngineRoute, EngineSolution
+from pickup_net.routing.problem import FrozenRoute, RoutingProblem, Stop, Vehicle, sorted_windows
+from pickup_net.routing.solution import EngineRoute, EngineSolution, trip_breaks
+from pickup_net.routing.timeline import TIME_TOL_S, check_route
 
 _NO_LIMIT = np.iinfo(np.int64).max
 
 
 def pyvrp_fits(problem: RoutingProblem, frozen: Sequence[FrozenRoute] = ()) -> str | None:
-    """None when PyVRP covers the problem, else the constraint it lacks."""
+    """None when PyVRP covers the problem, else the constraint it lacks.
+
+    Several windows per stop become a mutually exclusive group of one client per window, and
+    reloads PyVRP's reload depots; frozen stops (fixed vehicle and order) have no counterpart.
+    """
     if frozen:
         return "frozen stops"
-    if any(len(s.windows) > 1 for s in problem.stops):
-        return "several time windows per stop"
     return None
 
 
@@ -43,10 +47,8 @@ def solve_pyvrp(
     The caller checks ``pyvrp_fits`` first.
     """
     started = time.perf_counter()
-    n_depots = len(model.depot_locs)
     speeds = sorted(model.durations)
     groups = _vehicle_groups(problem.vehicles)
-    ts = model.time_scale
     dims = [
         (demand, caps)
         for demand, caps in (
@@ -55,34 +57,23 @@ def solve_pyvrp(
         )
         if demand.any()
     ]
-    demands = [d for d, _ in dims]
-    capacities = [c for _, c in dims]
     scale = small_cost_scale(problem, model)
-    ratio = scale / model.cost_scale
-    clients = []
-    for p, stop_i in enumerate(model.stop_index):
-        stop = problem.stops[stop_i]
-        windows = sorted_windows(stop)
-        node = model.stop_node(p)
-        clients.append(
-            pyvrp.Client(
-                location=node,
-                delivery=[int(d[node]) for d in demands],
-                service_duration=int(model.service[node]),
-                tw_early=windows[0].start_s * ts if windows else 0,
-                tw_late=windows[0].end_s * ts if windows else _NO_LIMIT,
-                prize=0 if stop.priority == 0 else round(model.penalty[p] * ratio),
-                required=stop.priority == 0,
-            )
-        )
-    depots = [pyvrp.Depot(location=d) for d in range(n_depots)]
+    clients, client_groups, position = _clients(problem, model, [d for d, _ in dims], scale)
+    depots = [pyvrp.Depot(location=d) for d in range(len(model.depot_locs))]
     vehicle_types = []
     for members in groups:
         v = problem.vehicles[members[0]]
+        reload: dict[str, Any] = {}
+        if v.max_trips > 1:
+            depot = model.depot_node(v.start_location)
+            depots.append(
+                pyvrp.Depot(location=depot, service_duration=v.reload_s * model.time_scale)
+            )
+            reload = {"reload_depots": [len(depots) - 1], "max_reloads": v.max_trips - 1}
         vehicle_types.append(
             pyvrp.VehicleType(
                 num_available=len(members),
-                capacity=[caps[members[0]] for caps in capacities],
+                capacity=[caps[members[0]] for _, caps in dims],
                 start_depot=model.depot_node(v.start_location),
                 end_depot=model.depot_node(v.end_location),
                 fixed_cost=round(v.fixed_cost * scale),
@@ -90,6 +81,7 @@ def solve_pyvrp(
                 unit_distance_cost=unit_distance_cost(model, v.cost_per_km, scale),
                 unit_duration_cost=unit_time_cost(model, v.cost_per_hour, scale),
                 profile=speeds.index(v.speed_factor),
+                **reload,
                 name=v.type_id,
             )
         )
@@ -101,9 +93,10 @@ def solve_pyvrp(
         vehicle_types=vehicle_types,
         distance_matrices=[_distance_matrix(model) for _ in speeds],
         duration_matrices=[_duration_matrix(model, f) for f in speeds],
+        groups=client_groups,
     )
     stop = _Deadline(started + time_limit_s)
-    start = _initial_solution(data, model, groups, initial) if initial else None
+    start = _initial_solution(problem, data, model, groups, initial, position) if initial else None
     result = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
     best = result.best
     routes: list[EngineRoute] = []
@@ -113,9 +106,16 @@ def solve_pyvrp(
             t = route.vehicle_type()
             vehicle = groups[t][used[t]]
             used[t] += 1
-            stops = [model.stop_index[a.idx] for a in route if a.is_client()]
-            depart = route.start_time() / ts
-            routes.append(EngineRoute(vehicle=vehicle, stops=stops, depart_s=depart))
+            stops: list[int] = []
+            breaks: list[int] = []
+            for activity in list(route)[1:-1]:
+                if activity.is_client():
+                    stops.append(model.stop_index[position[activity.idx]])
+                else:
+                    breaks.append(len(stops))
+            depart = route.start_time() / model.time_scale
+            reloads = trip_breaks(breaks, len(stops))
+            routes.append(EngineRoute(vehicle, stops, depart_s=depart, reloads=reloads))
     return EngineSolution(
         engine="pyvrp",
         routes=routes,
@@ -125,26 +125,92 @@ def solve_pyvrp(
             "iterations": result.num_iterations,
             "initial_solution": "ortools" if initial else "pyvrp",
             "feasible": best.is_feasible(),
+            "clients_per_stop": len(clients) / max(1, len(model.stop_index)),
             "seconds": time.perf_counter() - started,
         },
     )
 
 
+def _clients(
+    problem: RoutingProblem, model: CompiledModel, demands: Sequence[np.ndarray], scale: float
+) -> tuple[list[pyvrp.Client], list[pyvrp.ClientGroup], list[int]]:
+    """One client per window of each servable stop, with the stop position of each client.
+
+    A stop with several windows is a mutually exclusive group (required for tier 0), so PyVRP
+    serves it once within one of its windows; optional stops carry their drop penalty as prize.
+    """
+    ts = model.time_scale
+    ratio = scale / model.cost_scale
+    clients: list[pyvrp.Client] = []
+    client_groups: list[pyvrp.ClientGroup] = []
+    position: list[int] = []
+    for p, stop_i in enumerate(model.stop_index):
+        stop = problem.stops[stop_i]
+        node = model.stop_node(p)
+        windows = sorted_windows(stop) or (None,)
+        grouped = len(windows) > 1
+        members = []
+        for w in windows:
+            members.append(len(clients))
+            position.append(p)
+            clients.append(
+                pyvrp.Client(
+                    location=node,
+                    delivery=[int(d[node]) for d in demands],
+                    service_duration=int(model.service[node]),
+                    tw_early=w.start_s * ts if w else 0,
+                    tw_late=w.end_s * ts if w else _NO_LIMIT,
+                    prize=0 if stop.priority == 0 else round(model.penalty[p] * ratio),
+                    required=stop.priority == 0 and not grouped,
+                    group=len(client_groups) if grouped else None,
+                    name=stop.id[:64],
+                )
+            )
+        if grouped:
+            client_groups.append(pyvrp.ClientGroup(members, required=stop.priority == 0))
+    return clients, client_groups, position
+
+
 def _initial_solution(
+    problem: RoutingProblem,
     data: pyvrp.ProblemData,
     model: CompiledModel,
     groups: list[list[int]],
     initial: Sequence[EngineRoute],
+    position: Sequence[int],
 ) -> pyvrp.Solution:
-    """Another engine's routes as a PyVRP solution (clients are numbered by stop position)."""
-    position = {stop_i: p for p, stop_i in enumerate(model.stop_index)}
+    """Another engine's routes as a PyVRP solution: each stop as the client of the window it is
+    served in (as the checker times it), a reload as a visit to the type's reload depot."""
+    first_client: dict[int, int] = {}
+    for client, stop_p in enumerate(position):
+        first_client.setdefault(model.stop_index[stop_p], client)
     type_of = {k: t for t, members in enumerate(groups) for k in members}
-    routes = [
-        pyvrp.Route(data, [position[i] for i in r.stops], type_of[r.vehicle])
-        for r in initial
-        if r.stops
-    ]
+    routes = []
+    for r in initial:
+        if not r.stops:
+            continue
+        vehicle = problem.vehicles[r.vehicle]
+        stops = [problem.stops[i] for i in r.stops]
+        timed = check_route(problem, vehicle, stops, "", r.depart_s, r.reloads).route.visits
+        vtype = data.vehicle_type(type_of[r.vehicle])
+        visits: list[pyvrp.Activity] = []
+        for n, (stop_i, visit) in enumerate(zip(r.stops, timed, strict=True)):
+            if n in r.reloads and vtype.reload_depots:
+                depot = vtype.reload_depots[0]
+                visits.append(pyvrp.Activity(pyvrp.ActivityType.DEPOT, depot))
+            window = _window_index(problem.stops[stop_i], visit.start_s)
+            client = first_client[stop_i] + window
+            visits.append(pyvrp.Activity(pyvrp.ActivityType.CLIENT, client))
+        routes.append(pyvrp.Route(data, visits, type_of[r.vehicle]))
     return pyvrp.Solution(data, routes)
+
+
+def _window_index(stop: Stop, start_s: float) -> int:
+    windows = sorted_windows(stop)
+    for n, w in enumerate(windows):
+        if start_s <= w.end_s + TIME_TOL_S:
+            return n
+    return max(0, len(windows) - 1)
 
 
 class _Deadline:

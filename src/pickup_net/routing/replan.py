@@ -61,8 +61,10 @@ def replan(
             gone.update(ids[:done])
             continue
         kept = ids[:done] + [i for i in ids[done:] if i in changes.fixed_stop_ids]
+        trip = {v.stop_id: v.trip for v in route.visits}
+        reloads = tuple(n for n in range(1, done) if trip[ids[n]] != trip[ids[n - 1]])
         if kept:
-            frozen.append(FrozenRoute(route.vehicle_id, tuple(kept), done))
+            frozen.append(FrozenRoute(route.vehicle_id, tuple(kept), done, reloads))
     stops = [s for s in problem.stops if s.id not in gone] + list(changes.new_stops)
     vehicles = [v for v in problem.vehicles if v.id not in changes.broken_vehicle_ids]
     changed = replace(problem, stops=stops, vehicles=vehicles)

@@ -8,7 +8,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class StopVisit:
-    """One stop on a route: times (s since midnight), load left after it, leg from previous stop."""
+    """One stop on a route: times (s since midnight), load left after it, leg from previous stop
+    (the depot after a reload), and the trip (1, 2, ...) of the van's day it is on."""
 
     stop_id: str
     location_id: str
@@ -20,11 +21,27 @@ class StopVisit:
     load_kg: float
     distance_m: float
     travel_s: float
+    trip: int = 1
+
+
+@dataclass(frozen=True)
+class Trip:
+    """One load of a van: leaves its depot at ``depart_s`` loaded, back at ``return_s``."""
+
+    number: int
+    depart_s: float
+    return_s: float
+    stops: int
+    load_liters: float
+    load_kg: float
 
 
 @dataclass(frozen=True)
 class Route:
-    """A vehicle's tour from its start depot back to its end depot."""
+    """A vehicle's day from its start depot back to its end depot, in one or more trips.
+
+    ``load_liters`` and ``load_kg`` are the day's total; each of ``trips`` holds its own load.
+    """
 
     vehicle_id: str
     engine: str
@@ -38,6 +55,7 @@ class Route:
     load_kg: float
     return_distance_m: float
     return_travel_s: float
+    trips: list[Trip] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -126,9 +126,8 @@ def _best(
         violations: list[str] = []
         for er in solution.routes:
             vehicle = problem.vehicles[er.vehicle]
-            check = check_route(
-                problem, vehicle, [problem.stops[i] for i in er.stops], solution.engine, er.depart_s
-            )
+            stops = [problem.stops[i] for i in er.stops]
+            check = check_route(problem, vehicle, stops, solution.engine, er.depart_s, er.reloads)
             routes.append(check.route)
             violations.extend(f"{vehicle.id}: {v}" for v in check.violations)
         served = {i for er in solution.routes for i in er.stops}
