@@ -109,7 +109,11 @@ def plan(
         depots = {ref.id: (ref, lon, lat) for ref, lon, lat in _depot_places(inputs)}
         for route in routes:
             depot = depots[route.depot_id]
-            stops = [(v.ref, v.lon, v.lat) for v in route.visits]
+            stops = []
+            for before, visit in zip([None, *route.visits], route.visits, strict=False):
+                if before is not None and visit.trip != before.trip:
+                    stops.append(depot)  # back to reload between two trips
+                stops.append((visit.ref, visit.lon, visit.lat))
             route.geometry = located.travel.geometry([depot, *stops, depot])
         assignments = customer_assignments(
             inputs.history.customers,
