@@ -3,10 +3,11 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from pickup_net.domain.refs import Ref
 from pickup_net.domain.scenario import Depot
+from pickup_net.domain.timeline import VisitTimeline
 
 
 class Hub(BaseModel):
@@ -49,23 +50,16 @@ class StockLine(BaseModel):
     reason: str
 
 
-class StopVisit(BaseModel):
-    """One stop on a route with its timeline (seconds since midnight of the plan date): the
-    replenishment of a shop or a customer's home delivery."""
+class StopVisit(VisitTimeline):
+    """One stop on a route with its timeline: the replenishment of a shop or a customer's home
+    delivery, where it is, and when the van is there."""
+
+    model_config = ConfigDict(frozen=False)
 
     kind: Literal["replenish", "home"]
     ref: Ref
     lon: float
     lat: float
-    arrival_s: float
-    wait_s: float
-    start_s: float
-    end_s: float
-    load_liters: float
-    load_kg: float
-    distance_m: float
-    travel_s: float
-    trip: int = Field(1, ge=1, description="The van's trip (1, 2, ...): it reloads between trips.")
 
 
 class Route(BaseModel):

@@ -1,6 +1,5 @@
 """Turn the stages' results into the `Plan`: hubs, customers, stock, routes, reasons and KPIs."""
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +17,7 @@ from pickup_net.domain import (
     StopVisit,
     Unassigned,
 )
+from pickup_net.domain.timeline import VisitTimeline
 from pickup_net.location import LocationResult
 from pickup_net.network import Matrices
 from pickup_net.planning.history import Customer
@@ -38,8 +38,7 @@ def plan_routes(result: RoutingResult, routing: RoutingInput) -> list[Route]:
         for visit in route.visits:
             kind, ref = routing.stop_of[visit.stop_id]
             lon, lat = position[visit.location_id]
-            timeline = dataclasses.asdict(visit)
-            del timeline["stop_id"], timeline["location_id"]
+            timeline = visit.model_dump(include=set(VisitTimeline.model_fields))
             visits.append(StopVisit(kind=kind, ref=ref, lon=lon, lat=lat, **timeline))
         routes.append(
             Route(

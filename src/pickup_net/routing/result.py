@@ -5,23 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pickup_net.domain.timeline import VisitTimeline
 
-@dataclass(frozen=True)
-class StopVisit:
-    """One stop on a route: times (s since midnight), load left after it, leg from previous stop
-    (the depot after a reload), and the trip (1, 2, ...) of the van's day it is on."""
+
+class StopVisit(VisitTimeline):
+    """One stop on a route, by the problem's stop and location ids, with its timeline."""
 
     stop_id: str
     location_id: str
-    arrival_s: float
-    wait_s: float
-    start_s: float
-    end_s: float
-    load_liters: float
-    load_kg: float
-    distance_m: float
-    travel_s: float
-    trip: int = 1
 
 
 @dataclass(frozen=True)
