@@ -7,7 +7,7 @@ import typer
 
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import print_errors
-from pickup_net.domain import Scenario
+from pickup_net.domain import Plan, Scenario
 from pickup_net.io.scenario_loader import ScenarioError, load_scenario
 from pickup_net.io.street_check import check_points_on_streets
 
@@ -29,6 +29,9 @@ def validate(scenario: Path = typer.Argument(..., help="Scenario YAML file.")) -
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of a scenario (the JSON form the API accepts)."""
-    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+def schema(
+    plan: bool = typer.Option(False, "--plan", help="The plan's schema (plan.json) instead."),
+) -> None:
+    """Print the JSON Schema of a scenario (the JSON form the API accepts), or of a plan."""
+    model = Plan if plan else Scenario
+    typer.echo(json.dumps(model.model_json_schema(), indent=2))
