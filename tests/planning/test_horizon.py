@@ -95,9 +95,9 @@ def test_hub_whose_stock_covers_the_horizon_is_not_visited() -> None:
         assert covered not in visits, f"{covered} visited on {day.date}"
     others = {h.shop_id for h in result.hubs} - {covered}
     if others:
-        assert any(
-            s.delivered_units > 0 for s in result.days[0].stock if s.shop_id in others
-        ), "hubs without stock are still visited"
+        assert any(s.delivered_units > 0 for s in result.days[0].stock if s.shop_id in others), (
+            "hubs without stock are still visited"
+        )
 
 
 @pytest.mark.parametrize(
