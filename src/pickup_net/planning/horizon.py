@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from pickup_net.domain import Day, Ref, Scenario, Shop
+from pickup_net.domain import Day, Product, Ref, Scenario, Shop
 from pickup_net.domain.budget import BudgetClock
 from pickup_net.forecast import CycleDemand, DemandForecast
 from pickup_net.location import LocationResult
@@ -102,6 +102,30 @@ class PlannedDays:
     short_units: dict[str, float]
     warnings: list[str] = field(default_factory=list)
     """Drive matrix warnings and, per later day, stops that could not be routed."""
+
+    def summary(self, products: Sequence[Product]) -> dict[str, float]:
+        """Hub visits, units and litres delivered and expected to be picked up over the days,
+        and the expected fill rate (pickups over pickups plus units short)."""
+        volume = {p.id: p.volume_liters for p in products}
+        rows = [s for day in self.days for s in day.stock]
+        picked = sum(s.expected_pickups for s in rows)
+        short = sum(self.short_units.values())
+        visits = sum(
+            v.kind == "replenish" for day in self.days for r in day.routes for v in r.visits
+        )
+        return {
+            "hub_visits": visits,
+            "units_delivered": round(sum(s.delivered_units for s in rows), 2),
+            "liters_delivered": round(
+                sum(s.delivered_units * volume[s.product_id] for s in rows), 1
+            ),
+            "expected_pickups": round(picked, 2),
+            "liters_picked_up": round(
+                sum(s.expected_pickups * volume[s.product_id] for s in rows), 1
+            ),
+            "expected_units_short": round(short, 2),
+            "expected_fill_rate": round(picked / (picked + short), 4) if picked + short else 1.0,
+        }
 
 
 def plan_days(

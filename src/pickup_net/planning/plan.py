@@ -145,7 +145,11 @@ def plan(
             gap=location.gap,
             details={"proven_optimal": location.proven_optimal},
         ),
-        "stock": StageStats(seconds=clock.seconds["stock"], method=stock.method),
+        "stock": StageStats(
+            seconds=clock.seconds["stock"],
+            method=stock.method,
+            details=planned.summary(scenario.products),
+        ),
         "routing": StageStats(
             seconds=clock.seconds["routing"],
             method=params.routing_engine,

@@ -43,11 +43,13 @@ def delivery_days(
     ]
 
 
-def days_to_next_visit(possible: Sequence[bool], day: int) -> int:
-    """Days from `day` to the next day after it when a van may deliver (the horizon's end
+def days_to_next_visit(possible: Sequence[bool], day: int, nth: int = 1) -> int:
+    """Days from `day` to the `nth` next day after it when a van may deliver (the horizon's end
     counts as one: the next plan takes over there)."""
+    seen = 0
     for later in range(day + 1, len(possible)):
-        if possible[later]:
+        seen += possible[later]
+        if seen == nth:
             return later - day
     return max(1, len(possible) - day)
 
@@ -60,16 +62,19 @@ def hub_levels(
     day: int,
     possible: Mapping[str, Sequence[bool]],
     lead_time_days: int,
+    cover_visits: int = 1,
 ) -> tuple[StockPlan, dict[str, HubLevels]]:
     """Order-up-to and safety levels of every hub on `day`; also the order-up-to stock plan (its
     lines carry the reasons shown to owners)."""
     horizon = len(next(iter(possible.values()), []))
 
-    def plan_for(extra: int) -> StockPlan:
-        """The stock stage over the days until the next possible visit, plus `extra` days."""
+    def plan_for(extra: int, visits: int) -> StockPlan:
+        """The stock stage over the days until the `visits`-th next possible visit, plus
+        `extra` days."""
         demands = []
         for shop in hubs:
-            days = min(days_to_next_visit(possible[shop.id], day) + extra, horizon - day)
+            days = days_to_next_visit(possible[shop.id], day, visits) + extra
+            days = min(days, horizon - day)
             demands.append(
                 HubDemand(
                     hub_id=shop.id,
@@ -81,8 +86,8 @@ def hub_levels(
             )
         return plan_stock(demands, products, service_level)
 
-    maximum = plan_for(lead_time_days)
-    safety = maximum if lead_time_days == 0 else plan_for(0)
+    maximum = plan_for(lead_time_days, cover_visits)
+    safety = maximum if (lead_time_days, cover_visits) == (0, 1) else plan_for(0, 1)
     levels = {
         shop.id: HubLevels(
             shop.id,
