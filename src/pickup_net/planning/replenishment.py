@@ -43,13 +43,11 @@ def delivery_days(
     ]
 
 
-def days_to_next_visit(possible: Sequence[bool], day: int, nth: int = 1) -> int:
-    """Days from `day` to the `nth` next day after it when a van may deliver (the horizon's end
+def days_to_next_visit(possible: Sequence[bool], day: int) -> int:
+    """Days from `day` to the next day after it when a van may deliver (the horizon's end
     counts as one: the next plan takes over there)."""
-    seen = 0
     for later in range(day + 1, len(possible)):
-        seen += possible[later]
-        if seen == nth:
+        if possible[later]:
             return later - day
     return max(1, len(possible) - day)
 
@@ -62,19 +60,16 @@ def hub_levels(
     day: int,
     possible: Mapping[str, Sequence[bool]],
     lead_time_days: int,
-    cover_visits: int = 1,
 ) -> tuple[StockPlan, dict[str, HubLevels]]:
     """Order-up-to and safety levels of every hub on `day`; also the order-up-to stock plan (its
     lines carry the reasons shown to owners)."""
     horizon = len(next(iter(possible.values()), []))
 
-    def plan_for(extra: int, visits: int) -> StockPlan:
-        """The stock stage over the days until the `visits`-th next possible visit, plus
-        `extra` days."""
+    def plan_for(extra: int) -> StockPlan:
+        """The stock stage over the days until the next possible visit, plus `extra` days."""
         demands = []
         for shop in hubs:
-            days = days_to_next_visit(possible[shop.id], day, visits) + extra
-            days = min(days, horizon - day)
+            days = min(days_to_next_visit(possible[shop.id], day) + extra, horizon - day)
             demands.append(
                 HubDemand(
                     hub_id=shop.id,
@@ -86,8 +81,8 @@ def hub_levels(
             )
         return plan_stock(demands, products, service_level)
 
-    maximum = plan_for(lead_time_days, cover_visits)
-    safety = maximum if (lead_time_days, cover_visits) == (0, 1) else plan_for(0, 1)
+    maximum = plan_for(lead_time_days)
+    safety = maximum if lead_time_days == 0 else plan_for(0)
     levels = {
         shop.id: HubLevels(
             shop.id,
@@ -99,10 +94,14 @@ def hub_levels(
     return maximum, levels
 
 
+VISIT_SHORTFALL_UNITS = 0.5
+"""A product this far below its safety level calls a van (expected pickups leave fractions)."""
+
+
 def needs_visit(levels: HubLevels, on_hand: Mapping[str, float]) -> bool:
-    """Whether some product's shelf is at least one unit below its safety level."""
+    """Whether some product's shelf is at least half a unit below its safety level."""
     return any(
-        units - on_hand.get(product, 0.0) >= 1.0 - 1e-9
+        units - on_hand.get(product, 0.0) >= VISIT_SHORTFALL_UNITS - 1e-9
         for product, units in levels.safety_units.items()
     )
 
@@ -115,11 +114,12 @@ def delivery(
     van_liters: float,
     van_kg: float,
 ) -> dict[str, int]:
-    """Whole units per product a visit brings: up to the order-up-to level, scaled down so the
-    shelf stays within storage and the delivery fits the largest van."""
+    """Whole units per product a visit brings: what is missing of the order-up-to level, rounded
+    up (the shelf ends at the level, or less than a unit above it), scaled down so the shelf
+    stays within storage and the delivery fits the largest van."""
     by_id = {p.id: p for p in products}
     wanted = {
-        product: max(0, math.floor(units - on_hand.get(product, 0.0) + 1e-9))
+        product: max(0, math.ceil(units - on_hand.get(product, 0.0) - 1e-9))
         for product, units in levels.max_units.items()
     }
     held = sum(units * by_id[p].volume_liters for p, units in on_hand.items() if p in by_id)
