@@ -171,6 +171,12 @@ def plan_days(
     van_kg = max(v.capacity_kg for v in scenario.vehicle_types)
     storage = {s.id: s.storage_liters for s in hubs}
     result = PlannedDays([], [], {}, list(drive.matrices.warnings))
+    stranded = sorted({i.shop_id for i in scenario.inventory if i.units} - set(storage))
+    if stranded:
+        result.warnings.append(
+            f"inventory: stock counted at {len(stranded)} shops that are not hubs in this plan "
+            f"is not used (first: {', '.join(stranded[:5])})"
+        )
     for day in range(n_days):
         date = scenario.plan_date + timedelta(day)
         on_day = scenario.model_copy(
