@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from pickup_net.cli import app
 from pickup_net.domain import Parameters, Plan, Scenario
+from pickup_net.domain.scenario import MAX_FORECAST_GAP_DAYS
 from pickup_net.io.scenario_loader import ScenarioError, load_scenario
 from pickup_net.io.scenario_writer import write_scenario
 from pickup_net.planning import plan, plan_inputs
-from pickup_net.planning.demand_days import MAX_FORECAST_GAP_DAYS
 
 TINY = {"routing_time_limit_s": 0.6, "location_time_limit_s": 1.0}
 
@@ -154,9 +154,19 @@ def test_days_between_history_and_plan_date_are_forecast() -> None:
     assert any("is forecast" in warning for warning in result.warnings)
 
 
-def test_too_long_a_gap_is_refused() -> None:
-    """A plan date more than the forecastable gap after the history is refused, saying why."""
+def test_too_long_a_gap_is_refused_at_the_edge(tmp_path: Path) -> None:
+    """A plan date more than the forecastable gap after the history is refused when the
+    scenario is loaded, naming the parameter, the date and the limit; a gap at the limit is
+    accepted."""
     base = small_scenario(2)
-    far = base.plan_date + timedelta(days=MAX_FORECAST_GAP_DAYS + 2)
-    with pytest.raises(ValueError, match="forecast honestly"):
-        plan(plan_inputs(small_scenario(2, plan_date=far)))
+    last = max(o.timestamp.date() for o in base.orders)
+    edge = last + timedelta(days=MAX_FORECAST_GAP_DAYS + 1)
+    assert small_scenario(2, plan_date=edge).plan_date == edge
+    path = write_scenario(base, tmp_path / "s")
+    text = path.read_text().replace(str(base.plan_date), str(edge + timedelta(days=1)))
+    path.write_text(text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = "\n".join(caught.value.messages)
+    assert f"parameters.plan_date: {edge + timedelta(days=1)}" in message, message
+    assert f"at most {MAX_FORECAST_GAP_DAYS} days" in message

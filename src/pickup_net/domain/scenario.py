@@ -71,6 +71,10 @@ leading '.'. Other ids are free text, escaped wherever they are shown."""
 MAX_HORIZON_DAYS = 28
 """Longest plan: four weeks, as far as a forecast from a weekly-seasonal history is trusted."""
 MAX_LEAD_TIME_DAYS = 7
+MAX_FORECAST_GAP_DAYS = 28
+"""Days between the last order and the plan date that are forecast (not taken as zero): four
+weekly seasons, as far as a forecast from a weekly-seasonal history is trusted; a longer gap is
+refused."""
 
 
 def _safe_id(value: str) -> str:
@@ -282,6 +286,7 @@ class Scenario(_Model):
                 if shop_id not in shop_ids
             ]
         problems += _inventory_problems(self.inventory, shop_ids, product_ids)
+        problems += _gap_problems(self)
         if problems:
             raise ValueError("; ".join(problems[:20]))
         return self
@@ -294,6 +299,24 @@ class Scenario(_Model):
         return date.fromordinal(
             max(order.timestamp for order in self.orders).date().toordinal() + 1
         )
+
+
+def _gap_problems(scenario: "Scenario") -> list[str]:
+    """A plan date too far after the history for the forecast to cover the days between."""
+    if not scenario.orders or scenario.parameters.plan_date is None:
+        return []
+    plan_date = scenario.parameters.plan_date
+    before = [o.timestamp.date() for o in scenario.orders if o.timestamp.date() < plan_date]
+    if not before:
+        return [f"parameters.plan_date: {plan_date} is not after any order"]
+    gap = (plan_date - max(before)).days - 1
+    if gap <= MAX_FORECAST_GAP_DAYS:
+        return []
+    return [
+        f"parameters.plan_date: {plan_date} is {gap} days after the day after the last order "
+        f"({max(before)}); at most {MAX_FORECAST_GAP_DAYS} days between history and plan can be "
+        "forecast honestly: add recent orders or move plan_date closer"
+    ]
 
 
 def _inventory_problems(

@@ -8,13 +8,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from pickup_net.domain.scenario import MAX_FORECAST_GAP_DAYS
 from pickup_net.forecast import DemandForecast
 from pickup_net.planning.history import OrderHistory
 
-MAX_FORECAST_GAP_DAYS = 28
-"""Days between the last order and the plan date that are forecast (not taken as zero): four
-weekly seasons, as far as a forecast from a weekly-seasonal history is trusted; a longer gap is
-refused."""
 ORDER_COLUMNS = ["customer_id", "product_id", "quantity"]
 
 
@@ -52,8 +49,8 @@ def forecast_window(history: OrderHistory, plan_date: date, horizon_days: int) -
     if gap > MAX_FORECAST_GAP_DAYS:
         raise ValueError(
             f"parameters.plan_date: {plan_date} is {gap} days after the day after the last order "
-            f"({start}); at most {MAX_FORECAST_GAP_DAYS} days between history and plan can be "
-            "forecast honestly: add recent orders or move plan_date closer"
+            f"({start - timedelta(days=1)}); at most {MAX_FORECAST_GAP_DAYS} days between "
+            "history and plan can be forecast honestly: add recent orders or move plan_date closer"
         )
     return ForecastWindow(start, gap, horizon_days)
 
