@@ -95,7 +95,7 @@ def scenario_rows(weeks: int) -> list[dict]:
             history,
             hubs,
             scenario.products,
-            scenario.parameters.cycle_days,
+            1,
             end=scenario.plan_date,
         )
         for target in TARGETS

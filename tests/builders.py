@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from pickup_net.domain import Depot, Parameters, Scenario, Shop, VehicleType
+from pickup_net.domain.scenario import InventoryLine
 from pickup_net.synth import Household, default_products, generate_orders
 from pickup_net.synth.catalogue import BASE_RATE_PER_CUSTOMER_DAY
 
@@ -22,7 +23,8 @@ def small_scenario(
     vans: int = 2,
     **parameters: object,
 ) -> Scenario:
-    """A scenario in a 2 km square with no street file (straight-line distances), built fast."""
+    """A scenario in a 2 km square with no street file (straight-line distances), built fast;
+    plans cover 2 days unless `horizon_days` says otherwise (one routing per day)."""
     rng = np.random.default_rng(seed)
     spread = 0.009  # about 1 km in degrees at this latitude
 
@@ -75,6 +77,7 @@ def small_scenario(
         "location_time_limit_s": 2.0,
         "routing_time_limit_s": 1.0,
         "routing_engine": "ortools",
+        "horizon_days": 2,
         "seed": seed,
         **parameters,
     }
@@ -88,3 +91,9 @@ def small_scenario(
         vehicle_types=[fleet],
         parameters=Parameters.model_validate(params),
     )
+
+
+def with_inventory(scenario: Scenario, units: dict[tuple[str, str], int]) -> Scenario:
+    """`scenario` with an opening inventory: (shop id, product id) -> units on the shelf."""
+    lines = [InventoryLine(shop_id=s, product_id=p, units=n) for (s, p), n in units.items()]
+    return Scenario.model_validate({**scenario.model_dump(), "inventory": lines})

@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from pickup_net.domain import Plan, Ref, Scenario
+from pickup_net.domain import Plan, Ref, Scenario, StopVisit
 from pickup_net.domain.opening_hours import windows_on
 
 TOLERANCE_S = 1.0
@@ -15,7 +15,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> None:
     _every_customer_served_or_explained(scenario, plan)
     _hub_capacities(scenario, plan)
     _routes_feasible(scenario, plan)
-    _days_balance(plan)
+    _days_balance(scenario, plan)
     _kpis_recomputed(scenario, plan)
 
 
@@ -42,10 +42,11 @@ def _every_customer_served_or_explained(scenario: Scenario, plan: Plan) -> None:
         assert stop in routed or (stop in dropped and dropped[stop].reason), (
             f"{stop} neither routed nor unassigned with a reason"
         )
+    brought = {s.shop_id for s in plan.days[0].stock if s.delivered_units > 0}
     for hub in plan.hubs:
         stop = ("replenish", hub.shop_id)
-        if any(line.hub_id == hub.shop_id and line.units > 0 for line in plan.stock):
-            assert stop in routed or stop in dropped, f"{stop} neither routed nor unassigned"
+        if hub.shop_id in brought:
+            assert stop in routed, f"{stop} delivers but is not routed"
 
 
 def _hub_capacities(scenario: Scenario, plan: Plan) -> None:
@@ -61,58 +62,80 @@ def _hub_capacities(scenario: Scenario, plan: Plan) -> None:
 
 
 def _routes_feasible(scenario: Scenario, plan: Plan) -> None:
+    """Every day's routes keep shifts, windows, van litres and kilograms; loads recompute from
+    what each stop takes (home orders are known for day one; hubs every day); costs recompute."""
     fleet = {v.id: v for v in scenario.vehicle_types}
     shops = {shop.id: shop for shop in scenario.shops}
-    home_windows = windows_on(scenario.parameters.home_window, scenario.plan_date)
-    liters = _stop_liters(scenario, plan)
-    seen_stops: set[Ref] = set()
-    for route in plan.routes:
-        vtype = fleet[route.vehicle_type_id]
-        shift_start = vtype.shift_start.hour * 3600 + vtype.shift_start.minute * 60
-        shift_end = vtype.shift_end.hour * 3600 + vtype.shift_end.minute * 60
-        assert route.start_s >= shift_start - TOLERANCE_S, f"{route.vehicle_id} leaves in shift"
-        assert route.end_s <= shift_end + TOLERANCE_S, f"{route.vehicle_id} back within shift"
-        trip_liters: dict[int, float] = {}
-        for v in route.visits:
-            trip_liters[v.trip] = trip_liters.get(v.trip, 0.0) + liters[v.kind, v.ref.id]
-        assert list(trip_liters) == list(range(1, len(trip_liters) + 1)), "trips in order"
-        assert len(trip_liters) <= scenario.parameters.max_trips_per_van
-        assert max(trip_liters.values()) <= vtype.capacity_liters + 1e-6, "each trip within litres"
-        trip, load = 0, 0.0
-        for visit in route.visits:
-            if visit.trip != trip:
-                trip, load = visit.trip, trip_liters[visit.trip]
-            load -= liters[visit.kind, visit.ref.id]
-            assert math.isclose(visit.load_liters, load, abs_tol=1e-3), (
-                f"{visit.ref}: load after stop {visit.load_liters} recomputes to {load}"
+    for index, day in enumerate(plan.days):
+        home_windows = windows_on(scenario.parameters.home_window, day.date)
+        liters = _stop_liters(scenario, plan, index)
+        seen_stops: set[Ref] = set()
+        for route in day.routes:
+            vtype = fleet[route.vehicle_type_id]
+            shift_start = vtype.shift_start.hour * 3600 + vtype.shift_start.minute * 60
+            shift_end = vtype.shift_end.hour * 3600 + vtype.shift_end.minute * 60
+            assert route.start_s >= shift_start - TOLERANCE_S, f"{route.vehicle_id} leaves in shift"
+            assert route.end_s <= shift_end + TOLERANCE_S, f"{route.vehicle_id} back within shift"
+            trips = [v.trip for v in route.visits]
+            assert trips == sorted(trips) and set(trips) == set(range(1, max(trips) + 1))
+            assert max(trips) <= scenario.parameters.max_trips_per_van, "trips within the limit"
+            trip, load = 0, 0.0
+            for visit in route.visits:
+                if visit.trip != trip:  # back from the depot, loaded again
+                    trip = visit.trip
+                    load = _trip_load(route.visits, trip, liters, index == 0)
+                    assert load <= vtype.capacity_liters + 1e-6, (
+                        f"{route.vehicle_id} leaves for trip {trip} within litres"
+                    )
+                drop = liters.get((visit.kind, visit.ref.id))
+                if drop is None:
+                    drop = load - visit.load_liters
+                    assert drop >= -1e-3, f"{visit.ref} on {day.date}: a home stop adds load"
+                load -= drop
+                assert math.isclose(visit.load_liters, load, abs_tol=1e-3), (
+                    f"{visit.ref} on {day.date}: load after stop {visit.load_liters} "
+                    f"recomputes to {load}"
+                )
+                assert 0 <= visit.load_kg <= vtype.capacity_kg + 1e-6
+                assert visit.ref not in seen_stops, f"{visit.ref} visited twice on {day.date}"
+                seen_stops.add(visit.ref)
+                if visit.kind == "replenish":
+                    windows = windows_on(shops[visit.ref.id].opening_hours, day.date)
+                else:
+                    windows = home_windows
+                assert any(
+                    a - TOLERANCE_S <= visit.start_s <= b + TOLERANCE_S for a, b in windows
+                ), f"{visit.ref} served on {day.date} at {visit.start_s} outside {windows}"
+                assert visit.arrival_s <= visit.start_s + TOLERANCE_S
+            assert route.distance_m + 1e-6 >= sum(v.distance_m for v in route.visits)
+            expected = vtype.fixed_cost + vtype.cost_per_km * route.distance_m / 1000
+            expected += vtype.cost_per_hour * route.duration_s / 3600
+            assert math.isclose(route.cost, expected, rel_tol=1e-6, abs_tol=0.01), (
+                f"{route.vehicle_id} cost {route.cost} recomputes to {expected}"
             )
-            assert 0 <= visit.load_kg <= vtype.capacity_kg + 1e-6
-            assert visit.ref not in seen_stops, f"{visit.ref} visited twice"
-            seen_stops.add(visit.ref)
-            if visit.kind == "replenish":
-                shop = shops[visit.ref.id]
-                windows = windows_on(shop.opening_hours, scenario.plan_date)
-            else:
-                windows = home_windows
-            assert any(a - TOLERANCE_S <= visit.start_s <= b + TOLERANCE_S for a, b in windows), (
-                f"{visit.ref} served at {visit.start_s} outside {windows}"
-            )
-            assert visit.arrival_s <= visit.start_s + TOLERANCE_S
-        assert route.distance_m + 1e-6 >= sum(v.distance_m for v in route.visits)
-        expected = vtype.fixed_cost + vtype.cost_per_km * route.distance_m / 1000
-        expected += vtype.cost_per_hour * route.duration_s / 3600
-        assert math.isclose(route.cost, expected, rel_tol=1e-6, abs_tol=0.01), (
-            f"{route.vehicle_id} cost {route.cost} recomputes to {expected}"
-        )
 
 
-def _stop_liters(scenario: Scenario, plan: Plan) -> dict[tuple[str, str], float]:
-    """Litres delivered at each possible stop, from the stock plan and the day's home orders."""
+def _trip_load(
+    visits: list[StopVisit], trip: int, liters: dict[tuple[str, str], float], all_known: bool
+) -> float:
+    """Litres a van leaves with for one trip: the sum of its stops' drops where all are known
+    (day one), else the first stop's load after it plus its known drop."""
+    stops = [v for v in visits if v.trip == trip]
+    if all_known:
+        return sum(liters[v.kind, v.ref.id] for v in stops)
+    return stops[0].load_liters + liters.get((stops[0].kind, stops[0].ref.id), 0.0)
+
+
+def _stop_liters(scenario: Scenario, plan: Plan, day: int) -> dict[tuple[str, str], float]:
+    """Litres delivered at each stop of day `day`: the day's deliveries to hubs, and on day one
+    the booked home orders."""
     volume = {p.id: p.volume_liters for p in scenario.products}
     liters: dict[tuple[str, str], float] = {}
-    for line in plan.stock:
-        key = ("replenish", line.hub_id)
-        liters[key] = liters.get(key, 0.0) + line.units * volume[line.product_id]
+    for line in plan.days[day].stock:
+        key = ("replenish", line.shop_id)
+        liters[key] = liters.get(key, 0.0) + line.delivered_units * volume[line.product_id]
+    if day > 0:
+        return liters
     for order in scenario.orders:
         if order.timestamp.date() == scenario.plan_date:
             key = ("home", order.customer_id)
@@ -120,19 +143,41 @@ def _stop_liters(scenario: Scenario, plan: Plan) -> dict[tuple[str, str], float]
     return liters
 
 
-def _days_balance(plan: Plan) -> None:
-    """Each day's stock balances, never below zero; day one's routes are the plan's routes."""
+def _days_balance(scenario: Scenario, plan: Plan) -> None:
+    """Stock balances day by day: opening + delivered - pickups = closing, never negative; day
+    one opens with the inventory table, each later day with the previous closing; deliveries are
+    whole units, reach only visited hubs and keep the shelf within storage; day one's routes
+    are the plan's routes."""
     assert plan.days and plan.days[0].date == plan.plan_date
+    assert len(plan.days) == plan.horizon_days == scenario.parameters.horizon_days
     assert plan.days[0].routes == plan.routes
-    for day in plan.days:
+    volume = {p.id: p.volume_liters for p in scenario.products}
+    storage = {s.id: s.storage_liters for s in scenario.shops}
+    counted = {(i.shop_id, i.product_id): float(i.units) for i in scenario.inventory}
+    before = {(s.shop_id, s.product_id): counted.get((s.shop_id, s.product_id), 0.0)
+              for s in plan.days[0].stock}  # fmt: skip
+    for index, day in enumerate(plan.days):
+        assert day.date.toordinal() == plan.plan_date.toordinal() + index, "days follow each other"
         visited = {v.ref.id for r in day.routes for v in r.visits if v.kind == "replenish"}
+        shelf: dict[str, float] = {}
         for s in day.stock:
+            key = (s.shop_id, s.product_id)
+            assert math.isclose(s.opening_units, before[key], abs_tol=1e-3), (
+                f"{key} opens {day.date} with {s.opening_units}, closed with {before[key]}"
+            )
             assert math.isclose(
                 s.opening_units + s.delivered_units - s.expected_pickups, s.closing_units,
                 abs_tol=1e-3,
             ), f"{s.shop_id}/{s.product_id} balances on {day.date}"  # fmt: skip
             assert s.closing_units >= -1e-6 and s.expected_pickups >= 0
+            assert s.delivered_units >= 0 and float(s.delivered_units).is_integer()
             assert s.delivered_units == 0 or s.shop_id in visited, "delivered only if visited"
+            before[key] = s.closing_units
+            on_shelf = (s.opening_units + s.delivered_units) * volume[s.product_id]
+            shelf[s.shop_id] = shelf.get(s.shop_id, 0.0) + on_shelf
+        for hub, liters in shelf.items():
+            opened = sum(n * volume[p] for (h, p), n in counted.items() if h == hub)
+            assert liters <= max(storage[hub], opened) + 1e-3, f"{hub} over storage on {day.date}"
 
 
 def _kpis_recomputed(scenario: Scenario, plan: Plan) -> None:

@@ -81,7 +81,8 @@ def test_hostile_names_show_as_text_and_never_run(
         assert any(payload in text for text in texts), payload
 
     overlays = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    assert [name.strip() for name in overlays] == LAYERS
+    later = [f"routes {day.date}" for day in hostile.days[1:]]
+    assert [name.strip() for name in overlays] == LAYERS + later
     catchments = sum(
         f["properties"]["kind"] == "catchment" for f in hubs_geojson(hostile)["features"]
     )

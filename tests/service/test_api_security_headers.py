@@ -92,7 +92,11 @@ def test_map_runs_under_its_policy_and_blocks_injected_handlers(
     page.goto(f"{server.url}/plans/{published['plan']}/map.html")
     page.wait_for_selector(".leaflet-overlay-pane path", timeout=10_000)
     assert page.evaluate("window[document.querySelector('.folium-map').id] instanceof L.Map")
-    assert page.locator(".leaflet-control-layers-overlays label").count() == 5
+    labels = [
+        t.strip() for t in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    ]
+    assert labels[:5] == ["catchments", "routes", "home deliveries", "hubs", "depots"]
+    assert all(label.startswith("routes 2") for label in labels[5:]), "one layer per later day"
     page.wait_for_selector(".leaflet-tile-loaded", timeout=10_000)
     assert tiles
     assert page.evaluate("window.__violations") == []

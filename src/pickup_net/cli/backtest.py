@@ -57,7 +57,6 @@ def backtest_command(
                 loaded.products,
                 level,
                 weeks,
-                cycle_days=loaded.parameters.cycle_days,
                 end=loaded.plan_date,
                 progress=lambda done, total: status.update(f"replayed {done} of {total} weeks"),
             )

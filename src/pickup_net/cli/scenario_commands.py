@@ -42,8 +42,11 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of a scenario (the JSON form the API accepts)."""
-    from pickup_net.domain import Scenario
+def schema(
+    plan: bool = typer.Option(False, "--plan", help="The plan's schema (plan.json) instead."),
+) -> None:
+    """Print the JSON Schema of a scenario (the JSON form the API accepts), or of a plan."""
+    from pickup_net.domain import Plan, Scenario
 
-    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+    model = Plan if plan else Scenario
+    typer.echo(json.dumps(model.model_json_schema(), indent=2))

@@ -68,6 +68,13 @@ Id = Annotated[str, Field(min_length=1, max_length=200)]
 SAFE_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 """Shop ids name files (`shops/<id>.json`): letters, digits, '.', '_', '-', at most 100, no
 leading '.'. Other ids are free text, escaped wherever they are shown."""
+MAX_HORIZON_DAYS = 28
+"""Longest plan: four weeks, as far as a forecast from a weekly-seasonal history is trusted."""
+MAX_LEAD_TIME_DAYS = 7
+MAX_FORECAST_GAP_DAYS = 28
+"""Days between the last order and the plan date that are forecast (not taken as zero): four
+weekly seasons, as far as a forecast from a weekly-seasonal history is trusted; a longer gap is
+refused."""
 
 
 def _safe_id(value: str) -> str:
@@ -163,11 +170,25 @@ class VehicleType(_Model):
         return self
 
 
+class InventoryLine(_Model):
+    """Units of one product on a shop's shelf at the start of the plan date (the owner's count)."""
+
+    shop_id: Id
+    product_id: Id
+    units: Annotated[int, AfterValidator(_non_negative)]
+
+
 class Parameters(_Model):
     """Planning parameters; every field has a default a planner can start from."""
 
     plan_date: date | None = Field(None, description="Default: the day after the last order.")
-    cycle_days: PositiveInt = 1
+    horizon_days: Annotated[int, Field(ge=1, le=MAX_HORIZON_DAYS)] = Field(
+        7, description="Days planned from plan_date, each with its routes and stock."
+    )
+    lead_time_days: Annotated[int, Field(ge=0, le=MAX_LEAD_TIME_DAYS)] = Field(
+        0,
+        description="Days from ordering stock to its delivery; 0: vans deliver from plan_date on.",
+    )
     max_walk_m: Positive = 600.0
     service_level: Annotated[float, Field(gt=0.0, lt=1.0)] | None = Field(
         0.95, description="Target fill rate; null to use each product's newsvendor cost ratio."
@@ -202,6 +223,18 @@ class Parameters(_Model):
     )
     seed: int = 0
 
+    @model_validator(mode="before")
+    @classmethod
+    def _replaced_fields(cls, data: object) -> object:
+        """Refuse `cycle_days` (replaced by `horizon_days`) with a message saying what to use."""
+        if isinstance(data, dict) and "cycle_days" in data:
+            raise ValueError(
+                f"cycle_days: {str(data['cycle_days'])[:40]} is no longer used: a plan covers "
+                "horizon_days days (default 7) and hubs keep their stock from day to day; "
+                "set horizon_days instead (horizon_days: 1 plans a single day)"
+            )
+        return data
+
 
 class Scenario(_Model):
     """A whole planning problem: the data of one neighbourhood and how to plan it."""
@@ -214,6 +247,9 @@ class Scenario(_Model):
     depots: list[Depot]
     vehicle_types: list[VehicleType]
     parameters: Parameters = Parameters()
+    inventory: list[InventoryLine] = Field(
+        default_factory=list, description="On-hand units at the start of plan_date; none: empty."
+    )
     streets_file: str | None = Field(
         None, description="OSM extract path, relative to the scenario file; none = straight lines."
     )
@@ -255,6 +291,8 @@ class Scenario(_Model):
                 for shop_id in getattr(self.parameters, field)
                 if shop_id not in shop_ids
             ]
+        problems += _inventory_problems(self.inventory, shop_ids, product_ids)
+        problems += _gap_problems(self)
         if problems:
             raise ValueError("; ".join(problems[:20]))
         return self
@@ -267,6 +305,43 @@ class Scenario(_Model):
         return date.fromordinal(
             max(order.timestamp for order in self.orders).date().toordinal() + 1
         )
+
+
+def _gap_problems(scenario: "Scenario") -> list[str]:
+    """A plan date too far after the history for the forecast to cover the days between."""
+    if not scenario.orders or scenario.parameters.plan_date is None:
+        return []
+    plan_date = scenario.parameters.plan_date
+    before = [o.timestamp.date() for o in scenario.orders if o.timestamp.date() < plan_date]
+    if not before:
+        return [f"parameters.plan_date: {plan_date} is not after any order"]
+    gap = (plan_date - max(before)).days - 1
+    if gap <= MAX_FORECAST_GAP_DAYS:
+        return []
+    return [
+        f"parameters.plan_date: {plan_date} is {gap} days after the day after the last order "
+        f"({max(before)}); at most {MAX_FORECAST_GAP_DAYS} days between history and plan can be "
+        "forecast honestly: add recent orders or move plan_date closer"
+    ]
+
+
+def _inventory_problems(
+    inventory: list[InventoryLine], shop_ids: set[str], product_ids: set[str]
+) -> list[str]:
+    """Inventory rows naming an unknown shop or product, or a (shop, product) counted twice."""
+    problems, seen = [], set()
+    for i, line in enumerate(inventory):
+        if line.shop_id not in shop_ids:
+            problems.append(f"inventory[{i}].shop_id: {line.shop_id!r} is not a shop id")
+        if line.product_id not in product_ids:
+            problems.append(f"inventory[{i}].product_id: {line.product_id!r} is not a product id")
+        if (line.shop_id, line.product_id) in seen:
+            problems.append(
+                f"inventory[{i}].product_id: {line.product_id!r} is counted twice at shop "
+                f"{line.shop_id!r}"
+            )
+        seen.add((line.shop_id, line.product_id))
+    return problems
 
 
 def _duplicate_ids(field: str, items: list[BaseModel]) -> list[str]:

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from pickup_net.domain import Depot, Order, Parameters, Product, Scenario, Shop, VehicleType
+from pickup_net.domain.scenario import InventoryLine
 
 TABLES: dict[str, type[BaseModel]] = {
     "shops": Shop,
@@ -25,6 +26,8 @@ TABLES: dict[str, type[BaseModel]] = {
     "depots": Depot,
     "vehicle_types": VehicleType,
 }
+OPTIONAL_TABLES: dict[str, type[BaseModel]] = {"inventory": InventoryLine}
+"""Tables a scenario may leave out (no `inventory`: hubs start empty)."""
 _MAX_REPORTED = 30
 
 
@@ -67,7 +70,9 @@ def load_scenario(path: Path, max_rows: Mapping[str, int] | None = None) -> Scen
     if "currency" in spec:
         data["currency"] = spec["currency"]
     sources: dict[str, tuple[str, array]] = {}
-    for table, model in TABLES.items():
+    for table, model in {**TABLES, **OPTIONAL_TABLES}.items():
+        if table not in spec and table in OPTIONAL_TABLES:
+            continue
         if table not in spec:
             problems.append(f"{path.name}: missing key {table!r} (the {table} file)")
             continue
@@ -87,7 +92,7 @@ def load_scenario(path: Path, max_rows: Mapping[str, int] | None = None) -> Scen
         if not streets.is_file():
             problems.append(f"{path.name}: streets: file {str(spec['streets'])!r} does not exist")
         data["streets_file"] = str(streets)
-    unknown = set(spec) - {"name", "currency", "streets", "parameters", *TABLES}
+    unknown = set(spec) - {"name", "currency", "streets", "parameters", *TABLES, *OPTIONAL_TABLES}
     problems += [f"{path.name}: unknown key {key!r}" for key in sorted(unknown)]
     if problems:
         raise ScenarioError(problems[:_MAX_REPORTED])

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from pickup_net.domain import Scenario
-from pickup_net.io.scenario_loader import TABLES
+from pickup_net.io.scenario_loader import OPTIONAL_TABLES, TABLES
 
 
 def write_scenario(scenario: Scenario, folder: Path, yaml_name: str = "scenario.yaml") -> Path:
@@ -23,7 +23,8 @@ def write_scenario(scenario: Scenario, folder: Path, yaml_name: str = "scenario.
         if source.resolve() != target.resolve():
             shutil.copyfile(source, target)
         spec["streets"] = target.name
-    for table, model in TABLES.items():
+    present = {t: m for t, m in OPTIONAL_TABLES.items() if getattr(scenario, t)}
+    for table, model in {**TABLES, **present}.items():
         file = folder / f"{table}.csv"
         with file.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(model.model_fields))

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from pickup_net.domain import Budget, Day, Plan, Ref, Shop, StageStats
+from pickup_net.domain import Budget, Plan, Ref, Shop, StageStats
 from pickup_net.domain.budget import BudgetClock
 from pickup_net.domain.opening_hours import windows_on
 from pickup_net.forecast import DemandForecast, forecast_demand
@@ -13,24 +13,20 @@ from pickup_net.planning.assemble import (
     hub_records,
     jsonable,
     kpis,
-    plan_routes,
     unassigned_items,
 )
 from pickup_net.planning.catchment_demand import catchment_zones, customer_demand
 from pickup_net.planning.costs import horizon_costs
-from pickup_net.planning.day_stock import day_stock
+from pickup_net.planning.demand_days import ForecastWindow, day_orders, forecast_window
 from pickup_net.planning.history import Customer
+from pickup_net.planning.horizon import Horizon, plan_days
 from pickup_net.planning.hub_choice import CustomerDemand, choose_hubs
 from pickup_net.planning.inputs import PlanInputs
 from pickup_net.planning.progress import ProgressCallback, StageClock
 from pickup_net.planning.travel import Place, Travel
-from pickup_net.planning.van_routes import DriveMatrix, build_routing, home_deliveries, solve_routes
-from pickup_net.stock import HubDemand, plan_stock
 
 LOCATION_SHARE = 0.6
 """Most of what is left of the budget that location may take: routing still needs its search."""
-OUTPUTS_RESERVE_S = 2.0
-"""Kept back from routing for route geometry and assembly (measured well under 1 s on Fontibón)."""
 
 
 @dataclass
@@ -43,6 +39,7 @@ class _Located:
     shops: list[Shop]
     forecast: DemandForecast
     demand: dict[str, CustomerDemand]
+    window: ForecastWindow
     location: LocationResult
     hub_shops: list[Shop]
     warnings: list[str]
@@ -51,7 +48,7 @@ class _Located:
 def plan(
     inputs: PlanInputs, budget: Budget | None = None, progress: ProgressCallback | None = None
 ) -> Plan:
-    """Plan one operating day of the scenario in `inputs`.
+    """Plan the `horizon_days` operating days of the scenario in `inputs` from its plan date.
 
     Parameters
     ----------
@@ -60,8 +57,8 @@ def plan(
         with a warning).
     budget
         A wall-clock limit for the whole plan, shared out by location and routing (each within
-        its own limit from the parameters), and the processes the solvers may use; none: the
-        parameters' limits alone, in this process.
+        its own limit from the parameters; routing's is for all the days together), and the
+        processes the solvers may use; none: the parameters' limits alone, in this process.
     progress
         Called as `progress(stage, fraction)` at each stage start and end; raising aborts the plan.
     """
@@ -71,50 +68,36 @@ def plan(
     located = _locate(inputs, clock, spend)
     with clock.stage("stock"):
         shares = catchment_zones(inputs.history.customers, located.location)
-        hub_demand = {
-            shop.id: located.forecast.catchment(shares[shop.id]) for shop in located.hub_shops
-        }
-        stock = plan_stock(
-            [
-                HubDemand(
-                    hub_id=shop.id,
-                    storage_liters=shop.storage_liters,
-                    max_pickups_per_day=shop.max_pickups_per_day,
-                    demand=hub_demand[shop.id],
-                    cycle_days=params.cycle_days,
-                    forecast_notes=located.forecast.describe(shares[shop.id]),
-                )
-                for shop in located.hub_shops
-            ],
-            scenario.products,
-            params.service_level,
+        horizon = Horizon(
+            located.forecast,
+            located.window,
+            day_orders(inputs.history, located.forecast, located.window, params.seed),
         )
     with clock.stage("routing"):
-        day_orders = inputs.history.day_orders
-        homes = home_deliveries(scenario, day_orders, inputs.history.customers, located.location)
-        stocked = {line.hub_id for line in stock.lines if line.units > 0}
-        places = (
-            _depot_places(inputs)
-            + [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in located.hub_shops
-               if s.id in stocked]
-            + [(Ref(kind="customer", id=h.customer_id), h.lon, h.lat) for h in homes]
-        )  # fmt: skip
-        drive = DriveMatrix(places, located.travel.matrices(places, None, "drive"))
-        routing_input = build_routing(scenario, located.hub_shops, stock.lines, homes, drive)
-        routing_s = max(0.05, min(params.routing_time_limit_s,
-                                  spend.remaining_s() - OUTPUTS_RESERVE_S))  # fmt: skip
-        routing = solve_routes(scenario, routing_input, routing_s, spend.budget)
+        planned = plan_days(
+            scenario,
+            horizon,
+            inputs.history.customers,
+            located.hub_shops,
+            shares,
+            located.location,
+            located.travel,
+            spend,
+        )
+        first = planned.routing[0]
+        stock, routing, routing_input = first.stock, first.result, first.routing_input
     with clock.stage("outputs"):
-        routes = plan_routes(routing, routing_input)
         depots = {ref.id: (ref, lon, lat) for ref, lon, lat in _depot_places(inputs)}
-        for route in routes:
-            depot = depots[route.depot_id]
-            stops = []
-            for before, visit in zip([None, *route.visits], route.visits, strict=False):
-                if before is not None and visit.trip != before.trip:
-                    stops.append(depot)  # back to reload between two trips
-                stops.append((visit.ref, visit.lon, visit.lat))
-            route.geometry = located.travel.geometry([depot, *stops, depot])
+        for day in planned.days:
+            for route in day.routes:
+                depot = depots[route.depot_id]
+                stops = []
+                for before, visit in zip([None, *route.visits], route.visits, strict=False):
+                    if before is not None and visit.trip != before.trip:
+                        stops.append(depot)  # back to reload between two trips
+                    stops.append((visit.ref, visit.lon, visit.lat))
+                route.geometry = located.travel.geometry([depot, *stops, depot])
+        routes = planned.days[0].routes
         assignments = customer_assignments(
             inputs.history.customers,
             located.location,
@@ -131,19 +114,24 @@ def plan(
             scenario.products,
         )
         unassigned = unassigned_items(routing, routing_input, stock)
-        visited = {v.ref.id for route in routes for v in route.visits if v.kind == "replenish"}
-        moves, short = day_stock(stock.lines, hub_demand, {}, visited)
-        days = [Day(date=scenario.plan_date, routes=routes, stock=moves)]
-        costs = horizon_costs(days, hubs, scenario.products, params.hub_fixed_cost, short)
+        days = planned.days
+        costs = horizon_costs(
+            days, hubs, scenario.products, params.hub_fixed_cost, planned.short_units
+        )
         warnings = [
             *located.warnings,
             *located.travel.warnings,
             *located.walk.warnings,
-            *drive.matrices.warnings,
+            *planned.warnings,
         ]
-        if day_orders.empty:
+        if located.window.gap_days:
             warnings.append(
-                f"no orders booked for {scenario.plan_date}: no home deliveries are routed"
+                f"the history ends {located.window.gap_days} days before {scenario.plan_date}: "
+                f"demand from {located.window.start} on is forecast"
+            )
+        if inputs.history.day_orders.empty:
+            warnings.append(
+                f"no orders booked for {scenario.plan_date}: no home deliveries are routed that day"
             )
     location = located.location
     stages = {
@@ -161,12 +149,24 @@ def plan(
             gap=location.gap,
             details={"proven_optimal": location.proven_optimal},
         ),
-        "stock": StageStats(seconds=clock.seconds["stock"], method=stock.method),
+        "stock": StageStats(
+            seconds=clock.seconds["stock"],
+            method=stock.method,
+            details=planned.summary(scenario.products),
+        ),
         "routing": StageStats(
             seconds=clock.seconds["routing"],
             method=params.routing_engine,
             objective=routing.cost,
-            details=jsonable({**routing.stats, "time_limit_s": routing_s}),
+            details=jsonable(
+                {
+                    **routing.stats,
+                    "time_limit_s": first.time_limit_s,
+                    "days": len(days),
+                    "horizon_time_limits_s": [round(d.time_limit_s, 3) for d in planned.routing],
+                    "horizon_cost": round(sum(d.result.cost for d in planned.routing), 2),
+                }
+            ),
         ),
         "outputs": StageStats(seconds=clock.seconds["outputs"]),
     }
@@ -174,7 +174,8 @@ def plan(
         scenario=scenario.name,
         plan_date=scenario.plan_date,
         currency=scenario.currency,
-        cycle_days=params.cycle_days,
+        cycle_days=1,
+        horizon_days=params.horizon_days,
         service_level_method=stock.method,
         depots=scenario.depots,
         candidate_shops=[shop.id for shop in scenario.shops if shop.is_candidate],
@@ -218,8 +219,9 @@ def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> _Locat
             "drive",
         )
     with clock.stage("forecast"):
+        window = forecast_window(inputs.history, scenario.plan_date, params.horizon_days)
         forecast = forecast_demand(
-            inputs.history.demand, scenario.plan_date, params.cycle_days, params.seed
+            inputs.history.demand, window.start, window.days, params.seed, cycle_days=1
         )
         demand = customer_demand(scenario.products, people, forecast)
     with clock.stage("location"):
@@ -241,6 +243,7 @@ def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> _Locat
         shops,
         forecast,
         demand,
+        window,
         location,
         [s for s in shops if s.id in opened],
         warnings,

@@ -5,7 +5,7 @@ from typing import Any
 from shapely.geometry import MultiPoint, mapping
 from shapely.geometry.polygon import orient
 
-from pickup_net.domain import Plan
+from pickup_net.domain import Plan, Route
 
 
 def hubs_geojson(plan: Plan) -> dict[str, Any]:
@@ -42,10 +42,21 @@ def hubs_geojson(plan: Plan) -> dict[str, Any]:
 
 
 def routes_geojson(plan: Plan) -> dict[str, Any]:
-    """One LineString per route along the streets, plus one Point per stop with its timeline."""
+    """One LineString per route of every day along the streets, plus one Point per stop with its
+    timeline; each carries its day's `date` (ISO 8601)."""
     features = []
-    for route in plan.routes:
+    days = [(day.date, day.routes) for day in plan.days] or [(plan.plan_date, plan.routes)]
+    for date, routes in days:
+        features += _day_features(date.isoformat(), routes)
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _day_features(date: str, routes: list[Route]) -> list[dict[str, Any]]:
+    """The route and stop features of one day."""
+    features = []
+    for route in routes:
         properties = {
+            "date": date,
             "vehicle_id": route.vehicle_id,
             "vehicle_type_id": route.vehicle_type_id,
             "depot_id": route.depot_id,
@@ -67,6 +78,7 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
                     "stop",
                     point,
                     {
+                        "date": date,
                         "vehicle_id": route.vehicle_id,
                         "order": order,
                         "trip": visit.trip,
@@ -79,7 +91,7 @@ def routes_geojson(plan: Plan) -> dict[str, Any]:
                     },
                 )
             )
-    return {"type": "FeatureCollection", "features": features}
+    return features
 
 
 def _feature(kind: str, geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:

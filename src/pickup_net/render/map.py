@@ -2,7 +2,7 @@
 
 import folium
 
-from pickup_net.domain import Plan
+from pickup_net.domain import Plan, Route
 from pickup_net.io.leaflet_assets import leaflet_assets
 from pickup_net.render.csp import TILE_URL, with_policy_meta
 from pickup_net.render.geojson import hubs_geojson, routes_geojson
@@ -15,7 +15,8 @@ _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#
 
 
 def plan_map_html(plan: Plan) -> str:
-    """The map of `plan`: depot, hubs, catchments, routes and home deliveries, one layer each.
+    """The map of `plan`: depot, hubs, catchments, the first day's routes and home deliveries,
+    one layer each, and one layer per later day (hidden until chosen) with its routes and homes.
 
     Base tiles load from OpenStreetMap when online; every plan layer is drawn without them.
     The page carries its Content-Security-Policy (`render.csp`), also when opened as a file.
@@ -36,33 +37,23 @@ def plan_map_html(plan: Plan) -> str:
             feature, style_function=lambda _: {"color": "#555", "weight": 1, "fillOpacity": 0.08}
         ).add_to(catchments)
     catchments.add_to(fmap)
-    routes = folium.FeatureGroup(name="routes")
-    lines = [f for f in routes_geojson(plan)["features"] if f["properties"]["kind"] == "route"]
-    for i, route in enumerate(lines):
-        colour = _COLOURS[i % len(_COLOURS)]
-        props = route["properties"]
-        folium.PolyLine(
-            [(lat, lon) for lon, lat in route["geometry"]["coordinates"]],
-            color=colour,
-            weight=4,
-            opacity=0.8,
-            tooltip=TextTooltip(
-                f"{props['vehicle_id']}: {len(props['stops'])} stops in "
-                f"{max(props['trips'], default=1)} trip(s), "
-                f"{props['distance_m'] / 1000:.1f} km"
-            ),
-        ).add_to(routes)
-    routes.add_to(fmap)
-    homes = folium.FeatureGroup(name="home deliveries")
-    for route in plan.routes:
-        for order, visit in enumerate(route.visits, start=1):
-            if visit.kind == "home":
-                folium.CircleMarker(
-                    (visit.lat, visit.lon), radius=3, color="#ff7f0e", fill=True,
-                    tooltip=TextTooltip(f"{visit.ref.id} ({route.vehicle_id} #{order}, "
-                                        f"trip {visit.trip})"),
-                ).add_to(homes)  # fmt: skip
-    homes.add_to(fmap)
+    route_lines = [
+        f for f in routes_geojson(plan)["features"] if f["properties"]["kind"] == "route"
+    ]
+    days = [(day.date, day.routes) for day in plan.days] or [(plan.plan_date, plan.routes)]
+    later = []
+    for index, (date, day_routes) in enumerate(days):
+        lines = [f for f in route_lines if f["properties"]["date"] == date.isoformat()]
+        if index == 0:
+            routes = folium.FeatureGroup(name="routes")
+            homes = folium.FeatureGroup(name="home deliveries")
+            _draw_routes(lines, day_routes, routes, homes)
+            routes.add_to(fmap)
+            homes.add_to(fmap)
+        else:
+            layer = folium.FeatureGroup(name=f"routes {date}", show=False)
+            _draw_routes(lines, day_routes, layer, layer)
+            later.append(layer)
     hub_layer = folium.FeatureGroup(name="hubs")
     for hub in plan.hubs:
         folium.CircleMarker(
@@ -81,8 +72,39 @@ def plan_map_html(plan: Plan) -> str:
             tooltip=TextTooltip(f"depot {depot.id}"),
         ).add_to(depots)
     depots.add_to(fmap)
+    for layer in later:
+        layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     if points:
         fmap.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
                          [max(p[0] for p in points), max(p[1] for p in points)]])  # fmt: skip
     return with_policy_meta(fmap.get_root().render())
+
+
+def _draw_routes(
+    lines: list[dict], routes: list[Route], line_layer: folium.FeatureGroup,
+    home_layer: folium.FeatureGroup,
+) -> None:  # fmt: skip
+    """One day's route lines and home-delivery markers, text escaped in every tooltip."""
+    for i, route in enumerate(lines):
+        colour = _COLOURS[i % len(_COLOURS)]
+        props = route["properties"]
+        folium.PolyLine(
+            [(lat, lon) for lon, lat in route["geometry"]["coordinates"]],
+            color=colour,
+            weight=4,
+            opacity=0.8,
+            tooltip=TextTooltip(
+                f"{props['vehicle_id']}: {len(props['stops'])} stops in "
+                f"{max(props['trips'], default=1)} trip(s), "
+                f"{props['distance_m'] / 1000:.1f} km"
+            ),
+        ).add_to(line_layer)
+    for route in routes:
+        for order, visit in enumerate(route.visits, start=1):
+            if visit.kind == "home":
+                folium.CircleMarker(
+                    (visit.lat, visit.lon), radius=3, color="#ff7f0e", fill=True,
+                    tooltip=TextTooltip(f"{visit.ref.id} ({route.vehicle_id} #{order}, "
+                                        f"trip {visit.trip})"),
+                ).add_to(home_layer)  # fmt: skip

@@ -1,0 +1,298 @@
+"""The day loop of a plan: for each day of the horizon, which hubs the vans visit and what each
+visit brings, routed together with that day's home deliveries; stock carries over.
+
+Which hubs to visit is a `VisitRule`. The default, `below_safety_level`, visits a hub on a day a
+van may deliver when some product's shelf is a unit or more below its safety level (the stock
+that lasts until the next possible visit); an inventory-routing solver (`pickup_net.inventory`)
+can replace it by deciding every day's visits at once. Each day's routing gets an equal share of
+what is left of the routing time (`routing_time_limit_s` is for the whole horizon).
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from pickup_net.domain import Day, Product, Ref, Scenario, Shop
+from pickup_net.domain.budget import BudgetClock
+from pickup_net.forecast import CycleDemand, DemandForecast
+from pickup_net.location import LocationResult
+from pickup_net.network import Matrices
+from pickup_net.planning.assemble import plan_routes
+from pickup_net.planning.day_stock import day_stock
+from pickup_net.planning.demand_days import ForecastWindow
+from pickup_net.planning.history import Customer
+from pickup_net.planning.replenishment import (
+    HubLevels,
+    delivery,
+    delivery_days,
+    hub_levels,
+    needs_visit,
+)
+from pickup_net.planning.travel import Place, Travel
+from pickup_net.planning.van_routes import (
+    DriveMatrix,
+    HomeDelivery,
+    RoutingInput,
+    build_routing,
+    home_deliveries,
+    solve_routes,
+)
+from pickup_net.routing import RoutingResult
+from pickup_net.stock import StockPlan
+
+OUTPUTS_RESERVE_S = 2.0
+"""Kept back from routing for route geometry and assembly (measured well under 1 s on Fontibón)."""
+
+
+class VisitRule(Protocol):
+    """Which hubs the vans visit on `day`, given every hub's levels and shelf that morning."""
+
+    def __call__(
+        self,
+        day: int,
+        levels: Mapping[str, HubLevels],
+        on_hand: Mapping[str, Mapping[str, float]],
+        possible: Mapping[str, bool],
+    ) -> set[str]: ...
+
+
+def below_safety_level(
+    day: int,
+    levels: Mapping[str, HubLevels],
+    on_hand: Mapping[str, Mapping[str, float]],
+    possible: Mapping[str, bool],
+) -> set[str]:
+    """Hubs a van may reach today whose shelf is below the safety level for some product."""
+    del day
+    return {
+        hub for hub, level in levels.items() if possible[hub] and needs_visit(level, on_hand[hub])
+    }
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """What every plan of the same inputs shares, whatever hubs it opens: the forecast, its
+    window and the orders of each day (see `demand_days.day_orders`)."""
+
+    forecast: DemandForecast
+    window: ForecastWindow
+    orders: list[pd.DataFrame]
+
+
+@dataclass
+class DayRouting:
+    """One day's routing problem and answer, and the hubs' order-up-to stock plan that day."""
+
+    routing_input: RoutingInput
+    result: RoutingResult
+    stock: StockPlan
+    time_limit_s: float
+
+
+@dataclass
+class PlannedDays:
+    """The days of a plan, each day's routing, and expected units short per product."""
+
+    days: list[Day]
+    routing: list[DayRouting]
+    short_units: dict[str, float]
+    warnings: list[str] = field(default_factory=list)
+    """Drive matrix warnings and, per later day, stops that could not be routed."""
+
+    def summary(self, products: Sequence[Product]) -> dict[str, float]:
+        """Hub visits, units and litres delivered and expected to be picked up over the days,
+        and the expected fill rate (pickups over pickups plus units short)."""
+        volume = {p.id: p.volume_liters for p in products}
+        rows = [s for day in self.days for s in day.stock]
+        picked = sum(s.expected_pickups for s in rows)
+        short = sum(self.short_units.values())
+        visits = sum(
+            v.kind == "replenish" for day in self.days for r in day.routes for v in r.visits
+        )
+        return {
+            "hub_visits": visits,
+            "units_delivered": round(sum(s.delivered_units for s in rows), 2),
+            "liters_delivered": round(
+                sum(s.delivered_units * volume[s.product_id] for s in rows), 1
+            ),
+            "expected_pickups": round(picked, 2),
+            "liters_picked_up": round(
+                sum(s.expected_pickups * volume[s.product_id] for s in rows), 1
+            ),
+            "expected_units_short": round(short, 2),
+            "expected_fill_rate": round(picked / (picked + short), 4) if picked + short else 1.0,
+        }
+
+
+def plan_days(
+    scenario: Scenario,
+    horizon: Horizon,
+    people: Sequence[Customer],
+    hubs: Sequence[Shop],
+    shares: Mapping[str, Mapping[str, float]],
+    location: LocationResult,
+    travel: Travel,
+    spend: BudgetClock,
+    rule: VisitRule = below_safety_level,
+) -> PlannedDays:
+    """Plan every day of the horizon: visits, deliveries, routes and each hub's stock.
+
+    Parameters
+    ----------
+    scenario
+        The scenario (products, fleet, parameters, opening inventory).
+    horizon
+        The forecast and each day's orders, shared with the baselines.
+    people, hubs, shares, location
+        Customers, the open hubs, each hub's zone shares and the customers' assignment.
+    travel
+        Drive matrices and geometry.
+    spend
+        The plan's budget; routing gets `routing_time_limit_s` over all days, within it.
+    rule
+        Which hubs to visit each day (default: `below_safety_level`).
+    """
+    params = scenario.parameters
+    products = scenario.products
+    n_days = params.horizon_days
+    opening = _opening(scenario, hubs)
+    possible = {
+        s.id: delivery_days(s, scenario.plan_date, n_days, params.lead_time_days) for s in hubs
+    }
+    demand_of = DemandLookup(horizon, shares)
+    homes = [home_deliveries(scenario, orders, people, location) for orders in horizon.orders]
+    drive = _drive_matrix(scenario, hubs, homes, travel)
+    routing_left = params.routing_time_limit_s
+    van_liters = max(v.capacity_liters for v in scenario.vehicle_types)
+    van_kg = max(v.capacity_kg for v in scenario.vehicle_types)
+    storage = {s.id: s.storage_liters for s in hubs}
+    result = PlannedDays([], [], {}, list(drive.matrices.warnings))
+    stranded = sorted({i.shop_id for i in scenario.inventory if i.units} - set(storage))
+    if stranded:
+        result.warnings.append(
+            f"inventory: stock counted at {len(stranded)} shops that are not hubs in this plan "
+            f"is not used (first: {', '.join(stranded[:5])})"
+        )
+    for day in range(n_days):
+        date = scenario.plan_date + timedelta(day)
+        on_day = scenario.model_copy(
+            update={"parameters": params.model_copy(update={"plan_date": date})}
+        )
+        stock, levels = hub_levels(
+            hubs, products, params.service_level, demand_of, day, possible, params.lead_time_days
+        )
+        on_hand = {s.id: {p.id: opening.get((s.id, p.id), 0.0) for p in products} for s in hubs}
+        visits = rule(day, levels, on_hand, {h: possible[h][day] for h in possible})
+        brought = {
+            hub: delivery(levels[hub], on_hand[hub], products, storage[hub], van_liters, van_kg)
+            for hub in visits
+        }
+        lines = [
+            line.model_copy(update={"units": brought.get(line.hub_id, {}).get(line.product_id, 0)})
+            for line in stock.lines
+        ]
+        stocked = [s for s in hubs if any(brought.get(s.id, {}).values())]
+        routing_input = build_routing(
+            on_day, stocked, lines, homes[day], drive.restrict(stocked, homes[day])
+        )
+        limit_s = max(
+            0.05,
+            min(routing_left, spend.remaining_s() - OUTPUTS_RESERVE_S) / (n_days - day),
+        )
+        solved = solve_routes(on_day, routing_input, limit_s, spend.budget)
+        routing_left = max(0.0, routing_left - limit_s)
+        routes = plan_routes(solved, routing_input)
+        visited = {v.ref.id for r in routes for v in r.visits if v.kind == "replenish"}
+        day_demand = {s.id: demand_of(s.id, day, 1) for s in hubs}
+        moves, short = day_stock(lines, day_demand, opening, visited)
+        for product, units in short.items():
+            result.short_units[product] = result.short_units.get(product, 0.0) + units
+        opening = {(m.shop_id, m.product_id): m.closing_units for m in moves}
+        result.days.append(Day(date=date, routes=routes, stock=moves))
+        result.routing.append(DayRouting(routing_input, solved, stock, limit_s))
+        dropped = solved.unassigned
+        if day > 0 and dropped:
+            result.warnings.append(
+                f"{date}: {len(dropped)} stops could not be routed (first: {dropped[0].stop_id})"
+            )
+    return result
+
+
+def _opening(scenario: Scenario, hubs: Sequence[Shop]) -> dict[tuple[str, str], float]:
+    """(hub, product) -> units on the shelf at the start of the plan date; absent: empty."""
+    open_hubs = {s.id for s in hubs}
+    return {
+        (line.shop_id, line.product_id): float(line.units)
+        for line in scenario.inventory
+        if line.shop_id in open_hubs
+    }
+
+
+class DemandLookup:
+    """(hub, first plan day, days) -> product -> catchment demand, computed once per window."""
+
+    def __init__(self, horizon: Horizon, shares: Mapping[str, Mapping[str, float]]) -> None:
+        self._horizon = horizon
+        self._shares = shares
+        self._cache: dict[tuple[str, int, int], dict[str, CycleDemand]] = {}
+
+    def __call__(self, hub_id: str, day: int, days: int) -> dict[str, CycleDemand]:
+        """The catchment's demand of `hub_id` over `days` days from plan day `day`."""
+        key = (hub_id, day, days)
+        if key not in self._cache:
+            self._cache[key] = self._horizon.forecast.catchment(
+                dict(self._shares.get(hub_id, {})), self._horizon.window.offset(day), days
+            )
+        return self._cache[key]
+
+
+@dataclass(frozen=True)
+class _AllPlaces:
+    """One drive matrix over depots, every hub and every home of the horizon, cut per day."""
+
+    places: list[Place]
+    matrices: Matrices
+
+    def restrict(self, hubs: Sequence[Shop], homes: Sequence[HomeDelivery]) -> DriveMatrix:
+        """The day's matrix: depots, hubs and that day's homes."""
+        wanted = {Ref(kind="shop", id=s.id) for s in hubs}
+        wanted |= {Ref(kind="customer", id=h.customer_id) for h in homes}
+        keep = [
+            i for i, (ref, _, _) in enumerate(self.places) if ref.kind == "depot" or ref in wanted
+        ]
+        ids = [self.matrices.ids[i] for i in keep]
+        kept = set(ids)
+        index = np.array(keep, dtype=int)
+        sub = Matrices(
+            ids=ids,
+            target_ids=ids,
+            seconds=self.matrices.seconds[np.ix_(index, index)],
+            meters=self.matrices.meters[np.ix_(index, index)],
+            unreachable=[(a, b) for a, b in self.matrices.unreachable if a in kept and b in kept],
+            snap_offset_m={k: v for k, v in self.matrices.snap_offset_m.items() if k in kept},
+            warnings=list(self.matrices.warnings),
+        )
+        return DriveMatrix([self.places[i] for i in keep], sub)
+
+
+def _drive_matrix(
+    scenario: Scenario,
+    hubs: Sequence[Shop],
+    homes: Sequence[Sequence[HomeDelivery]],
+    travel: Travel,
+) -> _AllPlaces:
+    """Drive times once over every place any day of the horizon may route."""
+    seen: dict[str, HomeDelivery] = {}
+    for day in homes:
+        for home in day:
+            seen.setdefault(home.customer_id, home)
+    places = (
+        [(Ref(kind="depot", id=d.id), d.lon, d.lat) for d in scenario.depots]
+        + [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in hubs]
+        + [(Ref(kind="customer", id=h.customer_id), h.lon, h.lat) for h in seen.values()]
+    )
+    return _AllPlaces(places, travel.matrices(places, None, "drive"))
