@@ -60,7 +60,12 @@ def test_written_scenario_loads_back_equal(folder: Path) -> None:
         ("vehicle_types", "shift_end", "06:00:00", "shift_end: 06:00:00 is not after shift_start"),
         ("orders", "quantity", "two", "orders.csv line 2 (O000001): quantity: Input should"),
         ("orders", "product_id", "P99", "orders.csv line 2: orders[0].product_id: 'P99' is not"),
-        ("shops", "id", "S1", "shops: id 'S1' appears 2 times"),
+        (
+            "shops",
+            "id",
+            "S1",
+            "shops.csv line 2: shops[0].id: 'S1' appears 2 times (at line 2, line 3)",
+        ),
         ("vehicle_types", "depot_id", "D9", "vehicle_types[0].depot_id: 'D9' is not a depot id"),
     ],
 )

@@ -7,9 +7,12 @@ and the bad value; cross-references (orders to products, vehicles to depots) are
 
 import math
 import re
-from collections import Counter
+from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, time
+from functools import cache
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -58,12 +61,24 @@ def _finite(value: float) -> float:
     return value
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _timezone(value: str) -> str:
+    if value not in _time_zones():
+        raise ValueError(f"{value[:60]!r} is not an IANA time zone name (like 'America/Bogota')")
+    return value
+
+
 Longitude = Annotated[float, AfterValidator(_longitude)]
 Latitude = Annotated[float, AfterValidator(_latitude)]
 OpeningHours = Annotated[str, AfterValidator(_opening_hours)]
 Positive = Annotated[float, AfterValidator(_positive)]
 NonNegative = Annotated[float, AfterValidator(_non_negative)]
 PositiveInt = Annotated[int, AfterValidator(_positive)]
+TimeZone = Annotated[str, AfterValidator(_timezone)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 SAFE_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 """Shop ids name files (`shops/<id>.json`): letters, digits, '.', '_', '-', at most 100, no
@@ -202,6 +217,11 @@ class Scenario(_Model):
 
     name: str
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")] = "EUR"
+    timezone: TimeZone = Field(
+        "UTC",
+        description="IANA time zone of the orders: offsets are converted to it, naive times are "
+        "taken in it, and timestamps are stored as naive local times.",
+    )
     shops: list[Shop]
     products: list[Product]
     orders: list[Order]
@@ -214,6 +234,12 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _cross_references(self) -> "Scenario":
+        zone = ZoneInfo(self.timezone)
+        if any(order.timestamp.tzinfo is not None for order in self.orders):
+            self.orders = [
+                order.model_copy(update={"timestamp": local_time(order.timestamp, zone)})
+                for order in self.orders
+            ]
         problems: list[str] = []
         for field in ("shops", "products", "orders", "depots", "vehicle_types"):
             problems += _duplicate_ids(field, getattr(self, field))
@@ -249,8 +275,10 @@ class Scenario(_Model):
                 for shop_id in getattr(self.parameters, field)
                 if shop_id not in shop_ids
             ]
+        problems += _customer_spread(self.orders)
+        problems += _far_from_depots(self)
         if problems:
-            raise ValueError("; ".join(problems[:20]))
+            raise ValueError("; ".join(problems[:30]))
         return self
 
     @property
@@ -263,6 +291,104 @@ class Scenario(_Model):
         )
 
 
+MAX_CUSTOMER_SPREAD_M = 1_000.0
+"""A customer's orders lie within this distance of their first order: the plan keeps one position
+per customer, so a customer who moved needs a new `customer_id`."""
+MAX_DEPOT_DISTANCE_M = 200_000.0
+"""Shops and customers lie within this distance of a depot: farther points are typing errors
+(swapped or sign-flipped coordinates), not a neighbourhood a van serves."""
+
+
+def local_time(value: datetime, zone: ZoneInfo) -> datetime:
+    """`value` as a naive time in `zone`: offsets converted, naive times taken as already local."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres between two `[lon, lat]` points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def coordinate_hint(lon: float, lat: float, near: Callable[[float, float], bool]) -> str:
+    """A hint when swapping lon/lat or flipping a sign puts a far point `near` (else "")."""
+    fixes = (
+        ("lon and lat look swapped", lat, lon),
+        ("the sign of lon looks flipped", -lon, lat),
+        ("the sign of lat looks flipped", lon, -lat),
+        ("both signs look flipped", -lon, -lat),
+    )
+    for label, x, y in fixes:
+        if -180.0 <= x <= 180.0 and -90.0 <= y <= 90.0 and near(x, y):
+            return f" ({label}: [{x:.6g}, {y:.6g}] would be close)"
+    return ""
+
+
 def _duplicate_ids(field: str, items: list[BaseModel]) -> list[str]:
-    counts = Counter(item.id for item in items)  # type: ignore[attr-defined]
-    return [f"{field}: id {key!r} appears {n} times" for key, n in counts.items() if n > 1]
+    """One message per repeated id naming every row that holds it (`shops[0]`, `shops[5]`)."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        rows[item.id].append(index)  # type: ignore[attr-defined]
+    return [
+        f"{field}[{found[0]}].id: {key[:120]!r} appears {len(found)} times (at "
+        + ", ".join(f"{field}[{i}]" for i in found[:10])
+        + (", ..." if len(found) > 10 else "")
+        + ")"
+        for key, found in rows.items()
+        if len(found) > 1
+    ]
+
+
+def _customer_spread(orders: list[Order]) -> list[str]:
+    """Customers whose orders lie farther than `MAX_CUSTOMER_SPREAD_M` from their first one."""
+    first: dict[str, int] = {}
+    problems: list[str] = []
+    reported: set[str] = set()
+    for index, order in enumerate(orders):
+        start = first.setdefault(order.customer_id, index)
+        here, there = order, orders[start]
+        if (here.lon, here.lat) == (there.lon, there.lat) or order.customer_id in reported:
+            continue
+        apart = distance_m(here.lon, here.lat, there.lon, there.lat)
+        if apart > MAX_CUSTOMER_SPREAD_M:
+            reported.add(order.customer_id)
+            problems.append(
+                f"orders[{index}]: customer {order.customer_id[:120]!r} is {apart:,.0f} m from "
+                f"their order at orders[{start}] (one position per customer_id, at most "
+                f"{MAX_CUSTOMER_SPREAD_M:,.0f} m apart: give a moved customer a new id)"
+            )
+    return problems
+
+
+def _far_from_depots(scenario: "Scenario") -> list[str]:
+    """Shops and customers farther than `MAX_DEPOT_DISTANCE_M` from every depot, with hints."""
+    depots = [(d.lon, d.lat) for d in scenario.depots]
+    if not depots:
+        return []
+
+    def nearest_m(lon: float, lat: float) -> float:
+        return min(distance_m(lon, lat, x, y) for x, y in depots)
+
+    def near(lon: float, lat: float) -> bool:
+        return nearest_m(lon, lat) <= MAX_DEPOT_DISTANCE_M
+
+    seen: set[str] = set()
+    points = [("shops", i, "shop", s.id, s.lon, s.lat) for i, s in enumerate(scenario.shops)]
+    for i, order in enumerate(scenario.orders):
+        if order.customer_id not in seen:
+            seen.add(order.customer_id)
+            points.append(("orders", i, "customer", order.customer_id, order.lon, order.lat))
+    problems = []
+    for field, index, kind, ident, lon, lat in points:
+        away = nearest_m(lon, lat)
+        if away > MAX_DEPOT_DISTANCE_M:
+            problems.append(
+                f"{field}[{index}]: {kind} {ident[:120]!r} at [{lon:.6g}, {lat:.6g}] is "
+                f"{away / 1000:,.0f} km from the nearest depot (at most "
+                f"{MAX_DEPOT_DISTANCE_M / 1000:,.0f} km){coordinate_hint(lon, lat, near)}"
+            )
+    return problems
