@@ -115,7 +115,7 @@ def test_point_far_from_streets_is_named(bundled_copy: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         check_points_on_streets(scenario)
     shop_id = scenario.shops[0].id
-    assert f"shops {shop_id} (-73.5," in caught.value.messages[0]
+    assert f"shop {shop_id!r} at [-73.5," in caught.value.messages[0]
 
 
 def test_cli_refuses_bad_scenario_and_writes_nothing(folder: Path, tmp_path: Path) -> None:

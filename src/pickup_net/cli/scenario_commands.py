@@ -8,23 +8,23 @@ import typer
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import print_errors
 from pickup_net.domain import Scenario
-from pickup_net.io.scenario_loader import ScenarioError, load_scenario
-from pickup_net.io.street_check import check_points_on_streets
+from pickup_net.io.scenario_loader import ScenarioError
+from pickup_net.io.street_check import check_scenario
 
 
 @app.command()
 def validate(scenario: Path = typer.Argument(..., help="Scenario YAML file.")) -> None:
     """Check a scenario and its files; print every problem and exit 1 if there is any."""
     try:
-        loaded = load_scenario(scenario)
-        check_points_on_streets(loaded)
+        loaded = check_scenario(scenario)
     except ScenarioError as error:
         print_errors(error.messages)
         raise typer.Exit(1) from None
     typer.echo(
         f"{scenario}: ok ({len(loaded.shops)} shops, {len(loaded.products)} products, "
         f"{len(loaded.orders)} orders, {len(loaded.depots)} depots, "
-        f"{sum(v.count for v in loaded.vehicle_types)} vans; plan date {loaded.plan_date})"
+        f"{sum(v.count for v in loaded.vehicle_types)} vans; plan date {loaded.plan_date}, "
+        f"times in {loaded.timezone})"
     )
 
 

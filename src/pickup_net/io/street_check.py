@@ -1,34 +1,95 @@
 """Check that a scenario's points lie on its street extract (within `max_snap_m` of a street)."""
 
+import warnings
 from pathlib import Path
 
+import numpy as np
+
 from pickup_net.domain import Scenario
-from pickup_net.io.osm_loader import load_street_network
-from pickup_net.io.scenario_loader import ScenarioError
+from pickup_net.domain.scenario import coordinate_hint
+from pickup_net.io.osm_loader import StreetDataWarning, load_street_network
+from pickup_net.io.scenario_loader import Locator, ScenarioError, load_located
 from pickup_net.network import Point
+from pickup_net.network.mode_graph import ModeGraph
 from pickup_net.network.snapping import SnapError, snap_points
 
+_ANY_DISTANCE_M = 1e9
+"""A snapping limit no point on Earth exceeds: offsets are measured, then compared here."""
+_MAX_FAR_REPORTED = 30
 
-def check_points_on_streets(scenario: Scenario, cache_dir: Path | None = None) -> None:
-    """Raise `ScenarioError` naming every shop, depot or customer too far from the drivable streets.
+
+def check_scenario(path: Path, cache_dir: Path | None = None) -> Scenario:
+    """Load the scenario at `path` and check its points against its streets: everything `plan`
+    would refuse, every problem naming file and line.
+
+    Raises
+    ------
+    ScenarioError
+        With one message per problem.
+    """
+    scenario, locate = load_located(path)
+    check_points_on_streets(scenario, cache_dir, locate)
+    return scenario
+
+
+def check_points_on_streets(
+    scenario: Scenario, cache_dir: Path | None = None, locate: Locator | None = None
+) -> None:
+    """Raise `ScenarioError` naming every shop, depot or customer too far from the drivable
+    streets, with a hint when swapped or sign-flipped coordinates would lie on them.
 
     Does nothing for a scenario without a street file (straight-line distances are used).
     """
     if not scenario.streets_file:
         return
-    network = load_street_network(Path(scenario.streets_file), cache_dir)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StreetDataWarning)
+            network = load_street_network(Path(scenario.streets_file), cache_dir)
+    except (ValueError, OSError) as error:
+        raise ScenarioError([str(error)]) from None
+    graph = network.arrays("drive")
+    limit = scenario.parameters.max_snap_m
+    first_order: dict[str, int] = {}
+    for index, order in enumerate(scenario.orders):
+        first_order.setdefault(order.customer_id, index)
     groups = {
-        "shops": [Point(s.id, s.lon, s.lat) for s in scenario.shops],
-        "depots": [Point(d.id, d.lon, d.lat) for d in scenario.depots],
-        "customers": list(
-            {o.customer_id: Point(o.customer_id, o.lon, o.lat) for o in scenario.orders}.values()
-        ),
+        "shops": [(i, "shop", Point(s.id, s.lon, s.lat)) for i, s in enumerate(scenario.shops)],
+        "depots": [(i, "depot", Point(d.id, d.lon, d.lat)) for i, d in enumerate(scenario.depots)],
+        "orders": [
+            (i, "customer", Point(cid, scenario.orders[i].lon, scenario.orders[i].lat))
+            for cid, i in first_order.items()
+        ],
     }
-    problems = []
-    for field, points in groups.items():
-        try:
-            snap_points(network.arrays("drive"), points, scenario.parameters.max_snap_m, field)
-        except SnapError as error:
-            problems.append(str(error))
+    problems: list[str] = []
+    for field, rows in groups.items():
+        problems += _far_points(graph, field, rows, limit)
     if problems:
-        raise ScenarioError(problems)
+        located = (locate or list)(problems[:_MAX_FAR_REPORTED])
+        raise ScenarioError(located)
+
+
+def _far_points(
+    graph: ModeGraph, field: str, rows: list[tuple[int, str, Point]], limit: float
+) -> list[str]:
+    """One message per point farther than `limit` from the streets, as `field[index]: ...`."""
+    if not rows:
+        return []
+    try:
+        offsets = snap_points(graph, [p for _, _, p in rows], _ANY_DISTANCE_M, field).offset_m
+    except SnapError as error:
+        return [str(error)]
+
+    def near(lon: float, lat: float) -> bool:
+        offset = snap_points(graph, [Point("hint", lon, lat)], _ANY_DISTANCE_M).offset_m
+        return bool(offset[0] <= limit)
+
+    problems = []
+    for k in np.flatnonzero(offsets > limit)[:_MAX_FAR_REPORTED]:
+        index, kind, point = rows[k]
+        problems.append(
+            f"{field}[{index}]: {kind} {point.id[:80]!r} at [{point.lon:.6g}, {point.lat:.6g}] "
+            f"is {offsets[k]:,.0f} m from the nearest {graph.mode} street (max_snap_m "
+            f"{limit:g}){coordinate_hint(point.lon, point.lat, near)}"
+        )
+    return problems
