@@ -33,9 +33,7 @@ def test_case15_city_scenario_writes_the_given_currency(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["city-scenario", osm, *small, str(tmp_path / "a")])
     assert missing.exit_code == 2 and "--currency" in missing.output
     out = tmp_path / "b"
-    made = runner.invoke(
-        app, ["city-scenario", osm, "--out", str(out), "--currency", "BRL", *small]
-    )
+    made = runner.invoke(app, ["city-scenario", osm, "--currency", "BRL", *small, str(out)])
     assert made.exit_code == 0, made.output
     assert yaml.safe_load((out / "scenario.yaml").read_text(encoding="utf-8"))["currency"] == "BRL"
 
