@@ -7,7 +7,6 @@ and the bad value; cross-references (orders to products, vehicles to depots) are
 
 import math
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime, time
 from functools import cache
@@ -330,16 +329,19 @@ def coordinate_hint(lon: float, lat: float, near: Callable[[float, float], bool]
 
 def _duplicate_ids(field: str, items: list[BaseModel]) -> list[str]:
     """One message per repeated id naming every row that holds it (`shops[0]`, `shops[5]`)."""
-    rows: dict[str, list[int]] = defaultdict(list)
+    first: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
     for index, item in enumerate(items):
-        rows[item.id].append(index)  # type: ignore[attr-defined]
+        key = item.id  # type: ignore[attr-defined]
+        seen = first.setdefault(key, index)
+        if seen != index:
+            repeated.setdefault(key, [seen]).append(index)
     return [
         f"{field}[{found[0]}].id: {key[:120]!r} appears {len(found)} times (at "
         + ", ".join(f"{field}[{i}]" for i in found[:10])
         + (", ..." if len(found) > 10 else "")
         + ")"
-        for key, found in rows.items()
-        if len(found) > 1
+        for key, found in repeated.items()
     ]
 
 
