@@ -35,8 +35,10 @@ def check_scenario(path: Path, cache_dir: Path | None = None) -> Scenario:
 def check_points_on_streets(
     scenario: Scenario, cache_dir: Path | None = None, locate: Locator | None = None
 ) -> None:
-    """Raise `ScenarioError` naming every shop, depot or customer too far from the drivable
-    streets, with a hint when swapped or sign-flipped coordinates would lie on them.
+    """Raise `ScenarioError` naming every point the plan could not snap: a shop, depot or
+    customer too far from the drivable streets, or a candidate shop or walking customer (at
+    their latest order's position, as the plan takes it) too far from the walkable ones; with a
+    hint when swapped or sign-flipped coordinates would lie on them.
 
     Does nothing for a scenario without a street file (straight-line distances are used).
     """
@@ -48,22 +50,36 @@ def check_points_on_streets(
             network = load_street_network(Path(scenario.streets_file), cache_dir)
     except (ValueError, OSError) as error:
         raise ScenarioError([str(error)]) from None
-    graph = network.arrays("drive")
     limit = scenario.parameters.max_snap_m
-    first_order: dict[str, int] = {}
+    latest: dict[str, int] = {}
     for index, order in enumerate(scenario.orders):
-        first_order.setdefault(order.customer_id, index)
-    groups = {
-        "shops": [(i, "shop", Point(s.id, s.lon, s.lat)) for i, s in enumerate(scenario.shops)],
+        before = latest.get(order.customer_id)
+        if before is None or order.timestamp >= scenario.orders[before].timestamp:
+            latest[order.customer_id] = index
+    shops = [(i, "shop", Point(s.id, s.lon, s.lat)) for i, s in enumerate(scenario.shops)]
+    customers = [
+        (i, "customer", Point(cid, scenario.orders[i].lon, scenario.orders[i].lat))
+        for cid, i in latest.items()
+    ]
+    drive = {
+        "shops": shops,
         "depots": [(i, "depot", Point(d.id, d.lon, d.lat)) for i, d in enumerate(scenario.depots)],
-        "orders": [
-            (i, "customer", Point(cid, scenario.orders[i].lon, scenario.orders[i].lat))
-            for cid, i in first_order.items()
-        ],
+        "orders": customers,
+    }
+    walk = {
+        "shops": [row for row in shops if scenario.shops[row[0]].is_candidate],
+        "orders": [row for row in customers if scenario.orders[row[0]].delivery_mode != "home"],
     }
     problems: list[str] = []
-    for field, rows in groups.items():
-        problems += _far_points(graph, field, rows, limit)
+    named: set[str] = set()
+    for mode, groups in (("drive", drive), ("walk", walk)):
+        graph = network.arrays(mode)
+        for field, rows in groups.items():
+            for message in _far_points(graph, field, rows, limit):
+                row = message.split(":", 1)[0]
+                if row not in named:
+                    named.add(row)
+                    problems.append(message)
     if problems:
         located = (locate or list)(problems[:_MAX_FAR_REPORTED])
         raise ScenarioError(located)
