@@ -103,17 +103,17 @@ def read_csv(file: Path) -> Iterator[Any]:
             raise FileProblem(f"looks like {separator!r}-separated; use commas")
     yield header
     for line, cells in records:
-        if not any(cell.strip() for cell in cells):
-            continue
         if len(cells) > len(header):
-            yield line, f"{len(cells)} cells but the header has {len(header)}"
+            if any(map(str.strip, cells)):
+                yield line, f"{len(cells)} cells but the header has {len(header)}"
             continue
-        named = zip(header, cells, strict=False)
-        long = next((name for name, cell in named if len(cell) > MAX_FIELD_CHARS), None)
-        if long is not None:
+        if cells and max(map(len, cells)) > MAX_FIELD_CHARS:
+            long = next(n for n, c in zip(header, cells, strict=False) if len(c) > MAX_FIELD_CHARS)
             yield line, f"{long}: longer than {MAX_FIELD_CHARS} characters"
             continue
-        yield line, {k: v.strip() for k, v in zip(header, cells, strict=False) if v.strip()}
+        row = {k: v for k, v in zip(header, map(str.strip, cells), strict=False) if v}
+        if row:
+            yield line, row
 
 
 def _csv_records(file: Path) -> Iterator[tuple[int, list[str]]]:
