@@ -93,3 +93,14 @@ def test_case06_api_plans_mixed_offsets_and_refuses_a_bad_zone(client: httpx.Cli
         item["loc"][-1] == "timezone" and "Europe/Atlantis" in item["msg"]
         for item in refused.json()["detail"]
     ), refused.text
+
+
+def test_case06_times_beyond_pandas_range_are_refused_with_line(folder: Path) -> None:
+    """Case 6: an order in year 9999 (or epoch milliseconds read as year 5138) names its line."""
+    orders = folder.parent / "orders.csv"
+    edit_csv(orders, 0, "timestamp", "9999-12-31T23:00:00")
+    edit_csv(orders, 1, "timestamp", "99999999999999")
+    messages = errors(folder)
+    assert any(m.startswith("orders.csv line 2 (") and "not in the years 1900-2199" in m
+               for m in messages), messages  # fmt: skip
+    assert any(m.startswith("orders.csv line 3 (") and "5138-11-16" in m for m in messages)

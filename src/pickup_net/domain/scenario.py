@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -77,7 +77,22 @@ OpeningHours = Annotated[str, AfterValidator(_opening_hours)]
 Positive = Annotated[float, AfterValidator(_positive)]
 NonNegative = Annotated[float, AfterValidator(_non_negative)]
 PositiveInt = Annotated[int, AfterValidator(_positive)]
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""Order times and plan dates lie in these years (pandas' nanosecond times end in 2262)."""
+
+
+_Day = TypeVar("_Day", bound=date)
+
+
+def _in_years(value: _Day) -> _Day:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"{value.isoformat()} is not in the years {FIRST_YEAR}-{LAST_YEAR}")
+    return value
+
+
 TimeZone = Annotated[str, AfterValidator(_timezone)]
+Timestamp = Annotated[datetime, AfterValidator(_in_years)]
+PlanDate = Annotated[date, AfterValidator(_in_years)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 SAFE_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 """Shop ids name files (`shops/<id>.json`): letters, digits, '.', '_', '-', at most 100, no
@@ -133,7 +148,7 @@ class Order(_Model):
     """One line of order history: who ordered what, when, and how they want it delivered."""
 
     id: Id
-    timestamp: datetime
+    timestamp: Timestamp
     customer_id: Id
     lon: Longitude
     lat: Latitude
@@ -180,7 +195,7 @@ class VehicleType(_Model):
 class Parameters(_Model):
     """Planning parameters; every field has a default a planner can start from."""
 
-    plan_date: date | None = Field(None, description="Default: the day after the last order.")
+    plan_date: PlanDate | None = Field(None, description="Default: the day after the last order.")
     cycle_days: PositiveInt = 1
     max_walk_m: Positive = 600.0
     service_level: Annotated[float, Field(gt=0.0, lt=1.0)] | None = Field(
