@@ -125,3 +125,12 @@ def test_case07_five_thousand_digit_number_in_geojson(folder: Path) -> None:
     path.write_text(path.read_text().replace('"QUANTITY"', "9" * 5_000))
     found = [m for m in errors(folder) if m.startswith("orders.geojson feature 0")]
     assert found and "quantity" in found[0] and len(found[0]) < 300, found
+
+
+def test_case07_long_geojson_property_is_named(folder: Path) -> None:
+    """Case 7: a GeoJSON string property over the documented maximum names feature and field."""
+    feature = _good_feature(folder)
+    feature["properties"]["customer_id"] = "c" * (MAX_FIELD_CHARS + 1)
+    _use_geojson_orders(folder, [feature])
+    expected = f"orders.geojson feature 0: properties.customer_id: longer than {MAX_FIELD_CHARS}"
+    assert any(m.startswith(expected) for m in errors(folder)), errors(folder)

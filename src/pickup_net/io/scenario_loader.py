@@ -223,17 +223,18 @@ def _read_table(
             raise TooManyRows(name, table, limit)
         reader = read_geojson(file) if word == "feature" else read_csv(file)
         header = next(reader)
-        missing = [
-            f"{name}: missing column {column!r}"
-            for column, field in model.model_fields.items()
-            if field.is_required() and column not in header
-        ]
-        unknown = [
-            f"{name}: unknown column {str(column)[:80]!r}"
-            for column in sorted(set(header) - set(model.model_fields))
-        ]
-        if missing or unknown:
-            return [], array("l"), (missing + unknown)[:_MAX_REPORTED]
+        if header is not None:
+            missing = [
+                f"{name}: missing column {column!r}"
+                for column, field in model.model_fields.items()
+                if field.is_required() and column not in header
+            ]
+            unknown = [
+                f"{name}: unknown column {str(column)[:80]!r}"
+                for column in sorted(set(header) - set(model.model_fields))
+            ]
+            if missing or unknown:
+                return [], array("l"), (missing + unknown)[:_MAX_REPORTED]
         for line, row in reader:
             read += 1
             if limit is not None and read > limit:

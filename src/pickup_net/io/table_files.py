@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 MAX_FIELD_CHARS = 10_000
-"""Longest CSV cell accepted (names and opening hours are far shorter)."""
+"""Longest CSV cell or GeoJSON string property accepted (names and opening hours are far
+shorter)."""
 MAX_INT_DIGITS = 40
 """Longer integers in JSON are read as floats (then refused as too large where they land)."""
 _BOMS = (
@@ -137,8 +138,9 @@ def _csv_records(file: Path) -> Iterator[tuple[int, list[str]]]:
 
 
 def read_geojson(file: Path) -> Iterator[Any]:
-    """The header, then (feature number, row) pairs of a GeoJSON FeatureCollection of Points;
-    lon/lat come from the geometry, and a malformed feature comes as a problem string."""
+    """The header (None when every feature is malformed), then (feature number, row) pairs of a
+    GeoJSON FeatureCollection of Points; lon/lat come from the geometry, and a malformed feature
+    comes as a problem string."""
     try:
         collection = json.loads(read_text(file), parse_int=_parse_int)
     except RecursionError:
@@ -149,7 +151,8 @@ def read_geojson(file: Path) -> Iterator[Any]:
     if not isinstance(features, list):
         raise FileProblem('not a GeoJSON FeatureCollection (no "features" list)')
     rows: list[Row] = [_feature_row(feature) for feature in features]
-    yield sorted({key for row in rows if isinstance(row, dict) for key in row})
+    columns = {key for row in rows if isinstance(row, dict) for key in row}
+    yield sorted(columns) if columns or not rows else None
     yield from enumerate(rows)
 
 
@@ -180,6 +183,11 @@ def _feature_row(feature: object) -> Row:
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
         return f"properties: expected an object, got {_kind(properties)}"
+    long = next(
+        (k for k, v in properties.items() if isinstance(v, str) and len(v) > MAX_FIELD_CHARS), None
+    )
+    if long is not None:
+        return f"properties.{str(long)[:80]}: longer than {MAX_FIELD_CHARS} characters"
     row = {**properties, "lon": coordinates[0], "lat": coordinates[1]}
     if "id" not in row and "id" in feature:
         row["id"] = feature["id"]
