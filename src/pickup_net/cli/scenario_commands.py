@@ -16,16 +16,19 @@ from pickup_net.io.street_check import check_scenario
 def validate(scenario: Path = typer.Argument(..., help="Scenario YAML file.")) -> None:
     """Check a scenario and its files; print every problem and exit 1 if there is any."""
     try:
-        loaded = check_scenario(scenario)
+        checked = check_scenario(scenario)
     except ScenarioError as error:
         print_errors(error.messages)
         raise typer.Exit(1) from None
+    loaded = checked.scenario
     typer.echo(
         f"{scenario}: ok ({len(loaded.shops)} shops, {len(loaded.products)} products, "
         f"{len(loaded.orders)} orders, {len(loaded.depots)} depots, "
         f"{sum(v.count for v in loaded.vehicle_types)} vans; plan date {loaded.plan_date}, "
         f"times in {loaded.timezone})"
     )
+    for warning in checked.warnings:
+        typer.echo(f"warning: {warning}")
 
 
 @app.command()

@@ -289,7 +289,6 @@ class Scenario(_Model):
                 for shop_id in getattr(self.parameters, field)
                 if shop_id not in shop_ids
             ]
-        problems += _customer_spread(self.orders)
         problems += _far_from_depots(self)
         if problems:
             raise ValueError("; ".join(problems[:30]))
@@ -306,8 +305,8 @@ class Scenario(_Model):
 
 
 MAX_CUSTOMER_SPREAD_M = 1_000.0
-"""A customer's orders lie within this distance of their first order: the plan keeps one position
-per customer, so a customer who moved needs a new `customer_id`."""
+"""Orders of one customer farther apart than this are warned about: the plan keeps one position
+per customer (their latest), so a customer who moved is better given a new `customer_id`."""
 MAX_DEPOT_DISTANCE_M = 200_000.0
 """Shops and customers lie within this distance of a depot: farther points are typing errors
 (swapped or sign-flipped coordinates), not a neighbourhood a van serves."""
@@ -360,10 +359,15 @@ def _duplicate_ids(field: str, items: list[BaseModel]) -> list[str]:
     ]
 
 
-def _customer_spread(orders: list[Order]) -> list[str]:
-    """Customers whose orders lie farther than `MAX_CUSTOMER_SPREAD_M` from their first one."""
+_MAX_WARNINGS = 20
+
+
+def scenario_warnings(scenario: "Scenario") -> list[str]:
+    """What a valid scenario plans, but probably not as meant: customers whose orders lie more
+    than `MAX_CUSTOMER_SPREAD_M` from their first one (messages name rows as `orders[i]`)."""
+    orders = scenario.orders
     first: dict[str, int] = {}
-    problems: list[str] = []
+    warnings: list[str] = []
     reported: set[str] = set()
     for index, order in enumerate(orders):
         start = first.setdefault(order.customer_id, index)
@@ -373,12 +377,15 @@ def _customer_spread(orders: list[Order]) -> list[str]:
         apart = distance_m(here.lon, here.lat, there.lon, there.lat)
         if apart > MAX_CUSTOMER_SPREAD_M:
             reported.add(order.customer_id)
-            problems.append(
+            warnings.append(
                 f"orders[{index}]: customer {order.customer_id[:120]!r} is {apart:,.0f} m from "
-                f"their order at orders[{start}] (one position per customer_id, at most "
-                f"{MAX_CUSTOMER_SPREAD_M:,.0f} m apart: give a moved customer a new id)"
+                f"their order at orders[{start}] (over {MAX_CUSTOMER_SPREAD_M:,.0f} m: the plan "
+                "keeps their latest position only, give a customer who moved a new id)"
             )
-    return problems
+    if len(warnings) > _MAX_WARNINGS:
+        more = len(warnings) - _MAX_WARNINGS
+        warnings = [*warnings[:_MAX_WARNINGS], f"orders: {more} more customers like these"]
+    return warnings
 
 
 def _far_from_depots(scenario: "Scenario") -> list[str]:

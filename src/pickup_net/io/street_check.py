@@ -1,12 +1,13 @@
 """Check that a scenario's points lie on its street extract (within `max_snap_m` of a street)."""
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from pickup_net.domain import Scenario
-from pickup_net.domain.scenario import coordinate_hint
+from pickup_net.domain.scenario import coordinate_hint, scenario_warnings
 from pickup_net.io.osm_loader import StreetDataWarning, load_street_network
 from pickup_net.io.scenario_loader import Locator, ScenarioError, load_located
 from pickup_net.network import Point
@@ -18,7 +19,15 @@ _ANY_DISTANCE_M = 1e9
 _MAX_FAR_REPORTED = 30
 
 
-def check_scenario(path: Path, cache_dir: Path | None = None) -> Scenario:
+@dataclass(frozen=True)
+class CheckedScenario:
+    """A scenario `plan` accepts, and warnings (file and line named) about what looks unmeant."""
+
+    scenario: Scenario
+    warnings: list[str]
+
+
+def check_scenario(path: Path, cache_dir: Path | None = None) -> CheckedScenario:
     """Load the scenario at `path` and check its points against its streets: everything `plan`
     would refuse, every problem naming file and line.
 
@@ -29,7 +38,7 @@ def check_scenario(path: Path, cache_dir: Path | None = None) -> Scenario:
     """
     scenario, locate = load_located(path)
     check_points_on_streets(scenario, cache_dir, locate)
-    return scenario
+    return CheckedScenario(scenario, locate(scenario_warnings(scenario)))
 
 
 def check_points_on_streets(
