@@ -79,8 +79,7 @@ def test_case14_parse_and_cross_file_problems_in_one_pass(folder: Path) -> None:
 
 
 def test_case14_customer_orders_far_apart_are_warned_with_lines(folder: Path) -> None:
-    """Case 14: one customer with orders 1.1 km apart gets a `validate` warning naming both
-    lines (the plan keeps one position)."""
+    """Case 14: one customer with orders 1.1 km apart gets a warning naming both lines."""
     orders = folder.parent / "orders.csv"
     rows = _rows(orders)
     customer = rows[0]["customer_id"]
