@@ -60,7 +60,12 @@ def test_written_scenario_loads_back_equal(folder: Path) -> None:
         ("vehicle_types", "shift_end", "06:00:00", "shift_end: 06:00:00 is not after shift_start"),
         ("orders", "quantity", "two", "orders.csv line 2 (O000001): quantity: Input should"),
         ("orders", "product_id", "P99", "orders.csv line 2: orders[0].product_id: 'P99' is not"),
-        ("shops", "id", "S1", "shops: id 'S1' appears 2 times"),
+        (
+            "shops",
+            "id",
+            "S1",
+            "shops.csv line 2: shops[0].id: 'S1' appears 2 times (at line 2, line 3)",
+        ),
         ("vehicle_types", "depot_id", "D9", "vehicle_types[0].depot_id: 'D9' is not a depot id"),
     ],
 )
@@ -110,7 +115,7 @@ def test_point_far_from_streets_is_named(bundled_copy: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         check_points_on_streets(scenario)
     shop_id = scenario.shops[0].id
-    assert f"shops {shop_id} (-73.5," in caught.value.messages[0]
+    assert f"shop {shop_id!r} at [-73.5," in caught.value.messages[0]
 
 
 def test_cli_refuses_bad_scenario_and_writes_nothing(folder: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -71,6 +72,7 @@ def plan_city_command(
 def city_scenario_command(
     osm_file: Annotated[Path, typer.Argument(help="OSM extract (.osm.pbf) of the city.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for the scenario YAML and tables.")],
+    currency: Annotated[str, typer.Option("--currency", help="ISO 4217 code, e.g. BRL.")],
     customers: Annotated[int, typer.Option("--customers", min=1)] = 20_000,
     shops: Annotated[int, typer.Option("--shops", min=1, help="Candidate shops in total.")] = 2_000,
     depots: Annotated[int, typer.Option("--depots", min=1)] = 1,
@@ -88,10 +90,14 @@ def city_scenario_command(
     from pickup_net.io.scenario_writer import write_scenario
     from pickup_net.synth.city import CitySettings, generate_city
 
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise typer.BadParameter(
+            f"{currency[:20]!r} is not an ISO 4217 code", param_hint="--currency"
+        )
     features = read_osm_features(osm_file)
     settings = CitySettings(
         name=name or osm_file.name.split(".")[0], customers=customers, shops=shops,
-        depots=depots, history_days=history_days, seed=seed,
+        depots=depots, history_days=history_days, seed=seed, currency=currency,
     )  # fmt: skip
     parameters = Parameters(
         hub_fixed_cost=25_000, walk_cost_per_km=2_000, home_delivery_cost=home_delivery_cost

@@ -1,16 +1,12 @@
-"""`pickup-net validate` and `pickup-net schema`: check a scenario, print the JSON Schema."""
+"""`pickup-net validate` and `pickup-net schema`: check a scenario, print a JSON Schema."""
 
 import json
-import warnings
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from pickup_net.cli import app
 from pickup_net.cli.scenario_input import print_errors
-
-_err = Console(stderr=True)
 
 
 @app.command()
@@ -21,24 +17,23 @@ def validate(
     ),
 ) -> None:
     """Check a scenario and its files; print every problem and exit 1 if there is any."""
-    from pickup_net.io.scenario_loader import ScenarioError, load_scenario
-    from pickup_net.io.street_check import check_points_on_streets
+    from pickup_net.io.scenario_loader import ScenarioError
+    from pickup_net.io.street_check import check_scenario
 
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            loaded = load_scenario(scenario)
-            check_points_on_streets(loaded, cache_dir)
+        checked = check_scenario(scenario, cache_dir)
     except ScenarioError as error:
         print_errors(error.messages)
         raise typer.Exit(1) from None
-    for warning in caught:
-        _err.print(f"[yellow]warning[/yellow] {warning.message}", highlight=False)
+    loaded = checked.scenario
     typer.echo(
         f"{scenario}: ok ({len(loaded.shops)} shops, {len(loaded.products)} products, "
         f"{len(loaded.orders)} orders, {len(loaded.depots)} depots, "
-        f"{sum(v.count for v in loaded.vehicle_types)} vans; plan date {loaded.plan_date})"
+        f"{sum(v.count for v in loaded.vehicle_types)} vans; plan date {loaded.plan_date}, "
+        f"times in {loaded.timezone})"
     )
+    for warning in checked.warnings:
+        typer.echo(f"warning {warning}", err=True)
 
 
 @app.command()

@@ -7,9 +7,11 @@ and the bad value; cross-references (orders to products, vehicles to depots) are
 
 import math
 import re
-from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Annotated, Literal
+from functools import cache
+from typing import Annotated, Literal, TypeVar
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -58,12 +60,39 @@ def _finite(value: float) -> float:
     return value
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _timezone(value: str) -> str:
+    if value not in _time_zones():
+        raise ValueError(f"{value[:60]!r} is not an IANA time zone name (like 'America/Bogota')")
+    return value
+
+
 Longitude = Annotated[float, AfterValidator(_longitude)]
 Latitude = Annotated[float, AfterValidator(_latitude)]
 OpeningHours = Annotated[str, AfterValidator(_opening_hours)]
 Positive = Annotated[float, AfterValidator(_positive)]
 NonNegative = Annotated[float, AfterValidator(_non_negative)]
 PositiveInt = Annotated[int, AfterValidator(_positive)]
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""Order times and plan dates lie in these years (pandas' nanosecond times end in 2262)."""
+
+
+_Day = TypeVar("_Day", bound=date)
+
+
+def _in_years(value: _Day) -> _Day:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"{value.isoformat()} is not in the years {FIRST_YEAR}-{LAST_YEAR}")
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+Timestamp = Annotated[datetime, AfterValidator(_in_years)]
+PlanDate = Annotated[date, AfterValidator(_in_years)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 SAFE_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 """Shop ids name files (`shops/<id>.json`): letters, digits, '.', '_', '-', at most 100, no
@@ -126,7 +155,7 @@ class Order(_Model):
     """One line of order history: who ordered what, when, and how they want it delivered."""
 
     id: Id
-    timestamp: datetime
+    timestamp: Timestamp
     customer_id: Id
     lon: Longitude
     lat: Latitude
@@ -181,7 +210,7 @@ class InventoryLine(_Model):
 class Parameters(_Model):
     """Planning parameters; every field has a default a planner can start from."""
 
-    plan_date: date | None = Field(None, description="Default: the day after the last order.")
+    plan_date: PlanDate | None = Field(None, description="Default: the day after the last order.")
     horizon_days: Annotated[int, Field(ge=1, le=MAX_HORIZON_DAYS)] = Field(
         7, description="Days planned from plan_date, each with its routes and stock."
     )
@@ -241,6 +270,11 @@ class Scenario(_Model):
 
     name: str
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")] = "EUR"
+    timezone: TimeZone = Field(
+        "UTC",
+        description="IANA time zone of the orders: offsets are converted to it, naive times are "
+        "taken in it, and timestamps are stored as naive local times.",
+    )
     shops: list[Shop]
     products: list[Product]
     orders: list[Order]
@@ -256,6 +290,12 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _cross_references(self) -> "Scenario":
+        zone = ZoneInfo(self.timezone)
+        if any(order.timestamp.tzinfo is not None for order in self.orders):
+            self.orders = [
+                order.model_copy(update={"timestamp": local_time(order.timestamp, zone)})
+                for order in self.orders
+            ]
         problems: list[str] = []
         for field in ("shops", "products", "orders", "depots", "vehicle_types"):
             problems += _duplicate_ids(field, getattr(self, field))
@@ -293,8 +333,9 @@ class Scenario(_Model):
             ]
         problems += _inventory_problems(self.inventory, shop_ids, product_ids)
         problems += _gap_problems(self)
+        problems += _far_from_depots(self)
         if problems:
-            raise ValueError("; ".join(problems[:20]))
+            raise ValueError("; ".join(problems[:30]))
         return self
 
     @property
@@ -344,6 +385,115 @@ def _inventory_problems(
     return problems
 
 
+MAX_CUSTOMER_SPREAD_M = 1_000.0
+"""Orders of one customer farther apart than this are warned about: the plan keeps one position
+per customer (their latest), so a customer who moved is better given a new `customer_id`."""
+MAX_DEPOT_DISTANCE_M = 200_000.0
+"""Shops and customers lie within this distance of a depot: farther points are typing errors
+(swapped or sign-flipped coordinates), not a neighbourhood a van serves."""
+
+
+def local_time(value: datetime, zone: ZoneInfo) -> datetime:
+    """`value` as a naive time in `zone`: offsets converted, naive times taken as already local."""
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres between two `[lon, lat]` points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def coordinate_hint(lon: float, lat: float, near: Callable[[float, float], bool]) -> str:
+    """A hint when swapping lon/lat or flipping a sign puts a far point `near` (else "")."""
+    fixes = (
+        ("lon and lat look swapped", lat, lon),
+        ("the sign of lon looks flipped", -lon, lat),
+        ("the sign of lat looks flipped", lon, -lat),
+        ("both signs look flipped", -lon, -lat),
+    )
+    for label, x, y in fixes:
+        if -180.0 <= x <= 180.0 and -90.0 <= y <= 90.0 and near(x, y):
+            return f" ({label}: [{x:.6g}, {y:.6g}] would be close)"
+    return ""
+
+
 def _duplicate_ids(field: str, items: list[BaseModel]) -> list[str]:
-    counts = Counter(item.id for item in items)  # type: ignore[attr-defined]
-    return [f"{field}: id {key!r} appears {n} times" for key, n in counts.items() if n > 1]
+    """One message per repeated id naming every row that holds it (`shops[0]`, `shops[5]`)."""
+    first: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        key = item.id  # type: ignore[attr-defined]
+        seen = first.setdefault(key, index)
+        if seen != index:
+            repeated.setdefault(key, [seen]).append(index)
+    return [
+        f"{field}[{found[0]}].id: {key[:120]!r} appears {len(found)} times (at "
+        + ", ".join(f"{field}[{i}]" for i in found[:10])
+        + (", ..." if len(found) > 10 else "")
+        + ")"
+        for key, found in repeated.items()
+    ]
+
+
+_MAX_WARNINGS = 20
+
+
+def scenario_warnings(scenario: "Scenario") -> list[str]:
+    """What a valid scenario plans, but probably not as meant: customers whose orders lie more
+    than `MAX_CUSTOMER_SPREAD_M` from their first one (messages name rows as `orders[i]`)."""
+    orders = scenario.orders
+    first: dict[str, int] = {}
+    warnings: list[str] = []
+    reported: set[str] = set()
+    for index, order in enumerate(orders):
+        start = first.setdefault(order.customer_id, index)
+        here, there = order, orders[start]
+        if (here.lon, here.lat) == (there.lon, there.lat) or order.customer_id in reported:
+            continue
+        apart = distance_m(here.lon, here.lat, there.lon, there.lat)
+        if apart > MAX_CUSTOMER_SPREAD_M:
+            reported.add(order.customer_id)
+            warnings.append(
+                f"orders[{index}]: customer {order.customer_id[:120]!r} is {apart:,.0f} m from "
+                f"their order at orders[{start}] (over {MAX_CUSTOMER_SPREAD_M:,.0f} m: the plan "
+                "keeps their latest position only, give a customer who moved a new id)"
+            )
+    if len(warnings) > _MAX_WARNINGS:
+        more = len(warnings) - _MAX_WARNINGS
+        warnings = [*warnings[:_MAX_WARNINGS], f"orders: {more} more customers like these"]
+    return warnings
+
+
+def _far_from_depots(scenario: "Scenario") -> list[str]:
+    """Shops and customers farther than `MAX_DEPOT_DISTANCE_M` from every depot, with hints."""
+    depots = [(d.lon, d.lat) for d in scenario.depots]
+    if not depots:
+        return []
+
+    def nearest_m(lon: float, lat: float) -> float:
+        return min(distance_m(lon, lat, x, y) for x, y in depots)
+
+    def near(lon: float, lat: float) -> bool:
+        return nearest_m(lon, lat) <= MAX_DEPOT_DISTANCE_M
+
+    seen: set[str] = set()
+    points = [("shops", i, "shop", s.id, s.lon, s.lat) for i, s in enumerate(scenario.shops)]
+    for i, order in enumerate(scenario.orders):
+        if order.customer_id not in seen:
+            seen.add(order.customer_id)
+            points.append(("orders", i, "customer", order.customer_id, order.lon, order.lat))
+    problems = []
+    for field, index, kind, ident, lon, lat in points:
+        away = nearest_m(lon, lat)
+        if away > MAX_DEPOT_DISTANCE_M:
+            problems.append(
+                f"{field}[{index}]: {kind} {ident[:120]!r} at [{lon:.6g}, {lat:.6g}] is "
+                f"{away / 1000:,.0f} km from the nearest depot (at most "
+                f"{MAX_DEPOT_DISTANCE_M / 1000:,.0f} km){coordinate_hint(lon, lat, near)}"
+            )
+    return problems

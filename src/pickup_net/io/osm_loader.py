@@ -46,9 +46,39 @@ def read_osm_elements(path: Path) -> OsmElements:
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"streets: {path} does not exist")
+        raise FileNotFoundError(f"streets: {path.name} does not exist")
+    problem = osm_file_problem(path)
+    if problem is not None:
+        raise ValueError(problem)
+    try:
+        return _read_elements(path)
+    except (RuntimeError, osmium.InvalidLocationError) as error:
+        raise ValueError(_not_osm(path.name, str(error))) from None
+
+
+def osm_file_problem(path: Path, name: str | None = None) -> str | None:
+    """Why `path` is not an OSM extract (its suffix, or a header osmium cannot read), or None;
+    the message names the file as `name` (default: its file name)."""
+    name = name or path.name
     if not path.name.lower().endswith(SUFFIXES):
-        raise ValueError(f"streets: {path.name!r} is not an OSM file ({', '.join(SUFFIXES)})")
+        return _not_osm(name, f"expected one of {', '.join(SUFFIXES)}")
+    try:
+        reader = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING)
+        try:
+            reader.header()
+        finally:
+            reader.close()
+    except RuntimeError as error:
+        return _not_osm(name, str(error))
+    return None
+
+
+def _not_osm(name: str, detail: str) -> str:
+    return f"streets: {name} is not an OSM extract ({detail[:200]})"
+
+
+def _read_elements(path: Path) -> OsmElements:
+    """Parse the street-relevant elements of an extract whose header osmium read."""
     elements = OsmElements()
     processor = (
         osmium.FileProcessor(str(path))

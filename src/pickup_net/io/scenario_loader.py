@@ -5,11 +5,9 @@ value, and loading stops before anything is written anywhere. CSV rows are read 
 at a time, so each row is held once, as its model, and a row limit stops reading at once.
 """
 
-import csv
-import json
+import re
 from array import array
-from collections.abc import Iterator, Mapping
-from itertools import islice
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from pickup_net.domain import Depot, Order, Parameters, Product, Scenario, Shop, VehicleType
 from pickup_net.domain.scenario import InventoryLine
+from pickup_net.io.table_files import FileProblem, count_csv_rows, read_csv, read_geojson, read_text
 
 TABLES: dict[str, type[BaseModel]] = {
     "shops": Shop,
@@ -29,6 +28,7 @@ TABLES: dict[str, type[BaseModel]] = {
 OPTIONAL_TABLES: dict[str, type[BaseModel]] = {"inventory": InventoryLine}
 """Tables a scenario may leave out (no `inventory`: hubs start empty)."""
 _MAX_REPORTED = 30
+_SHOWN_CHARS = 80
 
 
 class ScenarioError(ValueError):
@@ -61,45 +61,77 @@ def load_scenario(path: Path, max_rows: Mapping[str, int] | None = None) -> Scen
     TooManyRows
         When a table has more rows than `max_rows` allows.
     ScenarioError
-        With one message per problem found (file, line, field and value named).
+        With one message per problem found (file, line, field and value named): problems in
+        rows and problems between files (unknown product ids, duplicates) in one pass.
     """
+    return load_located(path, max_rows)[0]
+
+
+Locator = Callable[[list[str]], list[str]]
+"""Rewrites messages like `orders[4].lon: ...` to name the file and line of `orders[4]`."""
+
+
+def load_located(path: Path, max_rows: Mapping[str, int] | None = None) -> tuple[Scenario, Locator]:
+    """`load_scenario`, and the function that names file and line for `table[i]` messages."""
     path = Path(path)
     spec = _read_yaml(path)
     problems: list[str] = []
     data: dict[str, Any] = {"name": spec.get("name") or path.stem}
-    if "currency" in spec:
-        data["currency"] = spec["currency"]
+    for key in ("currency", "timezone"):
+        if key in spec:
+            data[key] = spec[key]
     sources: dict[str, tuple[str, array]] = {}
+    broken: set[str] = set()
     for table, model in {**TABLES, **OPTIONAL_TABLES}.items():
         if table not in spec and table in OPTIONAL_TABLES:
             continue
         if table not in spec:
             problems.append(f"{path.name}: missing key {table!r} (the {table} file)")
+            broken.add(table)
             continue
-        file = path.parent / str(spec[table])
+        name = str(spec[table])[:200]
         limit = (max_rows or {}).get(table)
-        rows, lines, read_problems = _read_table(file, model, table, limit)
+        rows, lines, read_problems = _read_table(path.parent / name, name, model, table, limit)
         problems += read_problems
+        broken |= {table} if read_problems else set()
         data[table] = rows
-        sources[table] = (file.name, lines)
+        sources[table] = (name, lines)
     if "parameters" in spec:
         try:
             data["parameters"] = Parameters.model_validate(spec["parameters"] or {})
         except ValidationError as error:
             problems += [f"{path.name}: parameters.{m}" for m in format_errors(error)]
     if spec.get("streets"):
-        streets = (path.parent / str(spec["streets"])).resolve()
-        if not streets.is_file():
-            problems.append(f"{path.name}: streets: file {str(spec['streets'])!r} does not exist")
-        data["streets_file"] = str(streets)
-    unknown = set(spec) - {"name", "currency", "streets", "parameters", *TABLES, *OPTIONAL_TABLES}
-    problems += [f"{path.name}: unknown key {key!r}" for key in sorted(unknown)]
+        problems += _check_streets(path, str(spec["streets"])[:200], data)
+    known = {"name", "currency", "timezone", "streets", "parameters", *TABLES, *OPTIONAL_TABLES}
+    unknown = set(spec) - known
+    problems += [f"{path.name}: unknown key {str(key)[:80]!r}" for key in sorted(map(str, unknown))]
+
+    def locate(messages: list[str]) -> list[str]:
+        return _locate(messages, sources)
+
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        cross = locate(format_errors(error))
+        if problems:
+            cross = [m for m in cross if not m.startswith(tuple(f"{t}:" for t in broken))]
+        raise ScenarioError((problems + cross)[:_MAX_REPORTED]) from None
     if problems:
         raise ScenarioError(problems[:_MAX_REPORTED])
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as error:
-        raise ScenarioError(_locate(format_errors(error), sources)) from None
+    return scenario, locate
+
+
+def _check_streets(path: Path, name: str, data: dict[str, Any]) -> list[str]:
+    """Problems with the street file (missing, or not an OSM extract); records its full path."""
+    from pickup_net.io.osm_loader import osm_file_problem
+
+    streets = (path.parent / name).resolve()
+    data["streets_file"] = str(streets)
+    if not streets.is_file():
+        return [f"{path.name}: streets: file {name!r} does not exist"]
+    problem = osm_file_problem(streets, name)
+    return [] if problem is None else [f"{path.name}: {problem}"]
 
 
 def format_errors(error: ValidationError) -> list[str]:
@@ -115,22 +147,47 @@ def format_errors(error: ValidationError) -> list[str]:
             continue
         value = item.get("input")
         shown = (
-            "" if isinstance(value, dict | list) or str(value) in message else f" (got {value!r})"
+            ""
+            if isinstance(value, dict | list) or str(value) in message
+            else f" (got {_short(value)})"
         )
         lines.append(f"{where.lstrip('.')}: {message}{shown}")
     return lines
 
 
+def _short(value: object) -> str:
+    """The repr of a bad value, cut to `_SHOWN_CHARS` (a 5,000-digit number stays one line)."""
+    text = repr(value)
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    return f"{text[:_SHOWN_CHARS]}... ({len(text):,} characters)"
+
+
+_INDEX = re.compile(r"\b(shops|products|orders|depots|vehicle_types)\[(\d+)\]")
+
+
 def _locate(messages: list[str], sources: dict[str, tuple[str, array]]) -> list[str]:
-    """Rewrite `orders[4].product_id: ...` as `orders.csv line 6 (orders[4]).product_id: ...`."""
+    """Rewrite `orders[4].product_id: ...` as `orders.csv line 6 (orders[4]).product_id: ...`,
+    and other row references in the message (`at orders[9]`) as `line 11`."""
+
+    def line_of(table: str, index: int) -> str:
+        lines = sources[table][1]
+        return str(lines[index]) if index < len(lines) else str(index)
+
+    def inner(match: re.Match[str]) -> str:
+        table, index = match.group(1), int(match.group(2))
+        if table not in sources:
+            return match.group(0)
+        return f"{_row_word(sources[table][0])} {line_of(table, index)}"
+
     located = []
     for message in messages:
         table, _, rest = message.partition("[")
         if table in sources and rest[:1].isdigit():
-            index = int(rest.split("]", 1)[0])
-            file, lines = sources[table]
-            line = lines[index] if index < len(lines) else index
-            message = f"{file} {_row_word(file)} {line}: {table}[{rest}"
+            index_text, _, tail = rest.partition("]")
+            file = sources[table][0]
+            prefix = f"{file} {_row_word(file)} {line_of(table, int(index_text))}"
+            message = f"{prefix}: {table}[{index_text}]{_INDEX.sub(inner, tail)}"
         located.append(message)
     return located[:_MAX_REPORTED]
 
@@ -143,95 +200,64 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ScenarioError([f"{path}: scenario file does not exist"])
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = yaml.safe_load(read_text(path))
+    except FileProblem as error:
+        raise ScenarioError([f"{path.name}: {error}"]) from None
     except yaml.YAMLError as error:
         raise ScenarioError([f"{path.name}: not valid YAML ({error})"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{path.name}: not valid YAML (nested too deeply)"]) from None
     if not isinstance(spec, dict):
         raise ScenarioError([f"{path.name}: expected a mapping of keys, got {type(spec).__name__}"])
     return spec
 
 
 def _read_table(
-    file: Path, model: type[BaseModel], table: str, limit: int | None
+    file: Path, name: str, model: type[BaseModel], table: str, limit: int | None
 ) -> tuple[list[BaseModel], array, list[str]]:
-    """Read and validate the rows of a CSV or GeoJSON file against `model`, one at a time."""
+    """Read and validate the rows of a CSV or GeoJSON file against `model`, one at a time;
+    `name` is the file as the scenario names it (messages never show server paths)."""
     if not file.is_file():
-        return [], array("l"), [f"{file.name}: file does not exist ({file})"]
+        return [], array("l"), [f"{name}: file does not exist"]
     models: list[BaseModel] = []
     lines = array("l")
     problems: list[str] = []
-    word = _row_word(file.name)
+    word = _row_word(name)
+    read = 0
     try:
-        if limit is not None and word == "line" and _more_rows_than(file, limit):
-            raise TooManyRows(file.name, table, limit)
-        reader = _read_geojson(file) if word == "feature" else _read_csv(file)
+        if limit is not None and word == "line" and count_csv_rows(file, limit):
+            raise TooManyRows(name, table, limit)
+        reader = read_geojson(file) if word == "feature" else read_csv(file)
         header = next(reader)
-        missing = [
-            f"{file.name}: missing column {name!r}"
-            for name, field in model.model_fields.items()
-            if field.is_required() and name not in header
-        ]
-        unknown = [
-            f"{file.name}: unknown column {name!r}"
-            for name in sorted(set(header) - set(model.model_fields))
-        ]
-        if missing or unknown:
-            return [], array("l"), missing or unknown
+        if header is not None:
+            missing = [
+                f"{name}: missing column {column!r}"
+                for column, field in model.model_fields.items()
+                if field.is_required() and column not in header
+            ]
+            unknown = [
+                f"{name}: unknown column {str(column)[:80]!r}"
+                for column in sorted(set(header) - set(model.model_fields))
+            ]
+            if missing or unknown:
+                return [], array("l"), (missing + unknown)[:_MAX_REPORTED]
         for line, row in reader:
-            if limit is not None and len(lines) >= limit:
-                raise TooManyRows(file.name, table, limit)
-            lines.append(line)
-            try:
-                models.append(model.model_validate(row))
-            except ValidationError as error:
-                label = f" ({row['id']})" if row.get("id") else ""
-                problems += [f"{file.name} {word} {line}{label}: {m}" for m in format_errors(error)]
-                if len(problems) >= _MAX_REPORTED:
-                    break
-    except (ValueError, KeyError, UnicodeDecodeError) as error:
-        if isinstance(error, ScenarioError):
-            raise
-        return [], array("l"), [f"{file.name}: cannot be read ({error})"]
+            read += 1
+            if limit is not None and read > limit:
+                raise TooManyRows(name, table, limit)
+            if isinstance(row, str):
+                problems.append(f"{name} {word} {line}: {row}")
+            else:
+                try:
+                    models.append(model.model_validate(row))
+                    lines.append(line)
+                except ValidationError as error:
+                    label = f" ({str(row['id'])[:80]})" if row.get("id") else ""
+                    problems += [f"{name} {word} {line}{label}: {m}" for m in format_errors(error)]
+            if len(problems) >= _MAX_REPORTED:
+                break
+    except FileProblem as error:
+        return [], array("l"), [f"{name}: {error}"]
+    except OSError as error:
+        return [], array("l"), [f"{name}: cannot be read ({error.strerror})"]
     return models, lines, problems[:_MAX_REPORTED]
-
-
-def _more_rows_than(file: Path, limit: int) -> bool:
-    """Whether a CSV file has more than `limit` data rows: one cheap pass before validating."""
-    with file.open(newline="", encoding="utf-8-sig") as handle:
-        rows = (row for row in csv.reader(handle) if row)
-        return next(islice(rows, limit + 1, None), None) is not None
-
-
-def _read_csv(file: Path) -> Iterator[Any]:
-    """The header, then (line, row) pairs of a CSV file with empty cells dropped (so defaults
-    apply); lines are 1-based."""
-    with file.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        yield [name.strip() for name in reader.fieldnames or []]
-        for raw in reader:
-            if None in raw:
-                raise ValueError(f"line {reader.line_num} has more cells than the header")
-            row = {k.strip(): v.strip() for k, v in raw.items() if v is not None and v.strip()}
-            yield reader.line_num, row
-
-
-def _read_geojson(file: Path) -> Iterator[Any]:
-    """The header, then (feature number, row) pairs of the Point features of a GeoJSON
-    FeatureCollection; lon/lat come from the geometry."""
-    collection = json.loads(file.read_text(encoding="utf-8"))
-    features = collection.get("features") if isinstance(collection, dict) else None
-    if not isinstance(features, list):
-        raise ValueError("not a GeoJSON FeatureCollection")
-    rows, header = [], set()
-    for number, feature in enumerate(features):
-        geometry = feature.get("geometry") or {}
-        if geometry.get("type") != "Point":
-            raise ValueError(f"feature {number} is not a Point")
-        lon, lat = geometry["coordinates"][:2]
-        row = {**(feature.get("properties") or {}), "lon": lon, "lat": lat}
-        if "id" not in row and "id" in feature:
-            row["id"] = feature["id"]
-        header |= set(row)
-        rows.append(row)
-    yield sorted(header)
-    yield from enumerate(rows)

@@ -16,7 +16,11 @@ def write_scenario(scenario: Scenario, folder: Path, yaml_name: str = "scenario.
     Returns the path of the YAML file.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    spec: dict = {"name": scenario.name, "currency": scenario.currency}
+    spec: dict = {
+        "name": scenario.name,
+        "currency": scenario.currency,
+        "timezone": scenario.timezone,
+    }
     if scenario.streets_file:
         source = Path(scenario.streets_file)
         target = folder / source.name
