@@ -12,6 +12,7 @@ from pydantic.json_schema import models_json_schema
 from sqlalchemy.orm import sessionmaker
 
 from pickup_net.domain import Scenario
+from pickup_net.service import log_filter
 from pickup_net.service.config import get_settings
 from pickup_net.service.db import get_engine
 from pickup_net.service.jobs import JobRunner
@@ -22,7 +23,9 @@ from pickup_net.service.security_headers import DOCS_SOURCES, SecurityHeaders
 
 
 def create_app() -> FastAPI:
-    """The pickup-net API app; its lifespan starts and stops this process's job runner."""
+    """The pickup-net API app; its lifespan starts and stops this process's job runner. Token
+    query values are masked in the access log from here on."""
+    log_filter.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

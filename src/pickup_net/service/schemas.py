@@ -98,9 +98,10 @@ class ShopToken(BaseModel):
 
 
 class PublishResult(BaseModel):
-    """One token per hub shop of the published plan."""
+    """One token per hub shop of the published plan, and when these tokens stop working."""
 
     tokens: list[ShopToken]
+    expires_at: datetime | None
 
 
 class KpiDifference(BaseModel):

@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+from datetime import UTC, datetime, timedelta
+from datetime import time as datetime_time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
@@ -11,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pickup_net.domain import Parameters
+from pickup_net.domain import Parameters, Plan
 from pickup_net.io.scenario_loader import format_errors
 from pickup_net.service import quota
 from pickup_net.service.assignments import answer_public
@@ -220,9 +222,16 @@ def compare_plans(plan_a: str, plan_b: str, session: SessionDep, _: PlannerDep) 
 
 
 @router.post("/plans/{plan_id}/publish", response_model=PublishResult)
-def publish_plan(plan_id: str, session: SessionDep, _: PlannerDep) -> PublishResult:
+def publish_plan(
+    plan_id: str, session: SessionDep, settings: SettingsDep, _: PlannerDep
+) -> PublishResult:
     """Make a finished plan's shop assignments visible; one new token per hub shop (earlier
-    tokens of this plan stop working)."""
+    tokens of this plan stop working). Shop tokens expire `PICKUP_NET_SHOP_TOKEN_DAYS` days
+    (14 by default) after the plan's last day, or after today when that is later.
+
+    Publishing holds the plan's row lock, so concurrent publishes of one plan run one after
+    another and leave exactly one live token per hub shop."""
+    session.execute(select(PlanJob.id).where(PlanJob.id == plan_id).with_for_update())
     job = _finished_plan(session, plan_id)
     result = stored_plan(session, job.id)
     if result is None:
@@ -232,16 +241,34 @@ def publish_plan(plan_id: str, session: SessionDep, _: PlannerDep) -> PublishRes
         .where(ApiToken.plan_id == plan_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now())
     )
+    expires_at = shop_token_expiry(result, settings, now())
     tokens = [
         ShopToken(
             shop_id=hub.shop_id,
-            token=create_token(session, "shop", hub.name, plan_id=plan_id, shop_id=hub.shop_id),
+            token=create_token(
+                session,
+                "shop",
+                hub.name,
+                plan_id=plan_id,
+                shop_id=hub.shop_id,
+                expires_at=expires_at,
+            ),
         )
         for hub in result.hubs
     ]
     job.published_at = now()
     session.commit()
-    return PublishResult(tokens=tokens)
+    return PublishResult(tokens=tokens, expires_at=timestamp(expires_at))
+
+
+def shop_token_expiry(result: Plan, settings: Settings, published_at: float) -> float:
+    """When the shop tokens of `result` stop working: midnight UTC starting the day that comes
+    `shop_token_days` days after the plan's last day, or after the publishing day when that is
+    later (a plan of past dates still gets tokens that work for those days)."""
+    last_day = result.plan_date + timedelta(days=result.horizon_days - 1)
+    last_day = max(last_day, datetime.fromtimestamp(published_at, UTC).date())
+    end = last_day + timedelta(days=settings.shop_token_days + 1)
+    return datetime.combine(end, datetime_time.min, UTC).timestamp()
 
 
 @router.post(
