@@ -20,6 +20,7 @@ from pickup_net.service.assignments import answer_public
 from pickup_net.service.config import Settings
 from pickup_net.service.db_models import ApiToken, PlanJob, ScenarioRow, ShopResponse
 from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep, found
+from pickup_net.service.json_body import BoundedJsonRoute
 from pickup_net.service.limits import check_time_limits
 from pickup_net.service.scenario_upload import UploadError
 from pickup_net.service.schemas import (
@@ -43,7 +44,7 @@ from pickup_net.service.store import (
     stored_plan,
 )
 
-router = APIRouter(tags=["plans"])
+router = APIRouter(tags=["plans"], route_class=BoundedJsonRoute)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -297,7 +298,12 @@ def replan(
         )
     ).all()
     storage = json.loads(job.shop_storage_json or "{}")
-    storage |= {d.shop_id: d.storage_liters for d in declines if d.storage_liters is not None}
+    current = {hub.shop_id: hub.storage_liters for hub in result.hubs}
+    storage |= {  # an offer never raises storage (answers stored before offers were checked)
+        d.shop_id: min(d.storage_liters, current.get(d.shop_id, d.storage_liters))
+        for d in declines
+        if d.storage_liters is not None
+    }
     closed = {d.shop_id for d in declines if d.storage_liters is None}
     reduced = {d.shop_id for d in declines if d.storage_liters is not None}
     parameters = json.loads(job.parameters_json)
