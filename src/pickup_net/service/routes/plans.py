@@ -64,7 +64,8 @@ _SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {
         "description": "A parameter is invalid, or a solver time limit is over its maximum "
         "(PICKUP_NET_MAX_LOCATION_TIME_LIMIT_S, PICKUP_NET_MAX_ROUTING_TIME_LIMIT_S, 300 s by "
-        "default); the message names the field, the value and the maximum"
+        "default); the message names the field, the value and the maximum. Also: a body "
+        "nested deeper than 32 levels or with a number over 64 characters"
     },
     429: {
         "description": "Too many plans queued or running: for this planner token "

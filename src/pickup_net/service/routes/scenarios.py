@@ -78,7 +78,9 @@ def public(row: ScenarioRow) -> ScenarioPublic:
         415: {"description": "Not JSON/zip"},
         422: {
             "description": "A field is wrong, or a solver time limit is over its maximum; each "
-            "message names the field and the value"
+            "message names the field and the value. Also: JSON nested deeper than 32 levels or "
+            "a number over 64 characters, a `name` over 300 characters, a NUL character in any "
+            "text"
         },
         429: {
             "description": "Other uploads are being validated "

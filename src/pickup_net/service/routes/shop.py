@@ -33,7 +33,16 @@ def get_assignment(
     return found(shop_assignment(session, plan_id, own_id), f"plan {plan_id} has no result")
 
 
-@router.post("/response", response_model=ShopResponsePublic)
+@router.post(
+    "/response",
+    response_model=ShopResponsePublic,
+    responses={
+        422: {
+            "description": "The answer is invalid: a decline without a reason or storage, a "
+            "`storage_liters` over the shop's current storage, a NUL character in `reason`"
+        }
+    },
+)
 def post_response(
     answer: ShopAnswer, session: SessionDep, shop: ShopDep, shop_id: str | None = None
 ) -> ShopResponsePublic:
