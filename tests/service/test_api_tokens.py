@@ -32,10 +32,16 @@ def own_plan(server: Server, planner_token: str) -> Iterator[str]:
         yield plan_id
 
 
-def _stored_token(server: Server, name: str, expires_at: float | None) -> str:
+def _stored_token(
+    server: Server, name: str, expires_at: float | None, shop: tuple[str, str] | None = None
+) -> str:
     engine = make_engine(server.database_url)
     with Session(engine) as session:
-        token = create_token(session, "planner", name, expires_at=expires_at)
+        plan_id, shop_id = shop or (None, None)
+        role = "planner" if shop is None else "shop"
+        token = create_token(
+            session, role, name, plan_id=plan_id, shop_id=shop_id, expires_at=expires_at
+        )
         session.commit()
     engine.dispose()
     return token
@@ -87,6 +93,20 @@ def test_expired_token_gets_401_saying_when(client: httpx.Client, server: Server
     assert client.get("/plans", headers={"Authorization": f"Bearer {current}"}).status_code == 200
     unknown = client.get("/plans", headers={"Authorization": "Bearer no-such-token"})
     assert unknown.json()["detail"] == "unknown or revoked token"
+
+
+def test_expired_shop_token_is_refused_by_api_and_page(server: Server, published: dict) -> None:
+    """Case 4: an expired shop token gets 401 saying when from the shop API, and the shop page
+    answers its link with 401 and sets no cookie."""
+    shop = (published["plan"], published["tokens"][0]["shop_id"])
+    expired = _stored_token(server, "old link", time.time() - 1, shop)
+    with shop_client(server, expired) as client:
+        refused = client.get("/shop/assignment")
+    assert refused.status_code == 401 and "expired on" in refused.json()["detail"]
+    with httpx.Client(base_url=server.url, timeout=30) as browser:
+        page = browser.get("/shop", params={"token": expired, "lang": "en"})
+        assert page.status_code == 401 and "no longer in force" in page.text
+        assert "pickup_net_shop" not in page.cookies
 
 
 def test_shop_tokens_expire_after_the_plan_horizon(
@@ -144,7 +164,12 @@ def test_token_list_and_revoke_from_the_cli(
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout
 
+    expiring = cli("create", "--name", "for a week", "--expires-in-days", "7").splitlines()
+    week = (datetime.now(UTC) + timedelta(days=7)).strftime("%Y-%m-%d")
+    assert f"valid until {week}" in expiring[0]
+    assert client.get("/plans", headers={"Authorization": f"Bearer {expiring[-1]}"}).is_success
     listed = cli("list")
+    assert any("for a week" in line and week in line for line in listed.splitlines())
     engine = make_engine(server.database_url)
     with Session(engine) as session:
         rows = session.scalars(select(ApiToken)).all()
