@@ -9,6 +9,7 @@ from render.chromium import OPEN_TOOLTIPS, TILE_PNG, WATCH, chromium
 from render.hostile import PAYLOADS, hostile_scenario
 
 from pickup_net.render.csp import TILE_ORIGIN
+from pickup_net.service.security_headers import DOCS_ASSETS
 from service.api_helpers import Server, upload, wait_for
 
 
@@ -61,16 +62,51 @@ def test_html_pages_carry_a_hash_based_policy(
     assert "content-security-policy" not in plan_json.headers
 
 
-def test_docs_page_alone_may_load_its_cdn(
+def test_docs_pages_load_only_from_this_server(
     anonymous: httpx.Client, client: httpx.Client, published: dict
 ) -> None:
-    """Swagger UI's page may load its scripts from its CDN; the map page may not."""
-    docs = _directives(anonymous.get("/docs"))
-    assert "https://cdn.jsdelivr.net" in docs["script-src"]
-    assert any(source.startswith("'sha256-") for source in docs["script-src"])
+    """Issue 19, case 15: /docs and /redoc take their scripts from this server (no CDN) under a
+    policy naming only 'self' and their own inline code; the assets are served here."""
+    for path in ("/docs", "/redoc"):
+        page = anonymous.get(path)
+        assert page.status_code == 200
+        policy = page.headers["content-security-policy"]
+        elsewhere = ("jsdelivr", "unpkg", "googleapis", "gstatic", "tiangolo")
+        assert not any(host in policy or host in page.text for host in elsewhere)
+        scripts = _directives(page)["script-src"]
+        assert "'self'" in scripts
+        assert all(s == "'self'" or s.startswith("'sha256-") for s in scripts)
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"):
+        assert anonymous.get(f"{DOCS_ASSETS}/{asset}").status_code == 200
     plan_map = client.get(f"/plans/{published['plan']}/map.html")
-    assert "cdn.jsdelivr.net" not in plan_map.headers["content-security-policy"]
+    assert "'self'" not in _directives(plan_map)["script-src"]
     assert anonymous.get("/healthz").headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.browser
+def test_docs_page_renders_offline(browser: Browser, server: Server) -> None:
+    """Issue 19, case 15: with every request off this server refused, /docs shows the API's
+    title and its operations, asks for nothing elsewhere and breaks no policy."""
+    context = browser.new_context()
+    elsewhere: list[str] = []
+
+    def offline(route: Route) -> None:
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    context.add_init_script(f"({WATCH})()")
+    page = context.new_page()
+    page.goto(f"{server.url}/docs")
+    page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
+    assert "pickup-net" in page.inner_text(".swagger-ui .info .title")
+    page.wait_for_selector(".opblock-summary-path[data-path='/scenarios']", timeout=10_000)
+    assert page.locator(".opblock").count() >= 10
+    assert elsewhere == [] and page.evaluate("window.__violations") == []
+    context.close()
 
 
 @pytest.mark.browser

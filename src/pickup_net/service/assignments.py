@@ -69,6 +69,18 @@ def answer_public(row: ShopResponse) -> ShopResponsePublic:
     )
 
 
+def offer_over_storage(assignment: ShopAssignment, answer: ShopAnswer) -> str | None:
+    """Why a decline's storage offer is refused (it is over the shop's current storage in the
+    plan, so a replan would raise it), or None when the answer is fine."""
+    offered = answer.storage_liters
+    if offered is None or offered <= assignment.storage_liters:
+        return None
+    return (
+        f"storage_liters: {offered:.10g} is over the shop's current storage of "
+        f"{assignment.storage_liters:.10g} L; a decline may offer at most that"
+    )
+
+
 def save_answer(session: Session, plan_id: str, shop_id: str, answer: ShopAnswer) -> ShopResponse:
     """Record the shop's answer (a later answer replaces an earlier one) and commit."""
     for _ in range(2):

@@ -67,6 +67,19 @@ class Settings(BaseSettings):
     )
     job_poll_s: float = Field(0.5, gt=0, le=60)
     cancel_grace_s: float = Field(3.0, ge=0, le=600)
+    shop_token_days: int = Field(
+        14,
+        ge=0,
+        le=3650,
+        description="Days after the end of its plan's horizon that a shop token stops working.",
+    )
+    planner_token_days: float | None = Field(
+        None,
+        gt=0,
+        le=36_500,
+        description="Days a new planner token works (`pickup-net token create`); unset: until "
+        "revoked.",
+    )
     secure_cookies: bool = Field(False, description="Mark the shop cookie Secure (behind HTTPS).")
 
     @model_validator(mode="after")

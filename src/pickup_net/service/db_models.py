@@ -71,7 +71,8 @@ class PlanFile(Base):
 
 
 class ApiToken(Base):
-    """A bearer token, kept only as its SHA-256 digest; shop tokens name their plan and shop."""
+    """A bearer token, kept only as its SHA-256 digest; shop tokens name their plan and shop.
+    A token with `expires_at` (UNIX seconds) stops working then."""
 
     __tablename__ = "api_tokens"
 
@@ -83,6 +84,7 @@ class ApiToken(Base):
     shop_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[float] = mapped_column(Float)
     revoked_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    expires_at: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class ShopResponse(Base):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from pickup_net.service.config import Settings, get_settings
 from pickup_net.service.db import get_session
-from pickup_net.service.security import SHOP_COOKIE, Caller, find_token
+from pickup_net.service.security import SHOP_COOKIE, Caller, find_token, refusal
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -32,12 +32,13 @@ def _unauthorized(message: str) -> HTTPException:
 
 
 def current_token(session: SessionDep, credentials: BearerDep) -> Caller:
-    """The caller's token from `Authorization: Bearer`; 401 when missing or unknown."""
+    """The caller's token from `Authorization: Bearer`; 401 when missing, unknown, revoked or
+    expired (the message says which)."""
     if credentials is None:
         raise _unauthorized("missing token: send 'Authorization: Bearer <token>'")
     row = find_token(session, credentials.credentials)
     if row is None:
-        raise _unauthorized("unknown or revoked token")
+        raise _unauthorized(refusal(session, credentials.credentials))
     return row
 
 
@@ -60,7 +61,7 @@ def current_shop(
         raise _unauthorized("missing token: send 'Authorization: Bearer <shop token>'")
     row = find_token(session, raw)
     if row is None:
-        raise _unauthorized("unknown or revoked token")
+        raise _unauthorized(refusal(session, raw))
     if row.role != "shop" or row.plan_id is None or row.shop_id is None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this route needs a shop token")
     return row, raw

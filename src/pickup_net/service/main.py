@@ -8,21 +8,26 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from pydantic.json_schema import models_json_schema
 from sqlalchemy.orm import sessionmaker
 
 from pickup_net.domain import Scenario
+from pickup_net.service import log_filter
 from pickup_net.service.config import get_settings
 from pickup_net.service.db import get_engine
 from pickup_net.service.jobs import JobRunner
 from pickup_net.service.limits import UploadSlots
 from pickup_net.service.routes import health, plans, scenarios, shop, shop_page
 from pickup_net.service.scenario_upload import UploadError
-from pickup_net.service.security_headers import DOCS_SOURCES, SecurityHeaders
+from pickup_net.service.security_headers import DOCS_ASSETS, DOCS_SOURCES, SecurityHeaders
+from pickup_net.service.text_limits import RefuseNul
 
 
 def create_app() -> FastAPI:
-    """The pickup-net API app; its lifespan starts and stops this process's job runner."""
+    """The pickup-net API app; its lifespan starts and stops this process's job runner. Token
+    query values are masked in the access log from here on."""
+    log_filter.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -34,7 +39,8 @@ def create_app() -> FastAPI:
         finally:
             runner.stop()
 
-    app = FastAPI(
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
         title="pickup-net",
         summary="Plan neighbourhood pickup networks: hub shops, stock and van routes.",
         version="0.1.0",
@@ -45,6 +51,7 @@ def create_app() -> FastAPI:
     for module in (health, scenarios, plans, shop, shop_page):
         app.include_router(module.router)
     app.add_exception_handler(UploadError, _upload_error)
+    app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders, extra=DOCS_SOURCES)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

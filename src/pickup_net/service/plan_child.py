@@ -24,6 +24,7 @@ from pickup_net.render.plan_files import plan_files
 from pickup_net.service.db import make_engine
 from pickup_net.service.db_models import ScenarioRow
 from pickup_net.service.processes import pid_alive
+from pickup_net.service.public_text import without_server_paths
 from pickup_net.service.store import JobInputs, job_scenario
 
 
@@ -56,7 +57,7 @@ def run_plan(job: JobInputs, conn: Connection, cancel: Event, server_pid: int) -
         conn.send(("cancelled",))
         return
     except Exception as error:  # every failure of the plan is reported to the planner
-        conn.send(("failed", f"{type(error).__name__}: {error}"))
+        conn.send(("failed", without_server_paths(f"{type(error).__name__}: {error}")))
         return
     conn.send(("done", files))
 

@@ -5,7 +5,6 @@ path escapes and links before anything is unpacked, into a private temporary fol
 tables are read row by row up to their row limits (413 past them).
 """
 
-import json
 import re
 import stat
 import tempfile
@@ -27,6 +26,8 @@ from pickup_net.io.scenario_loader import (
     format_errors,
     load_scenario,
 )
+from pickup_net.service.json_body import JsonBodyError, parse_json
+from pickup_net.service.public_text import without_server_paths
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -56,13 +57,13 @@ def scenario_from_json(body: bytes, max_rows: Mapping[str, int]) -> UploadedScen
     Raises
     ------
     UploadError
-        When the body is not JSON, a table has more rows than `max_rows` allows (413), or a field
-        is wrong (each message names field and value).
+        When the body is not JSON or is out of bounds (`json_body`), a table has more rows
+        than `max_rows` allows (413), or a field is wrong (each message names field and value).
     """
     try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise UploadError([(["body"], f"body: not valid JSON ({error})")]) from None
+        data = parse_json(body)
+    except JsonBodyError as error:
+        raise UploadError([(["body"], str(error))]) from None
     if not isinstance(data, dict):
         raise UploadError([(["body"], f"body: expected a JSON object, got {_kind(data)}")])
     if data.get("streets_file") is not None:
@@ -117,9 +118,11 @@ def scenario_from_zip(
             scenario = load_scenario(yaml_path, max_rows)
         except TooManyRows as error:
             loc: list[str | int] = ["body", "file", error.table]
-            raise UploadError([(loc, m) for m in error.messages], status_code=413) from None
+            lines = [without_server_paths(line, root) for line in error.messages]
+            raise UploadError([(loc, line) for line in lines], status_code=413) from None
         except ScenarioError as error:
-            raise UploadError([(["body", "file"], line) for line in error.messages]) from None
+            lines = [without_server_paths(line, root) for line in error.messages]
+            raise UploadError([(["body", "file"], line) for line in lines]) from None
         if scenario.streets_file is None:
             return UploadedScenario(scenario)
         streets = Path(scenario.streets_file)

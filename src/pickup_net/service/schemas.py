@@ -98,9 +98,10 @@ class ShopToken(BaseModel):
 
 
 class PublishResult(BaseModel):
-    """One token per hub shop of the published plan."""
+    """One token per hub shop of the published plan, and when these tokens stop working."""
 
     tokens: list[ShopToken]
+    expires_at: datetime | None
 
 
 class KpiDifference(BaseModel):
@@ -143,6 +144,8 @@ class ShopAnswer(BaseModel):
     def _decline_explained(self) -> "ShopAnswer":
         if self.decision == "decline" and not self.reason and self.storage_liters is None:
             raise ValueError("a decline needs a reason or a smaller storage_liters")
+        if "\0" in self.reason:
+            raise ValueError("reason: holds a NUL character (\\u0000), not accepted")
         if self.decision == "accept" and self.storage_liters is not None:
             raise ValueError(f"storage_liters: {self.storage_liters} is only given with a decline")
         return self

@@ -12,23 +12,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pickup_net.render.csp import content_security_policy
 
+DOCS_ASSETS = "/docs-assets"
+"""Where the Swagger UI and ReDoc scripts are served from this server (`fastapi-offline`), so
+that /docs and /redoc work offline and load nothing from elsewhere."""
 DOCS_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
     "/docs": {
-        "script-src": ("https://cdn.jsdelivr.net",),
-        "style-src": ("https://cdn.jsdelivr.net",),
-        "img-src": ("https://fastapi.tiangolo.com",),
+        "script-src": ("'self'",),
+        "style-src": ("'self'",),
         "connect-src": ("'self'",),
     },
     "/redoc": {
-        "script-src": ("https://cdn.jsdelivr.net",),
-        "style-src": ("https://fonts.googleapis.com",),
-        "font-src": ("https://fonts.gstatic.com",),
-        "img-src": ("https://fastapi.tiangolo.com",),
+        "script-src": ("'self'",),
         "connect-src": ("'self'",),
         "worker-src": ("blob:",),
     },
 }
-"""What FastAPI's interactive documentation pages load from elsewhere, by path."""
+"""What FastAPI's interactive documentation pages load besides their inline code, by path."""
 
 
 class SecurityHeaders:

@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+from datetime import UTC, datetime, timedelta
+from datetime import time as datetime_time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, status
@@ -11,13 +13,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pickup_net.domain import Parameters
+from pickup_net.domain import Parameters, Plan
 from pickup_net.io.scenario_loader import format_errors
 from pickup_net.service import quota
 from pickup_net.service.assignments import answer_public
 from pickup_net.service.config import Settings
 from pickup_net.service.db_models import ApiToken, PlanJob, ScenarioRow, ShopResponse
 from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep, found
+from pickup_net.service.json_body import BoundedJsonRoute
 from pickup_net.service.limits import check_time_limits
 from pickup_net.service.scenario_upload import UploadError
 from pickup_net.service.schemas import (
@@ -41,7 +44,7 @@ from pickup_net.service.store import (
     stored_plan,
 )
 
-router = APIRouter(tags=["plans"])
+router = APIRouter(tags=["plans"], route_class=BoundedJsonRoute)
 
 IdempotencyKey = Annotated[
     str | None,
@@ -61,7 +64,8 @@ _SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {
         "description": "A parameter is invalid, or a solver time limit is over its maximum "
         "(PICKUP_NET_MAX_LOCATION_TIME_LIMIT_S, PICKUP_NET_MAX_ROUTING_TIME_LIMIT_S, 300 s by "
-        "default); the message names the field, the value and the maximum"
+        "default); the message names the field, the value and the maximum. Also: a body "
+        "nested deeper than 32 levels or with a number over 64 characters"
     },
     429: {
         "description": "Too many plans queued or running: for this planner token "
@@ -220,9 +224,16 @@ def compare_plans(plan_a: str, plan_b: str, session: SessionDep, _: PlannerDep) 
 
 
 @router.post("/plans/{plan_id}/publish", response_model=PublishResult)
-def publish_plan(plan_id: str, session: SessionDep, _: PlannerDep) -> PublishResult:
+def publish_plan(
+    plan_id: str, session: SessionDep, settings: SettingsDep, _: PlannerDep
+) -> PublishResult:
     """Make a finished plan's shop assignments visible; one new token per hub shop (earlier
-    tokens of this plan stop working)."""
+    tokens of this plan stop working). Shop tokens expire `PICKUP_NET_SHOP_TOKEN_DAYS` days
+    (14 by default) after the plan's last day, or after today when that is later.
+
+    Publishing holds the plan's row lock, so concurrent publishes of one plan run one after
+    another and leave exactly one live token per hub shop."""
+    session.execute(select(PlanJob.id).where(PlanJob.id == plan_id).with_for_update())
     job = _finished_plan(session, plan_id)
     result = stored_plan(session, job.id)
     if result is None:
@@ -232,16 +243,34 @@ def publish_plan(plan_id: str, session: SessionDep, _: PlannerDep) -> PublishRes
         .where(ApiToken.plan_id == plan_id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now())
     )
+    expires_at = shop_token_expiry(result, settings, now())
     tokens = [
         ShopToken(
             shop_id=hub.shop_id,
-            token=create_token(session, "shop", hub.name, plan_id=plan_id, shop_id=hub.shop_id),
+            token=create_token(
+                session,
+                "shop",
+                hub.name,
+                plan_id=plan_id,
+                shop_id=hub.shop_id,
+                expires_at=expires_at,
+            ),
         )
         for hub in result.hubs
     ]
     job.published_at = now()
     session.commit()
-    return PublishResult(tokens=tokens)
+    return PublishResult(tokens=tokens, expires_at=timestamp(expires_at))
+
+
+def shop_token_expiry(result: Plan, settings: Settings, published_at: float) -> float:
+    """When the shop tokens of `result` stop working: midnight UTC starting the day that comes
+    `shop_token_days` days after the plan's last day, or after the publishing day when that is
+    later (a plan of past dates still gets tokens that work for those days)."""
+    last_day = result.plan_date + timedelta(days=result.horizon_days - 1)
+    last_day = max(last_day, datetime.fromtimestamp(published_at, UTC).date())
+    end = last_day + timedelta(days=settings.shop_token_days + 1)
+    return datetime.combine(end, datetime_time.min, UTC).timestamp()
 
 
 @router.post(
@@ -270,7 +299,12 @@ def replan(
         )
     ).all()
     storage = json.loads(job.shop_storage_json or "{}")
-    storage |= {d.shop_id: d.storage_liters for d in declines if d.storage_liters is not None}
+    current = {hub.shop_id: hub.storage_liters for hub in result.hubs}
+    storage |= {  # an offer never raises storage (answers stored before offers were checked)
+        d.shop_id: min(d.storage_liters, current.get(d.shop_id, d.storage_liters))
+        for d in declines
+        if d.storage_liters is not None
+    }
     closed = {d.shop_id for d in declines if d.storage_liters is None}
     reduced = {d.shop_id for d in declines if d.storage_liters is not None}
     parameters = json.loads(job.parameters_json)

@@ -13,6 +13,7 @@ from pickup_net.service import quota
 from pickup_net.service.config import Settings
 from pickup_net.service.db_models import ScenarioRow
 from pickup_net.service.deps import PlannerDep, SessionDep, SettingsDep, found
+from pickup_net.service.json_body import BoundedJsonRoute
 from pickup_net.service.limits import UploadSlots, check_time_limits, row_limits
 from pickup_net.service.scenario_upload import (
     UploadedScenario,
@@ -23,8 +24,9 @@ from pickup_net.service.scenario_upload import (
 from pickup_net.service.schemas import ScenarioPublic, ScenariosPublic, timestamp
 from pickup_net.service.security import Caller
 from pickup_net.service.store import new_id, now, scenario_text
+from pickup_net.service.text_limits import scenario_text_problems
 
-router = APIRouter(prefix="/scenarios", tags=["scenarios"])
+router = APIRouter(prefix="/scenarios", tags=["scenarios"], route_class=BoundedJsonRoute)
 
 _UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
@@ -76,7 +78,9 @@ def public(row: ScenarioRow) -> ScenarioPublic:
         415: {"description": "Not JSON/zip"},
         422: {
             "description": "A field is wrong, or a solver time limit is over its maximum; each "
-            "message names the field and the value"
+            "message names the field and the value. Also: JSON nested deeper than 32 levels or "
+            "a number over 64 characters, a `name` over 300 characters, a NUL character in any "
+            "text"
         },
         429: {
             "description": "Other uploads are being validated "
@@ -171,9 +175,12 @@ def _store(
     session: Session, uploaded: UploadedScenario, planner: Caller, settings: Settings
 ) -> ScenarioRow:
     """Store the validated scenario in the form plan submissions read (see `scenario_text`),
-    within the planner's storage quota (507)."""
+    within the planner's storage quota (507), once its texts fit the database (422)."""
     scenario = uploaded.scenario
     text = scenario_text(scenario)
+    problems = scenario_text_problems(scenario, text)
+    if problems:
+        raise UploadError(problems)
     size = len(text.encode()) + len(uploaded.streets or b"")
     with quota.ADMISSION:
         quota.check_quota(session, planner, settings, size)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from pickup_net.service.assignments import save_answer, shop_assignment
+from pickup_net.service.assignments import offer_over_storage, save_answer, shop_assignment
 from pickup_net.service.deps import SessionDep, SettingsDep
 from pickup_net.service.schemas import ShopAnswer
 from pickup_net.service.security import SHOP_COOKIE, Caller, csrf_matches, csrf_value, find_token
@@ -90,6 +90,10 @@ def shop_answer(
         )
     except (ValidationError, ValueError):
         return _render(request, session, row, raw, lang, error=TEXTS[lang]["answer_invalid"])
+    assignment = shop_assignment(session, row.plan_id or "", row.shop_id or "")
+    if assignment is not None and offer_over_storage(assignment, answer) is not None:
+        error = TEXTS[lang]["storage_over"].format(liters=f"{assignment.storage_liters:.10g}")
+        return _render(request, session, row, raw, lang, error=error)
     save_answer(session, row.plan_id or "", row.shop_id or "", answer)
     return RedirectResponse(f"/shop?lang={lang}&saved=true", status.HTTP_303_SEE_OTHER)
 
