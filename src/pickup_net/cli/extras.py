@@ -7,7 +7,15 @@ from rich.console import Console
 from rich.markup import escape
 
 EXTRAS = {
-    "api": ("fastapi", "uvicorn", "sqlalchemy", "multipart", "jinja2"),
+    "api": (
+        "fastapi",
+        "fastapi_offline",
+        "uvicorn",
+        "sqlalchemy",
+        "alembic",
+        "multipart",
+        "jinja2",
+    ),
     "batch": ("dask", "distributed", "matplotlib"),
 }
 
