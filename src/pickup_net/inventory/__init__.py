@@ -2,6 +2,19 @@
 
 from pickup_net.inventory.check import Cost, cost, violations
 from pickup_net.inventory.problem import IRPProblem
+from pickup_net.inventory.result import IRPResult
 from pickup_net.inventory.solution import Delivery, IRPSolution, Route
+from pickup_net.inventory.solve import METHOD, solve_irp
 
-__all__ = ["Cost", "Delivery", "IRPProblem", "IRPSolution", "Route", "cost", "violations"]
+__all__ = [
+    "METHOD",
+    "Cost",
+    "Delivery",
+    "IRPProblem",
+    "IRPResult",
+    "IRPSolution",
+    "Route",
+    "cost",
+    "solve_irp",
+    "violations",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from pickup_net.inventory.problem import IRPProblem
@@ -82,7 +83,7 @@ def cost(problem: IRPProblem, solution: IRPSolution) -> Cost:
     for routes in solution.periods:
         for route in routes:
             path = [0, *(stop.customer for stop in route), 0]
-            routing += sum(float(dist[a, b]) for a, b in zip(path, path[1:], strict=False))
+            routing += sum(float(dist[a, b]) for a, b in itertools.pairwise(path))
     delivered = solution.delivered(problem.n)
     holding = 0.0
     depot = float(problem.depot_initial)

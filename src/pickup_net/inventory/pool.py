@@ -34,7 +34,7 @@ class TourBook:
         return self.tours[key]
 
     def polish(self, key: Key, seed: int, max_iterations: int, time_limit_s: float) -> None:
-        """Improve the tour of ``key`` by local search and a one-vehicle PyVRP run (once per key)."""
+        """Improve the tour of ``key`` by local search and a one-vehicle PyVRP run, once."""
         if key in self.polished:
             return
         self.polished.add(key)
@@ -47,24 +47,26 @@ class TourBook:
                 self.offer(improve(self.dist, routes[0], self.symmetric))
 
 
-def neighbours(book: TourBook, current: list[list[Key]], n: int, width: int) -> set[Key]:
-    """Customer sets one edit away from the routes of ``current`` (all periods together).
+def neighbours(
+    book: TourBook, current: list[list[Key]], n: int, width: int
+) -> set[tuple[int, Key]]:
+    """(period, customer set) one edit away from the routes of ``current`` in their period.
 
     Each route minus one customer, plus one of its ``width`` cheapest insertions, split in two
-    along its tour, and merged with another route of its period.
+    along its tour, and merged with another route of its period; each route in every period.
     """
     dist = book.dist
-    out: set[Key] = set()
-    for routes in current:
+    out: set[tuple[int, Key]] = set()
+    for t, routes in enumerate(current):
         for key in routes:
             tour, _ = book.get(key)
-            out.add(key)
+            out.update((p, key) for p in range(len(current)))
             if len(tour) > 1:
                 for pos in range(len(tour)):
-                    out.add(book.offer(tour[:pos] + tour[pos + 1 :]))
+                    out.add((t, book.offer(tour[:pos] + tour[pos + 1 :])))
                 cut = len(tour) // 2
-                out.add(book.offer(tour[:cut]))
-                out.add(book.offer(tour[cut:]))
+                out.add((t, book.offer(tour[:cut])))
+                out.add((t, book.offer(tour[cut:])))
             path = np.array([0, *tour, 0])
             others = np.array([j for j in range(1, n + 1) if j not in set(key)], dtype=int)
             if others.size:
@@ -77,8 +79,8 @@ def neighbours(book: TourBook, current: list[list[Key]], n: int, width: int) -> 
                 best = delta.min(axis=0)
                 for idx in np.argsort(best, kind="stable")[:width]:
                     p = int(best_pos[idx])
-                    out.add(book.offer(tour[:p] + [int(others[idx])] + tour[p:]))
+                    out.add((t, book.offer([*tour[:p], int(others[idx]), *tour[p:]])))
         for a in range(len(routes)):
             for b in range(a + 1, len(routes)):
-                out.add(book.offer(book.get(routes[a])[0] + book.get(routes[b])[0]))
+                out.add((t, book.offer(book.get(routes[a])[0] + book.get(routes[b])[0])))
     return out

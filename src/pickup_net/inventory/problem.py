@@ -1,4 +1,4 @@
-"""Typed input of the inventory routing stage: depot, customers with stock limits, periods, fleet."""
+"""Typed input of the inventory routing stage: depot, customers with stock limits, fleet."""
 
 from __future__ import annotations
 

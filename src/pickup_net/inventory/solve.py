@@ -1,4 +1,4 @@
-"""``solve_irp``: route-pool matheuristic — a HiGHS route-selection MIP alternating with PyVRP."""
+"""``solve_irp``: route-pool matheuristic — HiGHS schedule and route MIPs alternating with PyVRP."""
 
 from __future__ import annotations
 
@@ -11,18 +11,27 @@ from pickup_net.inventory.mip import Candidate, Selection, select_routes
 from pickup_net.inventory.pool import Key, TourBook, neighbours
 from pickup_net.inventory.problem import IRPProblem
 from pickup_net.inventory.result import IRPResult
+from pickup_net.inventory.schedule import propose_schedule, visit_prices
 from pickup_net.inventory.solution import Delivery, IRPSolution
 from pickup_net.inventory.vrp import route_period
 
 METHOD = (
-    "route-pool matheuristic: HiGHS MIP choosing routes per period with exact maximum-level "
-    "quantities, over neighbours of the incumbent's routes (drop, insert, split, merge, shift) and "
-    "PyVRP routes of each period's deliveries; tours by insertion, 2-opt, or-opt and PyVRP"
+    "route-pool matheuristic (iterated local search): a HiGHS schedule MIP with insertion-priced "
+    "visits proposes visit days and quantities, PyVRP routes each period, and a HiGHS route-"
+    "selection MIP with exact maximum-level quantities picks among the incumbent's routes, the "
+    "proposal's and neighbours of the incumbent (drop, insert, split, merge, shift a customer); "
+    "restarts from a proposal after stalls; tours by insertion, 2-opt, or-opt and PyVRP"
 )
 #: Share of the time limit kept back for building the result and checking it.
 RESERVE = 0.03
-#: Cheapest insertions offered per route in a neighbourhood (grows when the search stalls).
+#: Cheapest insertions offered per route in a neighbourhood.
 WIDTH = 8
+#: Routes of the incumbent whose neighbours are offered in one iteration (chosen at random).
+FOCUS_ROUTES = 4
+#: Neighbour routes are also offered in every other period while this many candidates result.
+SHIFT_BUDGET = 300
+#: Iterations without improvement before the search restarts from a schedule proposal.
+RESTART_AFTER = 4
 
 Plan = dict[tuple[int, Key], dict[int, float]]
 
@@ -76,16 +85,16 @@ def _selection_plan(book: TourBook, selection: Selection) -> Plan:
 
 def _vrp_routes(
     problem: IRPProblem, book: TourBook, shipped: np.ndarray, seed: int, iters: int, limit: float
-) -> set[Key]:
+) -> set[tuple[int, Key]]:
     """PyVRP routes of each period's deliveries in ``shipped`` (customers × periods)."""
-    keys: set[Key] = set()
+    keys: set[tuple[int, Key]] = set()
     for t in range(problem.periods):
         deliveries = {i + 1: float(q) for i, q in enumerate(shipped[:, t]) if q > 1e-6}
         routes = route_period(
             problem.distance, deliveries, problem.capacity, problem.vehicles, seed, iters, limit
         )
         for route in routes or []:
-            keys.add(book.offer(route))
+            keys.add((t, book.offer(route)))
     return keys
 
 
@@ -96,6 +105,38 @@ def _shipped(problem: IRPProblem, plan: Plan) -> np.ndarray:
         for i, q in deliveries.items():
             out[i - 1, t] += q
     return out
+
+
+def _proposal(
+    problem: IRPProblem,
+    book: TourBook,
+    plan: Plan,
+    current: list[list[Key]],
+    rng: np.random.Generator,
+    stall: int,
+    time_limit_s: float,
+) -> set[tuple[int, Key]]:
+    """Routes of a schedule MIP proposal: noisy insertion prices, a random number of changes."""
+    n, periods = problem.n, problem.periods
+    tours = [[book.get(k)[0] for k in routes] for routes in current]
+    prices = visit_prices(problem.distance, tours, n, problem.vehicles)
+    noise = min(0.5, 0.1 * (1 + stall))
+    prices = prices * (1 + rng.uniform(-noise, noise, size=prices.shape))
+    visited = _shipped(problem, plan) > 0
+    changes = int(rng.integers(2, max(3, n * periods // 3)))
+    seed = int(rng.integers(2**31))
+    shipped = propose_schedule(problem, prices, visited, changes, time_limit_s, seed)
+    if shipped is None:
+        return set()
+    limit = max(0.02, 0.01 * time_limit_s)
+    return _vrp_routes(problem, book, shipped, seed, 300, limit)
+
+
+def _focus(current: list[list[Key]], rng: np.random.Generator) -> list[list[Key]]:
+    """A random subset of ``FOCUS_ROUTES`` routes of ``current``, kept in their periods."""
+    flat = [(t, k) for t, routes in enumerate(current) for k in routes]
+    picked = {flat[j] for j in rng.permutation(len(flat))[:FOCUS_ROUTES]}
+    return [[k for k in routes if (t, k) in picked] for t, routes in enumerate(current)]
 
 
 def solve_irp(
@@ -112,52 +153,64 @@ def solve_irp(
         return deadline - time.perf_counter()
 
     book = TourBook(problem.distance)
+    rng = np.random.default_rng(seed)
     n, periods = problem.n, problem.periods
-    everyone: set[Key] = {(i,) for i in range(1, n + 1)}
+    singles = {(t, (i,)) for i in range(1, n + 1) for t in range(periods)}
     vrp_time = max(0.02, 0.02 * time_limit_s / periods)
-    extra: set[Key] = set()
+    extra: set[tuple[int, Key]] = set()
     for order_up_to in (False, True):
         shipped = _policy_deliveries(problem, order_up_to)
         extra |= _vrp_routes(problem, book, shipped, seed, 200, min(vrp_time, left()))
 
     best_plan: Plan | None = None
     best_cost = float("inf")
-    width, stall, iteration, mip_calls = WIDTH, 0, 0, 0
-    while iteration < max_iterations and left() > 0.05:
-        iteration += 1
-        current = (
-            [[k for (t, k) in best_plan if t == p] for p in range(periods)] if best_plan else []
-        )
-        keys = everyone | extra | (neighbours(book, current, n, width) if current else set())
-        candidates = [
-            Candidate(t, key, float(book.get(key)[1]))
-            for key in sorted(keys)
-            for t in range(periods)
-        ]
-        selection = select_routes(
-            problem, candidates, best_plan, min(left(), max(1.0, 0.25 * time_limit_s)), seed
-        )
-        mip_calls += 1
+    plan_now: Plan | None = None
+    cost_now = float("inf")
+    stall, iteration, restarts = 0, 0, 0
+    mip_cap = max(0.5, 0.1 * time_limit_s)
+
+    def run(pairs: set[tuple[int, Key]], hint: Plan | None) -> tuple[Plan, float] | None:
+        """Best feasible plan of the route MIP over ``pairs``, tours polished, true cost."""
+        candidates = [Candidate(t, key, float(book.get(key)[1])) for t, key in sorted(pairs)]
+        selection = select_routes(problem, candidates, hint, min(left(), mip_cap), seed)
         if selection is None:
-            break
+            return None
         plan = _selection_plan(book, selection)
         for _, key in plan:
             book.polish(key, seed, 200, min(0.05, max(0.0, left())))
         solution = _plan_solution(book, plan, periods)
-        value = cost(problem, solution).total
-        if not violations(problem, solution) and value < best_cost - 1e-6:
-            best_plan, best_cost, stall = plan, value, 0
+        if violations(problem, solution):
+            return None
+        return plan, cost(problem, solution).total
+
+    found = run(singles | extra, None)
+    if found is not None:
+        best_plan, best_cost = plan_now, cost_now = found
+    while plan_now is not None and iteration < max_iterations and left() > 0.05:
+        iteration += 1
+        current = [[k for (t, k) in plan_now if t == p] for p in range(periods)]
+        own = {(t, k) for t, routes in enumerate(current) for k in routes}
+        fresh = _proposal(problem, book, plan_now, current, rng, stall, min(left(), mip_cap))
+        if stall >= RESTART_AFTER and fresh:
+            found = run(fresh | singles, None)
+            stall = 0
+            if found is not None:
+                (plan_now, cost_now), restarts = found, restarts + 1
         else:
-            stall += 1
-            width = min(n, width * 2)
-        if best_plan is None or left() <= 0.05:
-            continue
-        extra = _vrp_routes(
-            problem, book, _shipped(problem, best_plan), seed + iteration, 200 * (1 + stall),
-            min(vrp_time, left()),
-        )  # fmt: skip
-        if stall > 3:
-            break
+            found = run(own | fresh, plan_now)
+            if found is not None and found[1] < cost_now - 1e-6:
+                (plan_now, cost_now), stall = found, 0
+            else:
+                stall += 1
+            near = neighbours(book, _focus(current, rng), n, WIDTH)
+            if len(near) * periods <= SHIFT_BUDGET:
+                near = {(p, k) for _, k in near for p in range(periods)}
+            free = {(t, k) for t, k in singles if len(current[t]) < problem.vehicles}
+            found = run(own | near | free, plan_now)
+            if found is not None and found[1] < cost_now - 1e-6:
+                (plan_now, cost_now), stall = found, 0
+        if cost_now < best_cost - 1e-6:
+            best_plan, best_cost = plan_now, cost_now
     if best_plan is None:
         raise RuntimeError(f"no feasible plan found in {time_limit_s:g} s")
     solution = _plan_solution(book, best_plan, periods)
@@ -173,5 +226,5 @@ def solve_irp(
         lower_bound=None,
         seconds=time.perf_counter() - started,
         method=METHOD,
-        stats={"iterations": iteration, "mip_calls": mip_calls, "tours_known": len(book.tours)},
+        stats={"iterations": iteration, "restarts": restarts, "tours_known": len(book.tours)},
     )

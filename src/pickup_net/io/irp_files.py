@@ -44,7 +44,7 @@ def read_irp(path: str | Path) -> IRPProblem:
 
 def _number(value: float) -> float | int:
     """An integral quantity as an int, so files read ``65`` rather than ``65.0``."""
-    return int(round(value)) if abs(value - round(value)) < 1e-9 else value
+    return round(value) if abs(value - round(value)) < 1e-9 else value
 
 
 def solution_json(name: str, solution: IRPSolution, cost: float) -> dict:
