@@ -74,7 +74,7 @@ def solve_mip(
     lp.integrality_ = [kinds[int(v)] for v in model.integer]
     h = highspy.Highs()
     h.silent()
-    h.setOptionValue("time_limit", max(0.05, float(time_limit_s)))
+    h.setOptionValue("time_limit", max(0.01, float(time_limit_s)))
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("threads", 1)
     h.setOptionValue("mip_rel_gap", 1e-6)

@@ -22,8 +22,9 @@ METHOD = (
     "proposal's and neighbours of the incumbent (drop, insert, split, merge, shift a customer); "
     "restarts from a proposal after stalls; tours by insertion, 2-opt, or-opt and PyVRP"
 )
-#: Share of the time limit kept back for building the result and checking it.
-RESERVE = 0.03
+#: Share of the time limit kept back: half for re-optimising the final quantities on the chosen
+#: routes, half for building the result and checking it.
+RESERVE = 0.04
 #: Cheapest insertions offered per route in a neighbourhood.
 WIDTH = 8
 #: Routes of the incumbent whose neighbours are offered in one iteration (chosen at random).
@@ -171,6 +172,8 @@ def solve_irp(
 
     def run(pairs: set[tuple[int, Key]], hint: Plan | None) -> tuple[Plan, float] | None:
         """Best feasible plan of the route MIP over ``pairs``, tours polished, true cost."""
+        if left() <= 0.01:
+            return None
         candidates = [Candidate(t, key, float(book.get(key)[1])) for t, key in sorted(pairs)]
         selection = select_routes(problem, candidates, hint, min(left(), mip_cap), seed)
         if selection is None:
@@ -183,14 +186,18 @@ def solve_irp(
             return None
         return plan, cost(problem, solution).total
 
-    found = run(singles | extra, None)
+    found = None
+    while found is None and left() > 0.05:
+        found = run(singles | extra, None)
     if found is not None:
         best_plan, best_cost = plan_now, cost_now = found
     while plan_now is not None and iteration < max_iterations and left() > 0.05:
         iteration += 1
         current = [[k for (t, k) in plan_now if t == p] for p in range(periods)]
         own = {(t, k) for t, routes in enumerate(current) for k in routes}
-        fresh = _proposal(problem, book, plan_now, current, rng, stall, min(left(), mip_cap))
+        fresh: set[tuple[int, Key]] = set()
+        if left() > 0.1 + 0.02 * periods:
+            fresh = _proposal(problem, book, plan_now, current, rng, stall, min(left(), mip_cap))
         if stall >= RESTART_AFTER and fresh:
             found = run(fresh | singles, None)
             stall = 0
@@ -211,6 +218,11 @@ def solve_irp(
                 (plan_now, cost_now), stall = found, 0
         if cost_now < best_cost - 1e-6:
             best_plan, best_cost = plan_now, cost_now
+    if best_plan is not None:
+        deadline = started + time_limit_s * (1 - RESERVE / 2) - 0.01
+        final = run(set(best_plan), best_plan)
+        if final is not None and final[1] <= best_cost + 1e-6:
+            best_plan = final[0]
     if best_plan is None:
         raise RuntimeError(f"no feasible plan found in {time_limit_s:g} s")
     solution = _plan_solution(book, best_plan, periods)
