@@ -47,39 +47,51 @@ class TourBook:
                 self.offer(improve(self.dist, routes[0], self.symmetric))
 
 
+def _insertions(dist: np.ndarray, tour: list[int], others: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Cheapest insertion position and added cost of each customer of ``others`` into ``tour``."""
+    path = np.array([0, *tour, 0])
+    delta = (
+        dist[path[:-1, None], others[None, :]]
+        + dist[others[None, :], path[1:, None]]
+        - dist[path[:-1], path[1:]][:, None]
+    )
+    return delta.argmin(axis=0), delta.min(axis=0)
+
+
+def _inserted(dist: np.ndarray, tour: list[int], others: np.ndarray, width: int) -> list[list[int]]:
+    """``tour`` with each of its ``width`` cheapest insertions from ``others``."""
+    if not others.size or width <= 0:
+        return []
+    pos, added = _insertions(dist, tour, others)
+    order = np.argsort(added, kind="stable")[:width]
+    return [[*tour[: pos[k]], int(others[k]), *tour[pos[k] :]] for k in order]
+
+
 def neighbours(
-    book: TourBook, current: list[list[Key]], n: int, width: int
+    book: TourBook, current: list[list[Key]], n: int, width: int, swaps: int = 0
 ) -> set[tuple[int, Key]]:
     """(period, customer set) one edit away from the routes of ``current`` in their period.
 
     Each route minus one customer, plus one of its ``width`` cheapest insertions, split in two
-    along its tour, and merged with another route of its period; each route in every period.
+    along its tour, and merged with another route of its period; also each route with one
+    customer replaced by one of the ``swaps`` cheapest insertions into the rest.
     """
     dist = book.dist
     out: set[tuple[int, Key]] = set()
     for t, routes in enumerate(current):
         for key in routes:
             tour, _ = book.get(key)
-            out.update((p, key) for p in range(len(current)))
+            others = np.array([j for j in range(1, n + 1) if j not in set(key)], dtype=int)
+            out.add((t, key))
             if len(tour) > 1:
                 for pos in range(len(tour)):
-                    out.add((t, book.offer(tour[:pos] + tour[pos + 1 :])))
+                    rest = tour[:pos] + tour[pos + 1 :]
+                    out.add((t, book.offer(rest)))
+                    out.update((t, book.offer(v)) for v in _inserted(dist, rest, others, swaps))
                 cut = len(tour) // 2
                 out.add((t, book.offer(tour[:cut])))
                 out.add((t, book.offer(tour[cut:])))
-            path = np.array([0, *tour, 0])
-            others = np.array([j for j in range(1, n + 1) if j not in set(key)], dtype=int)
-            if others.size:
-                delta = (
-                    dist[path[:-1, None], others[None, :]]
-                    + dist[others[None, :], path[1:, None]]
-                    - dist[path[:-1], path[1:]][:, None]
-                )
-                best_pos = delta.argmin(axis=0)
-                best = delta.min(axis=0)
-                for idx in np.argsort(best, kind="stable")[:width]:
-                    p = int(best_pos[idx])
-                    out.add((t, book.offer([*tour[:p], int(others[idx]), *tour[p:]])))
+            out.update((t, book.offer(v)) for v in _inserted(dist, tour, others, width))
         for a in range(len(routes)):
             for b in range(a + 1, len(routes)):
                 out.add((t, book.offer(book.get(routes[a])[0] + book.get(routes[b])[0])))

@@ -14,27 +14,51 @@ from pickup_net.inventory.mip import balance_rows, delivery_bounds, stock_column
 from pickup_net.inventory.problem import IRPProblem
 
 
+def _marginal(dist: np.ndarray, tour: list[int], n: int) -> np.ndarray:
+    """Cost of each customer in ``tour``: its removal saving, or its cheapest insertion."""
+    customers = np.arange(1, n + 1)
+    path = np.array([0, *tour, 0])
+    out = (
+        (
+            dist[path[:-1, None], customers[None, :]]
+            + dist[customers[None, :], path[1:, None]]
+            - dist[path[:-1], path[1:]][:, None]
+        )
+        .min(axis=0)
+        .astype(float)
+    )
+    for pos, c in enumerate(tour):
+        a, b = path[pos], path[pos + 2]
+        out[c - 1] = dist[a, c] + dist[c, b] - dist[a, b]
+    return out
+
+
 def visit_prices(
     dist: np.ndarray, tours: list[list[list[int]]], n: int, vehicles: int
 ) -> np.ndarray:
-    """Estimated routing cost of visiting customer ``i`` (row ``i - 1``) in each period."""
-    prices = np.zeros((n, len(tours)))
+    """Estimated routing cost of visiting customer ``i`` (row ``i - 1``) in each period.
+
+    The cheapest insertion into (or removal saving from) that period's routes; in a period with a
+    free van also the out-and-back trip and the marginal cost in any route of the plan, as if a
+    route like it were driven then.
+    """
     customers = np.arange(1, n + 1)
+    marginal = {
+        (t, k): _marginal(dist, tour, n)
+        for t, routes in enumerate(tours)
+        for k, tour in enumerate(routes)
+    }
+    anywhere = np.min(list(marginal.values()), axis=0) if marginal else np.full(n, np.inf)
+    trip = (dist[0, customers] + dist[customers, 0]).astype(float)
+    prices = np.zeros((n, len(tours)))
     for t, routes in enumerate(tours):
         best = np.full(n, np.inf)
         if len(routes) < vehicles:
-            best = (dist[0, customers] + dist[customers, 0]).astype(float)
-        for tour in routes:
-            path = np.array([0, *tour, 0])
-            delta = (
-                dist[path[:-1, None], customers[None, :]]
-                + dist[customers[None, :], path[1:, None]]
-                - dist[path[:-1], path[1:]][:, None]
-            ).min(axis=0)
-            best = np.minimum(best, delta)
-            for pos, c in enumerate(tour):
-                a, b = path[pos], path[pos + 2]
-                best[c - 1] = dist[a, c] + dist[c, b] - dist[a, b]
+            best = np.minimum(trip, anywhere)
+        for k in range(len(routes)):
+            best = np.minimum(best, marginal[(t, k)])
+        for k, tour in enumerate(routes):
+            best[np.array(tour) - 1] = marginal[(t, k)][np.array(tour) - 1]
         prices[:, t] = best
     return prices
 

@@ -7,6 +7,7 @@ import time
 import numpy as np
 
 from pickup_net.inventory.check import cost, violations
+from pickup_net.inventory.days import single_visit_routes
 from pickup_net.inventory.mip import Candidate, Selection, select_routes
 from pickup_net.inventory.pool import Key, TourBook, neighbours
 from pickup_net.inventory.problem import IRPProblem
@@ -16,39 +17,49 @@ from pickup_net.inventory.solution import Delivery, IRPSolution
 from pickup_net.inventory.vrp import route_period
 
 METHOD = (
-    "route-pool matheuristic (iterated local search): a HiGHS schedule MIP with insertion-priced "
-    "visits proposes visit days and quantities, PyVRP routes each period, and a HiGHS route-"
-    "selection MIP with exact maximum-level quantities picks among the incumbent's routes, the "
-    "proposal's and neighbours of the incumbent (drop, insert, split, merge, shift a customer); "
-    "restarts from a proposal after stalls; tours by insertion, 2-opt, or-opt and PyVRP"
+    "route-pool matheuristic (iterated local search): one PyVRP run chooses the day of each "
+    "single-visit customer (a group of per-day alternatives, holding priced into its arcs); a "
+    "HiGHS schedule MIP with insertion-priced visits proposes days and quantities, PyVRP routes "
+    "each period; a HiGHS route-selection MIP with exact maximum-level quantities picks among the "
+    "incumbent's routes, the proposals' and neighbours of the incumbent (drop, insert, swap, "
+    "split, merge a customer); restarts after stalls; tours by insertion, 2-opt, or-opt, PyVRP"
 )
 #: Share of the time limit kept back: half for re-optimising the final quantities on the chosen
 #: routes, half for building the result and checking it.
 RESERVE = 0.04
 #: Cheapest insertions offered per route in a neighbourhood.
 WIDTH = 8
-#: Routes of the incumbent whose neighbours are offered in one iteration (chosen at random).
-FOCUS_ROUTES = 4
-#: Neighbour routes are also offered in every other period while this many candidates result.
-SHIFT_BUDGET = 300
+#: Candidate routes offered around the incumbent per iteration: routes are picked at random
+#: until their neighbours reach this many (larger MIPs stall under a shared machine's load); the
+#: neighbours are offered in every period when that stays within it too.
+NEAR_BUDGET = 160
+#: Swap neighbours (one customer replaced) per customer of a picked route once the search stalls.
+SWAP_WIDTH = 2
+#: Share of the time limit and iteration cap of one PyVRP run choosing visit days.
+DAY_CHOICE_SHARE = 0.15
+DAY_CHOICE_ITERATIONS = 5000
 #: Iterations without improvement before the search restarts from a schedule proposal.
-RESTART_AFTER = 4
+RESTART_AFTER = 6
 
 Plan = dict[tuple[int, Key], dict[int, float]]
 
 
-def _policy_deliveries(problem: IRPProblem, order_up_to: bool) -> np.ndarray:
-    """Deliveries of a simple policy: just in time (to L) or, when needed, up to U."""
+def _policy_deliveries(problem: IRPProblem, policy: str) -> np.ndarray:
+    """Deliveries of a simple policy, each visit made only when stock would fall below L.
+
+    ``"jit"`` brings just the period's shortfall, ``"fill"`` fills up to U, ``"rest"`` fills up to
+    what the rest of the horizon needs (at most U).
+    """
     level = problem.initial.astype(float).copy()
     out = np.zeros((problem.n, problem.periods))
     for t in range(problem.periods):
         need = level - problem.demand[:, t] < problem.min_level - 1e-9
-        q = (
-            problem.max_level - level
-            if order_up_to
-            else problem.min_level + problem.demand[:, t] - level
-        )
-        out[:, t] = np.where(need, np.maximum(q, 0.0), 0.0)
+        target = {
+            "jit": problem.min_level + problem.demand[:, t],
+            "fill": problem.max_level,
+            "rest": np.minimum(problem.max_level, problem.min_level + problem.demand[:, t:].sum(1)),
+        }[policy]
+        out[:, t] = np.where(need, np.maximum(target - level, 0.0), 0.0)
         level += out[:, t] - problem.demand[:, t]
     return out
 
@@ -117,7 +128,11 @@ def _proposal(
     stall: int,
     time_limit_s: float,
 ) -> set[tuple[int, Key]]:
-    """Routes of a schedule MIP proposal: noisy insertion prices, a random number of changes."""
+    """Routes of a schedule MIP proposal: noisy insertion prices, a random number of changes.
+
+    Every other proposal also offers a free visit in a random period to a random cluster of
+    nearby customers, the move that insertion prices miss: opening a route in a new area.
+    """
     n, periods = problem.n, problem.periods
     tours = [[book.get(k)[0] for k in routes] for routes in current]
     prices = visit_prices(problem.distance, tours, n, problem.vehicles)
@@ -125,18 +140,32 @@ def _proposal(
     prices = prices * (1 + rng.uniform(-noise, noise, size=prices.shape))
     visited = _shipped(problem, plan) > 0
     changes = int(rng.integers(2, max(3, n * periods // 3)))
+    if rng.random() < 0.5:
+        centre = int(rng.integers(1, n + 1))
+        size = int(rng.integers(2, max(3, n // 3)))
+        cluster = np.argsort(problem.distance[centre, 1:], kind="stable")[:size]
+        prices[cluster, int(rng.integers(periods))] = 0.0
+        changes = max(changes, 2 * size)
     seed = int(rng.integers(2**31))
     shipped = propose_schedule(problem, prices, visited, changes, time_limit_s, seed)
     if shipped is None:
         return set()
-    limit = max(0.02, 0.01 * time_limit_s)
-    return _vrp_routes(problem, book, shipped, seed, 300, limit)
+    limit = max(0.02, 0.05 * time_limit_s)
+    return _vrp_routes(problem, book, shipped, seed, 1000, limit)
 
 
-def _focus(current: list[list[Key]], rng: np.random.Generator) -> list[list[Key]]:
-    """A random subset of ``FOCUS_ROUTES`` routes of ``current``, kept in their periods."""
+def _focus(current: list[list[Key]], rng: np.random.Generator, swaps: int) -> list[list[Key]]:
+    """Routes of ``current`` in random order, kept in their periods, while their neighbours stay
+    within ``NEAR_BUDGET``; at least one route."""
     flat = [(t, k) for t, routes in enumerate(current) for k in routes]
-    picked = {flat[j] for j in rng.permutation(len(flat))[:FOCUS_ROUTES]}
+    picked: set[tuple[int, Key]] = set()
+    used = 0
+    for j in rng.permutation(len(flat)):
+        size = len(flat[j][1]) * (1 + swaps) + WIDTH + 3
+        if picked and used + size > NEAR_BUDGET:
+            break
+        picked.add(flat[j])
+        used += size
     return [[k for k in routes if (t, k) in picked] for t, routes in enumerate(current)]
 
 
@@ -148,7 +177,7 @@ def solve_irp(
     Raises ``RuntimeError`` when no feasible plan is found in time.
     """
     started = time.perf_counter()
-    deadline = started + time_limit_s * (1 - RESERVE) - 0.02
+    deadline = started + time_limit_s * (1 - RESERVE) - 0.05
 
     def left() -> float:
         return deadline - time.perf_counter()
@@ -159,16 +188,25 @@ def solve_irp(
     singles = {(t, (i,)) for i in range(1, n + 1) for t in range(periods)}
     vrp_time = max(0.02, 0.02 * time_limit_s / periods)
     extra: set[tuple[int, Key]] = set()
-    for order_up_to in (False, True):
-        shipped = _policy_deliveries(problem, order_up_to)
+    for policy in ("jit", "fill", "rest"):
+        shipped = _policy_deliveries(problem, policy)
         extra |= _vrp_routes(problem, book, shipped, seed, 200, min(vrp_time, left()))
+    rest = _policy_deliveries(problem, "rest")
+
+    def day_choice(day_seed: int) -> set[tuple[int, Key]]:
+        """Routes of one PyVRP run choosing single-visit customers' days (see ``days``)."""
+        limit = min(left(), DAY_CHOICE_SHARE * time_limit_s)
+        routes = single_visit_routes(problem, rest, day_seed, DAY_CHOICE_ITERATIONS, limit)
+        return {(t, book.offer(tour)) for t, tour in routes or []}
+
+    extra |= day_choice(seed)
 
     best_plan: Plan | None = None
     best_cost = float("inf")
     plan_now: Plan | None = None
     cost_now = float("inf")
     stall, iteration, restarts = 0, 0, 0
-    mip_cap = max(0.5, 0.1 * time_limit_s)
+    mip_cap = max(0.3, 0.03 * time_limit_s)
 
     def run(pairs: set[tuple[int, Key]], hint: Plan | None) -> tuple[Plan, float] | None:
         """Best feasible plan of the route MIP over ``pairs``, tours polished, true cost."""
@@ -199,18 +237,23 @@ def solve_irp(
         if left() > 0.1 + 0.02 * periods:
             fresh = _proposal(problem, book, plan_now, current, rng, stall, min(left(), mip_cap))
         if stall >= RESTART_AFTER and fresh:
-            found = run(fresh | singles, None)
+            found = run(fresh | day_choice(int(rng.integers(2**31))) | singles, None)
             stall = 0
             if found is not None:
                 (plan_now, cost_now), restarts = found, restarts + 1
         else:
-            found = run(own | fresh, plan_now)
+            vrp_seed = int(rng.integers(2**31))
+            shipped = _shipped(problem, plan_now)
+            rerouted = _vrp_routes(problem, book, shipped, vrp_seed, 300, min(vrp_time, left()))
+            found = run(own | fresh | rerouted, plan_now)
             if found is not None and found[1] < cost_now - 1e-6:
                 (plan_now, cost_now), stall = found, 0
             else:
                 stall += 1
-            near = neighbours(book, _focus(current, rng), n, WIDTH)
-            if len(near) * periods <= SHIFT_BUDGET:
+            swaps = SWAP_WIDTH if stall > 1 else 0
+            focus = _focus(current, rng, swaps)
+            near = neighbours(book, focus, n, WIDTH, swaps)
+            if len(near) * periods <= NEAR_BUDGET:
                 near = {(p, k) for _, k in near for p in range(periods)}
             free = {(t, k) for t, k in singles if len(current[t]) < problem.vehicles}
             found = run(own | near | free, plan_now)
@@ -219,7 +262,7 @@ def solve_irp(
         if cost_now < best_cost - 1e-6:
             best_plan, best_cost = plan_now, cost_now
     if best_plan is not None:
-        deadline = started + time_limit_s * (1 - RESERVE / 2) - 0.01
+        deadline = started + time_limit_s * (1 - RESERVE / 2) - 0.03
         final = run(set(best_plan), best_plan)
         if final is not None and final[1] <= best_cost + 1e-6:
             best_plan = final[0]
