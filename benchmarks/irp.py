@@ -32,15 +32,19 @@ SOLVER = "ours"
 TARGETS = {"S_": (0.5, 60.0), "L_": (2.5, 300.0)}
 
 
+#: Files whose version a result depends on: the solver package, the instance reader, this script.
+CODE = ["src/pickup_net/inventory", "src/pickup_net/io/irp_files.py", "benchmarks/irp.py"]
+
+
 def code_version() -> str:
-    """Commit of the worktree, with ``+dirty`` when the solver's sources have local changes."""
+    """Last commit that changed ``CODE``, with ``+dirty`` when those files have local changes."""
     root = Path(__file__).resolve().parents[1]
     head = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
+        ["git", "-C", str(root), "log", "-1", "--format=%h", "--abbrev=12", "--", *CODE],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     dirty = subprocess.run(
-        ["git", "-C", str(root), "status", "--porcelain", "--", "src", "benchmarks/irp.py"],
+        ["git", "-C", str(root), "status", "--porcelain", "--", *CODE],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     return head + ("+dirty" if dirty else "")
