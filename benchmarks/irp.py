@@ -5,7 +5,8 @@ Usage: ``python benchmarks/irp.py INSTANCE.dat ... --time-limit S --out DIR [--s
 of the instances' README), ``DIR/results.csv`` and ``DIR/results.md``. Every solution is checked by
 the independent checker and its cost recomputed before anything is written; a failed check is an
 error row. Each (instance, solver, limit, seed, git commit) result is cached in ``DIR/cache/`` so a
-long table can be resumed; the tables show only results of the current commit.
+long table can be resumed. The commit is the last one that changed the solver, the reader or
+this script; the tables show only results of the current one.
 Run timed benchmarks alone, one instance at a time.
 """
 
