@@ -255,8 +255,10 @@ def solve_irp(
             near = neighbours(book, focus, n, WIDTH, swaps)
             if len(near) * periods <= NEAR_BUDGET:
                 near = {(p, k) for _, k in near for p in range(periods)}
-            free = {(t, k) for t, k in singles if len(current[t]) < problem.vehicles}
-            found = run(own | near | free, plan_now)
+            spare = [t for t in range(periods) if len(current[t]) < problem.vehicles]
+            free = {(t, k) for t, k in singles if t in spare}
+            copies = {(t, k) for _, k in own for t in spare}
+            found = run(own | near | free | copies, plan_now)
             if found is not None and found[1] < cost_now - 1e-6:
                 (plan_now, cost_now), stall = found, 0
         if cost_now < best_cost - 1e-6:
