@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pickup_net.inventory import cost, solve_irp, violations
+from pickup_net.inventory import IRPProblem, cost, solve_irp, violations
 from pickup_net.io.irp_files import read_irp, read_solution, write_solution
 
 IRP = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "irp"
@@ -69,7 +69,10 @@ def run_one(path: Path, limit: float, seed: int, out: Path, version: str) -> dic
     problem = read_irp(path)
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    result = solve_irp(problem, limit, seed=seed)
+    try:
+        result = solve_irp(problem, limit, seed=seed)
+    except RuntimeError as exc:
+        return _error_row(path, problem, limit, seed, version, cache, str(exc), started)
     seconds = time.perf_counter() - started
     target = out / f"{path.stem}.json"
     write_solution(target, path.stem, result.solution, result.cost)
@@ -106,6 +109,34 @@ def run_one(path: Path, limit: float, seed: int, out: Path, version: str) -> dic
     return row
 
 
+def _error_row(
+    path: Path,
+    problem: IRPProblem,
+    limit: float,
+    seed: int,
+    version: str,
+    cache: Path,
+    message: str,
+    started: float,
+) -> dict:
+    """Cache and return the row of a run that raised: the error in place of the cost."""
+    row = {
+        "instance": path.stem,
+        "n": problem.n,
+        "periods": problem.periods,
+        "vehicles": problem.vehicles,
+        "cost": f"error: {message}",
+        "best_known": best_known(path),
+        "gap_pct": None,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    meta = {"limit": limit, "seed": seed, "version": version, "errors": [message]}
+    meta |= {"load_before": os.getloadavg()[0], "load_after": os.getloadavg()[0]}
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"row": row, "meta": meta}))
+    return row
+
+
 def write_tables(entries: list[dict], out: Path, limit: float, version: str) -> str:
     """Write ``results.csv`` and ``results.md`` from cached entries; return the Markdown."""
     rows = [e["row"] for e in entries]
@@ -121,7 +152,7 @@ def write_tables(entries: list[dict], out: Path, limit: float, version: str) -> 
     ]
     for e in entries:
         r, meta = e["row"], e["meta"]
-        gap = "" if r["gap_pct"] is None else f"{r['gap_pct']:.2f}"
+        gap = "" if r["gap_pct"] is None else f"{r['gap_pct'] + 0.0:.2f}".replace("-0.00", "0.00")
         lines.append(
             f"| {r['instance']} | {r['n']} | {r['periods']} | {r['vehicles']} | {r['cost']} | "
             f"{r['best_known']} | {gap} | {r['seconds']} | "

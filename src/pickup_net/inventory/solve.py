@@ -110,6 +110,28 @@ def _vrp_routes(
     return keys
 
 
+def _policy_plan(
+    problem: IRPProblem, book: TourBook, shipped: np.ndarray, seed: int, limit: float
+) -> tuple[set[tuple[int, Key]], Plan | None]:
+    """PyVRP routes of a policy's deliveries, and the plan they make when every period is routed."""
+    keys: set[tuple[int, Key]] = set()
+    plan: Plan | None = {}
+    for t in range(problem.periods):
+        deliveries = {i + 1: float(q) for i, q in enumerate(shipped[:, t]) if q > 1e-6}
+        routes = route_period(
+            problem.distance, deliveries, problem.capacity, problem.vehicles, seed, 200, limit
+        )
+        if routes is None:
+            plan = None
+            continue
+        for route in routes:
+            key = book.offer(route)
+            keys.add((t, key))
+            if plan is not None:
+                plan[(t, key)] = {i: deliveries[i] for i in key}
+    return keys, plan
+
+
 def _shipped(problem: IRPProblem, plan: Plan) -> np.ndarray:
     """Units delivered per customer (row) and period (column) by ``plan``."""
     out = np.zeros((problem.n, problem.periods))
@@ -188,9 +210,13 @@ def solve_irp(
     singles = {(t, (i,)) for i in range(1, n + 1) for t in range(periods)}
     vrp_time = max(0.02, 0.02 * time_limit_s / periods)
     extra: set[tuple[int, Key]] = set()
+    starts: list[Plan] = []
     for policy in ("jit", "fill", "rest"):
         shipped = _policy_deliveries(problem, policy)
-        extra |= _vrp_routes(problem, book, shipped, seed, 200, min(vrp_time, left()))
+        routes, start = _policy_plan(problem, book, shipped, seed, min(vrp_time, left()))
+        extra |= routes
+        if start is not None and not violations(problem, _plan_solution(book, start, periods)):
+            starts.append(start)
     rest = _policy_deliveries(problem, "rest")
 
     def day_choice(day_seed: int) -> set[tuple[int, Key]]:
@@ -224,9 +250,16 @@ def solve_irp(
             return None
         return plan, cost(problem, solution).total
 
+    hint = min(
+        starts, key=lambda p: cost(problem, _plan_solution(book, p, periods)).total, default=None
+    )
     found = None
     while found is None and left() > 0.05:
-        found = run(singles | extra, None)
+        found = run(singles | extra | set(hint or {}), hint)
+        mip_cap *= 2
+    mip_cap = max(0.3, 0.03 * time_limit_s)
+    if found is None and hint is not None:
+        found = hint, cost(problem, _plan_solution(book, hint, periods)).total
     if found is not None:
         best_plan, best_cost = plan_now, cost_now = found
     while plan_now is not None and iteration < max_iterations and left() > 0.05:
