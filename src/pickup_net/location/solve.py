@@ -25,6 +25,9 @@ from pickup_net.location.problem import LocationProblem
 from pickup_net.location.result import LocationResult
 
 _SMALL_CAPACITATED = 40_000  # customers x shops up to which regret-scored swaps are affordable
+_CLOCK_TOL_S = 0.05  # a MIP that ended this close to the deadline was stopped by the clock
+#: Steps of a counted search per branch-and-bound node of each of its reduced MIPs.
+STEPS_PER_MIP_NODE = 100
 
 
 @dataclass
@@ -63,10 +66,10 @@ def solve_location(
         Seed of the random kicks of the iterated local search.
     steps
         A deterministic work limit: search steps (one Lagrangian iteration, local-search move or
-        kick, tree node each), shared out by the same fixed shares as the time; reduced MIPs run
-        to their end within the time limit. With steps the result depends only on the problem,
-        the seed and the steps, unless ``time_limit_s`` (then a safety net) runs out first:
-        ``clock_hit`` says so.
+        kick, tree node each), shared out by the same fixed shares as the time; each reduced
+        MIP stops after one branch-and-bound node per ``STEPS_PER_MIP_NODE`` steps. With steps
+        the result depends only on the problem, the seed and the steps, unless ``time_limit_s``
+        (then a safety net) runs out first: ``clock_hit`` says so.
     finisher
         What closes the gap the root bound leaves: ``"tree"`` (Lagrangian branch and bound),
         a reduced MIP in OR-Tools (``"HIGHS"``, ``"SCIP"`` or ``"CP_SAT"``), or ``"auto"``
@@ -114,7 +117,7 @@ def solve_location(
         remaining = limit.seconds_left() if until is None else until - time.monotonic()
         if remaining <= 0:
             return False
-        exact = solve_reduced_mip(inst, is_open, ~is_open, remaining)
+        exact = solve_reduced_mip(inst, is_open, ~is_open, remaining, node_limit=_node_limit(limit))
         _note_clock(limit, exact)
         if exact.assignment is not None:
             objective = _objective(inst, is_open, exact.assignment)
@@ -177,6 +180,7 @@ def solve_location(
             finisher,
             hint_open=incumbent.is_open,
             cutoff=fixing_bound - tol,
+            node_limit=_node_limit(limit),
         )
         _note_clock(limit, mip)
         done.append(f"{mip.solver} reduced MIP ({free} free shops)")
@@ -241,7 +245,9 @@ def _kernel_search(
         seconds = min(seconds, share * limit.seconds)
     if seconds <= 0:
         return
-    outcome = solve_reduced_mip(inst, inst.forced_open, ~kernel | inst.forced_closed, seconds)
+    outcome = solve_reduced_mip(
+        inst, inst.forced_open, ~kernel | inst.forced_closed, seconds, node_limit=_node_limit(limit)
+    )
     _note_clock(limit, outcome)
     if outcome.is_open is not None and outcome.assignment is not None:
         objective = _objective(inst, outcome.is_open, outcome.assignment)
@@ -249,9 +255,16 @@ def _kernel_search(
 
 
 def _note_clock(limit: SearchLimit, outcome: MipOutcome) -> None:
-    """Record a reduced MIP stopped by the clock rather than finished."""
-    if not (outcome.optimal or outcome.infeasible):
+    """Record a reduced MIP stopped by the clock rather than finished or by its node limit."""
+    if not (outcome.optimal or outcome.infeasible) and limit.seconds_left() <= _CLOCK_TOL_S:
         limit.hit_clock()
+
+
+def _node_limit(limit: SearchLimit) -> int | None:
+    """A counted search's reduced MIPs stop on nodes, not on the clock."""
+    if limit.steps is None:
+        return None
+    return max(1, limit.steps // STEPS_PER_MIP_NODE)
 
 
 def _worst_case_cost(inst: Instance) -> float:
