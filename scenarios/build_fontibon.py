@@ -32,6 +32,7 @@ PARAMETERS = Parameters(
     walk_cost_per_km=2_000,
     location_time_limit_s=20,
     routing_time_limit_s=20,
+    search_work=1250,
 )
 
 

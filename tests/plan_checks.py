@@ -212,3 +212,21 @@ def _kpis_recomputed(scenario: Scenario, plan: Plan) -> None:
     assert k.unassigned == len(plan.unassigned)
     if pickup:
         assert math.isclose(k.mean_walk_m, sum(c.walk_m for c in pickup) / len(pickup), abs_tol=0.1)
+
+
+TIMING_FIELDS = frozenset({"seconds", "time_limit_s", "horizon_time_limits_s"})
+"""Fields of a plan's `stages` that measure or budget wall-clock time, so differ run to run."""
+
+
+def without_timing(plan_json: dict) -> dict:
+    """A plan.json document without its timing fields (`stages.*.seconds`, the routing stats'
+    seconds and time limits), for comparing two runs of the same scenario and seed."""
+
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in TIMING_FIELDS}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return {**plan_json, "stages": strip(plan_json["stages"])}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import numpy as np
 import pytest
@@ -14,6 +13,7 @@ from pickup_net.location import LocationProblem
 from pickup_net.location._instance import compile_problem
 from pickup_net.location.assign import assign
 from pickup_net.location.bnb import branch_and_bound
+from pickup_net.location.limit import SearchLimit
 from pickup_net.location.mip import solve_reduced_mip
 from tests.location.conftest import brute_force, small_problems
 
@@ -73,7 +73,7 @@ def _search(problem: LocationProblem) -> tuple[bool, float]:
         lambda: min(best[0], 1e6),
         offer,
         settle,
-        time.monotonic() + 30.0,
+        SearchLimit(30.0),
         -np.inf,
     )
     return outcome.finished, best[0]

@@ -1,4 +1,5 @@
-"""Sweeps on a real LocalCluster: a broken variant is reported, finished variants are reused."""
+"""Sweeps on a real LocalCluster: a broken variant is reported, finished variants are reused,
+variants bounded by work equal a local plan."""
 
 import json
 from pathlib import Path
@@ -6,9 +7,16 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from distributed import Client
+from plan_checks import without_timing
 
-from pickup_net.domain import Scenario
+from pickup_net.domain import Budget, Scenario
+from pickup_net.io.plan_inputs import load_inputs
+from pickup_net.io.scenario_loader import load_scenario
+from pickup_net.io.scenario_writer import write_scenario
+from pickup_net.planning import plan
+from pickup_net.render.plan_files import plan_files
 from pickup_net.scale import load_sweep, run_sweep, write_report
+from pickup_net.scale.sweep import apply_overrides
 from pickup_net.scale.sweep_result import VariantResult
 
 
@@ -60,3 +68,40 @@ def test_broken_variant_is_reported_and_rerun_skips_finished(
     assert list(table["variant"]) == ["max_walk_m=300", "max_walk_m=900", "fleet"]
     assert list(table["total_cost"]) == [r.kpis["total_cost"] for r in again]
     assert html_path.read_text().count("<svg") == 3
+
+
+def test_identical_variants_and_a_local_plan_are_equal_under_work(
+    tiny: Scenario, tmp_path: Path, local_client: Client
+) -> None:
+    """Two identical sweep variants planned on Dask workers (one process each) and a local plan
+    with two processes give the same plan.json apart from timing fields, given search_work."""
+    base = tiny.model_copy(
+        update={
+            "parameters": tiny.parameters.model_copy(
+                update={"search_work": 20, "routing_engine": "auto"}
+            )
+        }
+    )
+    write_scenario(base, tmp_path / "tiny")
+    spec = {
+        "name": "twins",
+        "base": "tiny/scenario.yaml",
+        "variants": [
+            {"name": name, "set": {"parameters.max_walk_m": 900}} for name in ("one", "two")
+        ],
+    }
+    sweep_path = tmp_path / "twins.yaml"
+    sweep_path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    out = tmp_path / "out"
+    results = run_sweep(load_sweep(sweep_path), out, client=local_client)
+    assert [r.status for r in results] == ["ok", "ok"]
+    one, two = (
+        without_timing(json.loads((out / "variants" / name / "plan.json").read_text()))
+        for name in ("one", "two")
+    )
+    scenario = load_scenario(tmp_path / "tiny" / "scenario.yaml")
+    local = plan(
+        load_inputs(apply_overrides(scenario, {"parameters.max_walk_m": 900})),
+        Budget(processes=2),
+    )
+    assert one == two == without_timing(json.loads(plan_files(local, scenario)["plan.json"]))

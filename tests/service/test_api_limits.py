@@ -26,6 +26,7 @@ LIMITS = {
     "PICKUP_NET_MAX_QUEUED_PLANS_PER_PLANNER": "3",
     "PICKUP_NET_MAX_QUEUED_PLANS": "5",
     "PICKUP_NET_MAX_ROUTING_TIME_LIMIT_S": "60",
+    "PICKUP_NET_MAX_SEARCH_WORK": "500",
     "PICKUP_NET_RETRY_AFTER_S": str(RETRY_AFTER_S),
 }
 
@@ -60,6 +61,27 @@ def test_time_limit_over_maximum_is_refused_naming_field_and_maximum(limited: Se
         assert "1000000000.0 is over the maximum of 60.0 s" in messages(refused)
         served = client.post(
             f"/scenarios/{scenario_id}/plans", json={"parameters": {"routing_time_limit_s": 60}}
+        )
+        assert served.status_code == 202, served.text
+        client.post(f"/plans/{served.json()['id']}/cancel").raise_for_status()
+
+
+def test_search_work_over_maximum_is_refused_naming_field_and_maximum(limited: Server) -> None:
+    """A plan asking for more search work than the maximum gets a 422 naming field, value and
+    maximum; work within it is queued."""
+    with planner(limited, "work") as client:
+        scenario_id = upload(client, SMALL)
+        refused = client.post(
+            f"/scenarios/{scenario_id}/plans", json={"parameters": {"search_work": 10**9}}
+        )
+        assert refused.status_code == 422
+        detail = refused.json()["detail"]
+        assert ["body", "parameters", "search_work"] in [d["loc"] for d in detail]
+        assert "1000000000 is over the maximum of 500 (PICKUP_NET_MAX_SEARCH_WORK)" in messages(
+            refused
+        )
+        served = client.post(
+            f"/scenarios/{scenario_id}/plans", json={"parameters": {"search_work": 500}}
         )
         assert served.status_code == 202, served.text
         client.post(f"/plans/{served.json()['id']}/cancel").raise_for_status()

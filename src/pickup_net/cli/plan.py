@@ -28,6 +28,13 @@ def plan(
     cache_dir: Path = typer.Option(
         Path(".cache/pickup-net"), "--cache-dir", help="Cache of parsed street graphs."
     ),
+    work: int | None = typer.Option(
+        None,
+        "--work",
+        min=1,
+        help="Deterministic work limit of the searches (overrides the scenario's search_work): "
+        "the same scenario, seed and work give the same plan.json apart from timing fields.",
+    ),
 ) -> None:
     """Plan the scenario's operating day and write plan.json, GeoJSON, map and shop files."""
     from pickup_net.domain import Budget
@@ -54,7 +61,7 @@ def plan(
         try:
             result = run_plan(
                 inputs,
-                Budget(processes=usable_cores(), start_method="fork"),
+                Budget(processes=usable_cores(), start_method="fork", work=work),
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )
         except SnapError as error:

@@ -251,6 +251,13 @@ class Parameters(_Model):
         900, description="Seconds a van spends at its depot to reload between two trips."
     )
     seed: int = 0
+    search_work: PositiveInt | None = Field(
+        None,
+        description="Deterministic work limit of the searches (see Budget.work): the same "
+        "scenario, seed and search_work give the same plan on any machine; the time limits "
+        "then only guard against runaway searches. None: searches stop on the clock, and the "
+        "plan is not reproducible.",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -7,7 +7,6 @@ the incumbent. Branching opens (then closes) the free hub whose closing would co
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ import numpy as np
 
 from pickup_net.location._instance import Instance, restrict
 from pickup_net.location.lagrangian import fixing_tolerance, lagrangian_bound
+from pickup_net.location.limit import SearchLimit
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def branch_and_bound(
     incumbent_cost: Callable[[], float],
     offer: Callable[[np.ndarray], float],
     settle: Callable[[np.ndarray], bool],
-    deadline: float,
+    limit: SearchLimit,
     root_bound: float,
     node_iterations: int = 150,
 ) -> TreeOutcome:
@@ -42,8 +42,9 @@ def branch_and_bound(
 
     ``incumbent_cost`` returns the current best cost, ``offer`` tries an open set and returns the
     best cost after it; ``settle`` finds the best assignment for a fully fixed open set and says
-    whether it is proven best. When the deadline stops the search, the bound is the least parent
-    bound among the nodes still waiting (or left unsettled).
+    whether it is proven best. When ``limit`` (one step per node and per Lagrangian iteration)
+    stops the search, the bound is the least parent bound among the nodes still waiting (or left
+    unsettled).
     """
     stack: list[tuple[np.ndarray, np.ndarray, np.ndarray, float]] = [
         (fixed_open, fixed_closed, multipliers, root_bound)
@@ -51,7 +52,7 @@ def branch_and_bound(
     nodes = 0
     unsettled: list[float] = []
     while stack:
-        if time.monotonic() > deadline:
+        if not limit.go():
             return TreeOutcome(False, min([b for *_, b in stack] + unsettled), nodes)
         fo, fc, lam, parent_bound = stack.pop()
         ub = incumbent_cost()
@@ -68,7 +69,7 @@ def branch_and_bound(
             continue
         sub = restrict(inst, fo, fc)
         out = lagrangian_bound(
-            sub, ub, lam, deadline, offer, max_iterations=node_iterations, alpha=0.5
+            sub, ub, lam, limit, offer, max_iterations=node_iterations, alpha=0.5
         )
         ub = incumbent_cost()
         tol = fixing_tolerance(inst, ub)

@@ -9,13 +9,13 @@ The bound is improved by subgradient steps (Polyak step size, halved when stalli
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from pickup_net.location._instance import Instance
+from pickup_net.location.limit import SearchLimit
 
 _DP_MAX_CELLS = 2_000_000  # largest (binding shops x capacity) table solved exactly per customer
 _STALL = 20  # subgradient steps without progress before the step size is halved
@@ -47,7 +47,7 @@ def lagrangian_bound(
     inst: Instance,
     upper_bound: float,
     start_costs: np.ndarray,
-    deadline: float,
+    limit: SearchLimit,
     on_open_set: Callable[[np.ndarray], float],
     max_iterations: int = 3000,
     alpha: float = 2.0,
@@ -71,7 +71,7 @@ def lagrangian_bound(
     stall, it = 0, 0
     tried: set[bytes] = set()
     seen: dict[bytes, tuple[float, np.ndarray]] = {}
-    while it < max_iterations and (it == 0 or time.monotonic() < deadline):
+    while it < max_iterations and (limit.go() or it == 0):
         it += 1
         if knap.dims:
             pos = None

@@ -8,7 +8,6 @@ products over the allowed pairs.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,13 +15,15 @@ import scipy.sparse as sp
 
 from pickup_net.location._instance import Instance
 from pickup_net.location.assign import HOME, capacitated_score, nearest_two
+from pickup_net.location.limit import SearchLimit
 
 
-def improve_uncapacitated(inst: Instance, is_open: np.ndarray, deadline: float) -> np.ndarray:
-    """Apply the best improving swap (or add / drop without a hub count) until none improves."""
+def improve_uncapacitated(inst: Instance, is_open: np.ndarray, limit: SearchLimit) -> np.ndarray:
+    """Apply the best improving swap (or add / drop without a hub count) until none improves;
+    one step of `limit` per move."""
     is_open = is_open.copy()
     tol = 0.5 if inst.integral else 1e-9 * max(1.0, float(inst.cost.max(initial=1.0)))
-    while time.monotonic() < deadline:
+    while limit.go():
         move = _best_move(inst, is_open)
         if move is None or move[2] <= tol:
             break
@@ -201,13 +202,14 @@ def _best_move_sparse(inst: Instance, is_open: np.ndarray) -> tuple[int, int, fl
     return best
 
 
-def improve_capacitated(inst: Instance, is_open: np.ndarray, deadline: float) -> np.ndarray:
-    """First-improvement swap (and add / drop without a hub count) scored by regret assignment."""
+def improve_capacitated(inst: Instance, is_open: np.ndarray, limit: SearchLimit) -> np.ndarray:
+    """First-improvement swap (and add / drop without a hub count) scored by regret assignment;
+    one step of `limit` per move scored."""
     is_open = is_open.copy()
     _, unplaced, total = capacitated_score(inst, is_open)
     best = (unplaced, total)
     improved = True
-    while improved and time.monotonic() < deadline:
+    while improved:
         improved = False
         opened = np.flatnonzero(is_open & ~inst.forced_open)
         closed = np.flatnonzero(~is_open & ~inst.forced_closed)
@@ -215,8 +217,8 @@ def improve_capacitated(inst: Instance, is_open: np.ndarray, deadline: float) ->
         if inst.p is None:
             moves += [(-1, f) for f in closed] + [(r, -1) for r in opened]
         for r, f in moves:
-            if time.monotonic() > deadline:
-                break
+            if not limit.go():
+                return is_open
             trial = is_open.copy()
             if r >= 0:
                 trial[r] = False
@@ -230,11 +232,12 @@ def improve_capacitated(inst: Instance, is_open: np.ndarray, deadline: float) ->
 
 
 def iterated_local_search(
-    inst: Instance, is_open: np.ndarray, deadline: float, seed: int, max_failures: int = 60
+    inst: Instance, is_open: np.ndarray, limit: SearchLimit, seed: int, max_failures: int = 60
 ) -> np.ndarray:
     """Perturb the best open set with a few random swaps, re-optimise, keep it when cheaper.
 
-    Stops at the deadline or after ``max_failures`` kicks in a row that found nothing better.
+    Stops when ``limit`` is spent (one step per kick and per move) or after ``max_failures``
+    kicks in a row that found nothing better.
 
     Each kick closes a random hub and opens a shop near the customers it served, so that
     vertex substitution repairs the kick quickly.
@@ -243,7 +246,7 @@ def iterated_local_search(
     best = is_open.copy()
     best_cost = float(nearest_two(inst, best).d1.sum() + inst.fixed[best].sum())
     failures = 0
-    while time.monotonic() < deadline and failures < max_failures:
+    while failures < max_failures and limit.go():
         trial = best.copy()
         removable = np.flatnonzero(trial & ~inst.forced_open)
         if removable.size == 0:
@@ -268,7 +271,7 @@ def iterated_local_search(
                 trial[int(rng.choice(near))] = True
             elif inst.p is not None:
                 trial[r] = True
-        trial = improve_uncapacitated(inst, trial, deadline)
+        trial = improve_uncapacitated(inst, trial, limit)
         cost = float(nearest_two(inst, trial).d1.sum() + inst.fixed[trial].sum())
         if cost < best_cost - 1e-9 * max(1.0, abs(best_cost)):
             best, best_cost, failures = trial, cost, 0

@@ -18,6 +18,8 @@ from pickup_net.location._instance import Instance
 from pickup_net.location.assign import HOME
 
 SOLVERS = ("HIGHS", "SCIP", "CP_SAT")
+#: The solver of node-limited MIPs: OR-Tools passes SCIP's `limits/nodes`, not HiGHS's node limit.
+NODE_LIMITED_SOLVER = "SCIP"
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,23 @@ def solve_reduced_mip(
     solver_name: str = "HIGHS",
     hint_open: np.ndarray | None = None,
     cutoff: float = np.inf,
+    node_limit: int | None = None,
 ) -> MipOutcome:
     """Build and solve the reduced model; the bound is valid for the reduced problem only.
 
     With a finite ``cutoff`` (HiGHS only) solutions costing ``cutoff`` or more are pruned, so
-    "infeasible" then means: nothing cheaper than the cutoff exists in the reduced problem.
+    "infeasible" then means: nothing cheaper than the cutoff exists in the reduced problem. A
+    ``node_limit`` bounds the search by branch-and-bound nodes, not the clock (then solved by
+    ``NODE_LIMITED_SOLVER``, single-threaded, so the answer does not depend on the machine).
     """
+    if node_limit is not None:
+        solver_name = NODE_LIMITED_SOLVER
     solver = pywraplp.Solver.CreateSolver(solver_name)
     if solver is None:
         raise ValueError(f"solver_name: {solver_name!r} is not available in OR-Tools")
     solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
+    if node_limit is not None:
+        solver.SetSolverSpecificParametersAsString(f"limits/nodes = {node_limit}\n")
     if solver_name == "CP_SAT":
         solver.SetNumThreads(2)
     free = ~fixed_open & ~fixed_closed

@@ -34,6 +34,10 @@ class LocationResult:
     hub_explanations
         Shop id -> demand served per dimension, customers, assignment cost, and the next best
         alternative (replacement shop and the extra cost of using it instead).
+    steps
+        Search steps spent (the unit of ``solve_location``'s ``steps`` limit).
+    clock_hit
+        Whether the time limit stopped a search (then the result depends on the machine).
     """
 
     open_shops: list[str]
@@ -46,3 +50,5 @@ class LocationResult:
     seconds: float
     method: str
     hub_explanations: dict[str, dict] = field(default_factory=dict)
+    steps: int = 0
+    clock_hit: bool = False

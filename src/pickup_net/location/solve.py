@@ -14,16 +14,20 @@ from pickup_net.location.bnb import branch_and_bound
 from pickup_net.location.explain import home_reasons, hub_explanations
 from pickup_net.location.greedy import greedy_open
 from pickup_net.location.lagrangian import fixing_tolerance, lagrangian_bound
+from pickup_net.location.limit import SearchLimit
 from pickup_net.location.local_search import (
     improve_capacitated,
     improve_uncapacitated,
     iterated_local_search,
 )
-from pickup_net.location.mip import solve_reduced_mip
+from pickup_net.location.mip import MipOutcome, solve_reduced_mip
 from pickup_net.location.problem import LocationProblem
 from pickup_net.location.result import LocationResult
 
 _SMALL_CAPACITATED = 40_000  # customers x shops up to which regret-scored swaps are affordable
+_CLOCK_TOL_S = 0.05  # a MIP that ended this close to the deadline was stopped by the clock
+#: Steps of a counted search per branch-and-bound node of each of its reduced MIPs.
+STEPS_PER_MIP_NODE = 100
 
 
 @dataclass
@@ -47,6 +51,7 @@ def solve_location(
     time_limit_s: float = 30.0,
     seed: int = 0,
     finisher: str = "auto",
+    steps: int | None = None,
 ) -> LocationResult:
     """Choose hubs and assign customers, returning the best solution with a proven bound.
 
@@ -58,8 +63,13 @@ def solve_location(
         Wall-clock budget including model building; the best solution found is returned with
         its gap when it runs out.
     seed
-        Seed of the random kicks of the iterated local search (results are reproducible for a
-        given seed up to where the time limit cuts the search).
+        Seed of the random kicks of the iterated local search.
+    steps
+        A deterministic work limit: search steps (one Lagrangian iteration, local-search move or
+        kick, tree node each), shared out by the same fixed shares as the time; each reduced
+        MIP stops after one branch-and-bound node per ``STEPS_PER_MIP_NODE`` steps. With steps
+        the result depends only on the problem, the seed and the steps, unless ``time_limit_s``
+        (then a safety net) runs out first: ``clock_hit`` says so.
     finisher
         What closes the gap the root bound leaves: ``"tree"`` (Lagrangian branch and bound),
         a reduced MIP in OR-Tools (``"HIGHS"``, ``"SCIP"`` or ``"CP_SAT"``), or ``"auto"``
@@ -77,10 +87,10 @@ def solve_location(
         If no feasible solution exists (a customer that must be assigned cannot fit anywhere).
     """
     start = time.monotonic()
-    deadline = start + time_limit_s
+    limit = SearchLimit(time_limit_s, steps)
     inst = compile_problem(problem)
-    steps: list[str] = []
-    incumbent = _first_solution(inst, start, time_limit_s, steps)
+    done: list[str] = []
+    incumbent = _first_solution(inst, limit, done)
     tried: set[bytes] = set()
 
     def offer(is_open: np.ndarray) -> float:
@@ -90,8 +100,7 @@ def solve_location(
         near = objective <= incumbent.objective * 1.05 + 1e-9
         if not inst.capacitated and near and key not in tried:
             tried.add(key)
-            budget = min(time.monotonic() + 0.02 * time_limit_s, deadline)
-            polished = improve_uncapacitated(inst, is_open, budget)
+            polished = improve_uncapacitated(inst, is_open, limit.part(0.02))
             assignment, objective = assign(inst, polished)
             incumbent.offer(polished, assignment, objective)
         return min(incumbent.objective, ceiling)
@@ -105,10 +114,11 @@ def solve_location(
         if not inst.capacitated:
             offer_plain(is_open)
             return True
-        remaining = (deadline if until is None else until) - time.monotonic()
+        remaining = limit.seconds_left() if until is None else until - time.monotonic()
         if remaining <= 0:
             return False
-        exact = solve_reduced_mip(inst, is_open, ~is_open, remaining)
+        exact = solve_reduced_mip(inst, is_open, ~is_open, remaining, node_limit=_node_limit(limit))
+        _note_clock(limit, exact)
         if exact.assignment is not None:
             objective = _objective(inst, is_open, exact.assignment)
             incumbent.offer(is_open.copy(), exact.assignment, objective)
@@ -120,25 +130,25 @@ def solve_location(
         inst,
         min(incumbent.objective, ceiling),
         _start_multipliers(inst, incumbent),
-        start + 0.4 * time_limit_s,
+        limit.part(0.4),
         offer,
     )
-    steps.append(f"lagrangian bound ({lagr.iterations} steps)")
+    done.append(f"lagrangian bound ({lagr.iterations} steps)")
     if inst.capacitated:
-        _kernel_search(inst, lagr.candidates, incumbent, deadline, 0.3 * time_limit_s)
-        steps.append("kernel MIP over the relaxation's hubs")
+        _kernel_search(inst, lagr.candidates, incumbent, limit, 0.3)
+        done.append("kernel MIP over the relaxation's hubs")
     if not inst.capacitated and lagr.lower_bound < incumbent.objective - fixing_tolerance(
         inst, incumbent.objective
     ):
         kicked = iterated_local_search(
             inst,
             incumbent.is_open,
-            time.monotonic() + 0.15 * (deadline - time.monotonic()),
+            limit.part(0.15),
             seed,
             max_failures=max(60, 2 * int(incumbent.is_open.sum())),
         )
         offer(kicked)
-        steps.append("iterated local search")
+        done.append("iterated local search")
     fixing_bound = min(incumbent.objective, ceiling)
     lower = lagr.lower_bound
     tol = fixing_tolerance(inst, fixing_bound)
@@ -155,23 +165,25 @@ def solve_location(
             lambda: min(incumbent.objective, ceiling),
             offer_plain,
             settle,
-            deadline,
+            limit,
             lagr.raw_bound,
         )
-        steps.append(f"lagrangian tree search ({free} free shops, {tree.nodes} nodes)")
+        done.append(f"lagrangian tree search ({free} free shops, {tree.nodes} nodes)")
         proven = tree.finished
         lower = max(lower, min(tree.lower_bound, fixing_bound))
-    elif not proven and deadline - time.monotonic() > 0.2:
+    elif not proven and limit.seconds_left() > 0.2:
         mip = solve_reduced_mip(
             inst,
             lagr.fixed_open,
             lagr.fixed_closed,
-            deadline - time.monotonic(),
+            limit.seconds_left(),
             finisher,
             hint_open=incumbent.is_open,
             cutoff=fixing_bound - tol,
+            node_limit=_node_limit(limit),
         )
-        steps.append(f"{mip.solver} reduced MIP ({free} free shops)")
+        _note_clock(limit, mip)
+        done.append(f"{mip.solver} reduced MIP ({free} free shops)")
         if mip.is_open is not None:
             if mip.assignment is None:
                 offer(mip.is_open)
@@ -194,21 +206,21 @@ def solve_location(
     if proven:
         lower = incumbent.objective
     gap = (incumbent.objective - lower) / max(abs(incumbent.objective), 1e-9)
-    return _result(problem, inst, incumbent, lower, gap, proven, start, ", ".join(steps))
+    result = _result(problem, inst, incumbent, lower, gap, proven, start, ", ".join(done))
+    result.steps, result.clock_hit = limit.used, limit.clock_hit
+    return result
 
 
-def _first_solution(
-    inst: Instance, start: float, time_limit_s: float, steps: list[str]
-) -> _Incumbent:
+def _first_solution(inst: Instance, limit: SearchLimit, done: list[str]) -> _Incumbent:
     """Greedy plus vertex substitution (capacity-aware on small capacitated problems)."""
     if inst.capacitated and inst.n * inst.m <= _SMALL_CAPACITATED:
         is_open = greedy_open(inst)
-        is_open = improve_capacitated(inst, is_open, start + 0.1 * time_limit_s)
-        steps.append("greedy+capacity-aware swap")
+        is_open = improve_capacitated(inst, is_open, limit.part(0.1))
+        done.append("greedy+capacity-aware swap")
     else:
         is_open = greedy_open(inst)
-        is_open = improve_uncapacitated(inst, is_open, start + 0.3 * time_limit_s)
-        steps.append("greedy+swap")
+        is_open = improve_uncapacitated(inst, is_open, limit.part(0.3))
+        done.append("greedy+swap")
     assignment, objective = assign(inst, is_open)
     return _Incumbent(is_open, assignment, objective)
 
@@ -217,23 +229,42 @@ def _kernel_search(
     inst: Instance,
     candidates: list[np.ndarray],
     incumbent: _Incumbent,
-    deadline: float,
-    budget_s: float,
+    limit: SearchLimit,
+    share: float,
 ) -> None:
-    """Solve the MIP restricted to the hubs of the incumbent and of the best relaxations."""
+    """Solve the MIP restricted to the hubs of the incumbent and of the best relaxations, within
+    `share` of the time (counted searches: to its end, within the safety net)."""
     kernel = incumbent.is_open | inst.forced_open
     target = 3 * (inst.p if inst.p is not None else max(1, int(incumbent.is_open.sum())))
     for candidate in candidates:
         if int((kernel | candidate).sum()) > target and kernel.any():
             break
         kernel |= candidate
-    limit = min(budget_s, deadline - time.monotonic())
-    if limit <= 0:
+    seconds = limit.seconds_left()
+    if not limit.counted:
+        seconds = min(seconds, share * limit.seconds)
+    if seconds <= 0:
         return
-    outcome = solve_reduced_mip(inst, inst.forced_open, ~kernel | inst.forced_closed, limit)
+    outcome = solve_reduced_mip(
+        inst, inst.forced_open, ~kernel | inst.forced_closed, seconds, node_limit=_node_limit(limit)
+    )
+    _note_clock(limit, outcome)
     if outcome.is_open is not None and outcome.assignment is not None:
         objective = _objective(inst, outcome.is_open, outcome.assignment)
         incumbent.offer(outcome.is_open, outcome.assignment, objective)
+
+
+def _note_clock(limit: SearchLimit, outcome: MipOutcome) -> None:
+    """Record a reduced MIP stopped by the clock rather than finished or by its node limit."""
+    if not (outcome.optimal or outcome.infeasible) and limit.seconds_left() <= _CLOCK_TOL_S:
+        limit.hit_clock()
+
+
+def _node_limit(limit: SearchLimit) -> int | None:
+    """A counted search's reduced MIPs stop on nodes, not on the clock."""
+    if limit.steps is None:
+        return None
+    return max(1, limit.steps // STEPS_PER_MIP_NODE)
 
 
 def _worst_case_cost(inst: Instance) -> float:

@@ -166,7 +166,7 @@ def plan_days(
     demand_of = DemandLookup(horizon, shares)
     homes = [home_deliveries(scenario, orders, people, location) for orders in horizon.orders]
     drive = _drive_matrix(scenario, hubs, homes, travel)
-    routing_left = params.routing_time_limit_s
+    routing_left = spend.stage_limit_s(params.routing_time_limit_s)
     van_liters = max(v.capacity_liters for v in scenario.vehicle_types)
     van_kg = max(v.capacity_kg for v in scenario.vehicle_types)
     storage = {s.id: s.storage_liters for s in hubs}

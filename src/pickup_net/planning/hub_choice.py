@@ -67,11 +67,13 @@ def choose_hubs(
     walk: Matrices,
     depot: Matrices,
     time_limit_s: float,
+    steps: int | None = None,
 ) -> LocationResult:
     """Solve the location stage for the customers who accept pickup.
 
     `walk` holds walking metres from `customers` to `shops`; `depot` holds driving metres and
-    seconds from the nearest-first depots to `customers`.
+    seconds from the nearest-first depots to `customers`. `steps`: the search's work limit
+    (None: its time limit alone).
     """
     pickups = np.array([demand[c.id].pickups_per_day for c in customers])
     liters = np.array([demand[c.id].liters_per_cycle for c in customers])
@@ -106,4 +108,4 @@ def choose_hubs(
         force_open=frozenset(params.open_shops) & candidates,
         force_closed=frozenset(params.closed_shops) & candidates,
     )
-    return solve_location(problem, time_limit_s=time_limit_s, seed=params.seed)
+    return solve_location(problem, time_limit_s=time_limit_s, seed=params.seed, steps=steps)

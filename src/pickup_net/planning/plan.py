@@ -27,6 +27,10 @@ from pickup_net.planning.travel import Place, Travel
 
 LOCATION_SHARE = 0.6
 """Most of what is left of the budget that location may take: routing still needs its search."""
+NOT_REPRODUCIBLE = (
+    "the searches were stopped by the clock, so this plan is not reproducible: set the "
+    "parameter search_work (or plan --work) for a plan that depends only on scenario and seed"
+)
 
 
 @dataclass
@@ -56,15 +60,16 @@ def plan(
         The validated scenario, its order history and its street network (none: straight lines,
         with a warning).
     budget
-        A wall-clock limit for the whole plan, shared out by location and routing (each within
-        its own limit from the parameters; routing's is for all the days together), and the
-        processes the solvers may use; none: the parameters' limits alone, in this process.
+        A work limit (else the parameters' `search_work`) that makes the plan reproducible,
+        and/or a wall-clock limit for the whole plan, shared out by location and routing (each
+        within its own limit from the parameters; routing's is for all the days together), and
+        the processes the solvers may use; none: the parameters' limits alone, in this process.
     progress
         Called as `progress(stage, fraction)` at each stage start and end; raising aborts the plan.
     """
     clock = StageClock(progress)
-    spend = (budget or Budget()).start()
     scenario, params = inputs.scenario, inputs.parameters
+    spend = (budget or Budget()).with_work(params.search_work).start()
     located = _locate(inputs, clock, spend)
     with clock.stage("stock"):
         shares = catchment_zones(inputs.history.customers, located.location)
@@ -129,11 +134,14 @@ def plan(
                 f"the history ends {located.window.gap_days} days before {scenario.plan_date}: "
                 f"demand from {located.window.start} on is forecast"
             )
+        if not spend.budget.reproducible:
+            warnings.append(NOT_REPRODUCIBLE)
         if inputs.history.day_orders.empty:
             warnings.append(
                 f"no orders booked for {scenario.plan_date}: no home deliveries are routed that day"
             )
     location = located.location
+    days_routed = planned.routing
     stages = {
         "network": StageStats(seconds=clock.seconds["network"]),
         "forecast": StageStats(
@@ -147,7 +155,12 @@ def plan(
             objective=location.objective,
             lower_bound=location.lower_bound,
             gap=location.gap,
-            details={"proven_optimal": location.proven_optimal},
+            details={
+                "proven_optimal": location.proven_optimal,
+                "steps": location.steps,
+                "reproducible": spend.budget.reproducible,
+                "time_limit_hit": location.clock_hit,
+            },
         ),
         "stock": StageStats(
             seconds=clock.seconds["stock"],
@@ -165,6 +178,8 @@ def plan(
                     "days": len(days),
                     "horizon_time_limits_s": [round(d.time_limit_s, 3) for d in planned.routing],
                     "horizon_cost": round(sum(d.result.cost for d in planned.routing), 2),
+                    "reproducible": spend.budget.reproducible,
+                    "time_limit_hit": any(d.result.stats["time_limit_hit"] for d in days_routed),
                 }
             ),
         ),
@@ -195,7 +210,8 @@ def plan(
 def catchments(inputs: PlanInputs, budget: Budget | None = None) -> dict[str, dict[str, float]]:
     """Hub shop id -> {zone id: share of the zone's demand it serves}, from the network,
     forecast and location stages (shares below 1 where a zone is split between hubs)."""
-    located = _locate(inputs, StageClock(None), (budget or Budget()).start())
+    spend = (budget or Budget()).with_work(inputs.parameters.search_work).start()
+    located = _locate(inputs, StageClock(None), spend)
     shares = catchment_zones(inputs.history.customers, located.location)
     return {shop.id: dict(shares[shop.id]) for shop in located.hub_shops}
 
@@ -234,6 +250,7 @@ def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> _Locat
             walk,
             depot_drive,
             spend.grant(params.location_time_limit_s, LOCATION_SHARE),
+            spend.budget.location_steps(),
         )
     opened = set(location.open_shops)
     return _Located(

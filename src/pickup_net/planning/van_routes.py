@@ -139,7 +139,8 @@ def build_routing(
 def solve_routes(
     scenario: Scenario, routing: RoutingInput, time_limit_s: float, budget: Budget
 ) -> RoutingResult:
-    """Solve with the scenario's engine and seed, within `time_limit_s` and budget's processes."""
+    """Solve with the scenario's engine and seed, within `time_limit_s` and budget's processes
+    (and its work, shared evenly by the horizon's days)."""
     params = scenario.parameters
     return solve(
         routing.problem,
@@ -148,6 +149,7 @@ def solve_routes(
         engine=params.routing_engine,
         processes=budget.processes,
         start_method=budget.start_method,
+        work=budget.routing_steps(params.horizon_days),
     )
 
 

@@ -17,6 +17,8 @@ from pickup_net.routing.solution import EngineRoute, EngineSolution, trip_breaks
 FIRST_SOLUTION = "LOCAL_CHEAPEST_INSERTION"
 FIRST_SOLUTION_NO_TIME = "PATH_CHEAPEST_ARC"
 RANK = "rank"
+#: A search that ran this close to its time limit counts as stopped by the clock.
+CLOCK_TOLERANCE_S = 0.02
 
 
 def solve_ortools(
@@ -26,10 +28,14 @@ def solve_ortools(
     frozen: Sequence[FrozenRoute] = (),
     first_solution: str | None = None,
     first_only: bool = False,
+    work: int | None = None,
 ) -> EngineSolution:
     """Solve with OR-Tools' routing library and guided local search within ``time_limit_s``.
 
-    The search is deterministic, so it takes no seed. ``first_only`` stops at the first solution.
+    The search is deterministic, so it takes no seed. ``first_only`` stops at the first solution;
+    ``work`` stops the search after that many solutions (OR-Tools' ``solution_limit``: each
+    solution the local search accepts), so that the result does not depend on the clock unless
+    the time limit, then a safety net, is hit first (``stats["stopped_by"]`` says which).
     """
     started = time.perf_counter()
     vehicles = problem.vehicles
@@ -73,9 +79,13 @@ def solve_ortools(
     )
     if first_only:
         params.solution_limit = 1
+    elif work is not None:
+        params.solution_limit = work
     remaining = max(0.1, time_limit_s - (time.perf_counter() - started))
     params.time_limit.FromMilliseconds(int(remaining * 1000))
+    searched = time.perf_counter()
     assignment = routing.SolveWithParameters(params)
+    clock_hit = time.perf_counter() - searched >= remaining - CLOCK_TOLERANCE_S
     routes: list[EngineRoute] = []
     objective = None
     if assignment is not None:
@@ -107,6 +117,8 @@ def solve_ortools(
             "first_solution": strategy,
             "metaheuristic": "none (first solution only)" if first_only else "GUIDED_LOCAL_SEARCH",
             "status": int(routing.status()),
+            "work": 1 if first_only else work,
+            "stopped_by": "time" if clock_hit else ("work" if first_only or work else "search"),
             "seconds": time.perf_counter() - started,
         },
     )

@@ -12,6 +12,7 @@ from pickup_net.routing.solution import EngineRoute
 from pickup_net.routing.timeline import LOAD_TOL, check_route
 
 LABEL = "heuristic (post-solve insertion probe)"
+NOT_PROBED = "not probed (probe time budget spent)"
 
 
 def probe_unassigned(
@@ -29,7 +30,7 @@ def probe_unassigned(
         stop = problem.stops[stop_i]
         tier = f"priority {stop.priority} ({PRIORITY_TIERS[stop.priority]})"
         if time.perf_counter() > deadline:
-            reason = f"{LABEL}: not probed (probe time budget spent); {tier}"
+            reason = f"{LABEL}: {NOT_PROBED}; {tier}"
             out.append(Unassigned(stop.id, reason, False))
             continue
         idle = [k for k in allowed_vehicles.get(stop_i, []) if k not in used]

@@ -41,10 +41,14 @@ def solve_pyvrp(
     time_limit_s: float,
     seed: int = 0,
     initial: Sequence[EngineRoute] = (),
+    work: int | None = None,
 ) -> EngineSolution:
     """Solve with PyVRP within ``time_limit_s``, starting from ``initial`` routes when given.
 
-    The caller checks ``pyvrp_fits`` first.
+    ``work`` stops the search after that many iterations (as ``pyvrp.stop.MaxIterations``), so
+    that the result depends only on the problem, the seed and ``work`` unless the time limit,
+    then a safety net, is hit first (``stats["stopped_by"]`` says which). The caller checks
+    ``pyvrp_fits`` first.
     """
     started = time.perf_counter()
     speeds = sorted(model.durations)
@@ -95,7 +99,7 @@ def solve_pyvrp(
         duration_matrices=[_duration_matrix(model, f) for f in speeds],
         groups=client_groups,
     )
-    stop = _Deadline(started + time_limit_s)
+    stop = _Stop(started + time_limit_s, work)
     start = _initial_solution(problem, data, model, groups, initial, position) if initial else None
     result = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
     best = result.best
@@ -123,6 +127,8 @@ def solve_pyvrp(
         stats={
             "cost_units_per_money": scale,
             "iterations": result.num_iterations,
+            "work": work,
+            "stopped_by": "time" if stop.clock_hit else ("work" if work else "search"),
             "initial_solution": "ortools" if initial else "pyvrp",
             "feasible": best.is_feasible(),
             "clients_per_stop": len(clients) / max(1, len(model.stop_index)),
@@ -213,15 +219,23 @@ def _window_index(stop: Stop, start_s: float) -> int:
     return max(0, len(windows) - 1)
 
 
-class _Deadline:
-    """Stop at a wall-clock instant; unlike ``MaxRuntime`` it also counts PyVRP's start-up."""
+class _Stop:
+    """Stop after ``iterations`` (when given) or at a wall-clock instant, whichever comes first;
+    unlike ``MaxRuntime`` the deadline also counts PyVRP's start-up."""
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, iterations: int | None) -> None:
         self.deadline = deadline
+        self.iterations = iterations
+        self.calls = 0
+        self.clock_hit = False
 
     def __call__(self, best_cost: float) -> bool:
-        """True once the deadline has passed."""
-        return time.perf_counter() >= self.deadline
+        """True once the iterations are spent or the deadline has passed."""
+        if self.iterations is not None and self.calls >= self.iterations:
+            return True
+        self.calls += 1
+        self.clock_hit = time.perf_counter() >= self.deadline
+        return self.clock_hit
 
 
 def _shift(model: CompiledModel, vehicle: Vehicle) -> dict[str, int]:

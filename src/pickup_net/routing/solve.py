@@ -10,7 +10,7 @@ from pickup_net.routing.auto import solve_parallel
 from pickup_net.routing.compiled import compile_model
 from pickup_net.routing.frozen import release_infeasible, validate_frozen
 from pickup_net.routing.ortools_engine import solve_ortools
-from pickup_net.routing.probe import probe_unassigned
+from pickup_net.routing.probe import NOT_PROBED, probe_unassigned
 from pickup_net.routing.problem import TIER_FACTOR, FrozenRoute, RoutingProblem
 from pickup_net.routing.pyvrp_engine import pyvrp_fits, solve_pyvrp
 from pickup_net.routing.result import Route, RoutingResult
@@ -33,6 +33,7 @@ def solve_routing(
     frozen: Sequence[FrozenRoute] = (),
     processes: int = 2,
     start_method: Literal["fork", "spawn", "forkserver"] = "fork",
+    work: int | None = None,
 ) -> RoutingResult:
     """Plan van routes for ``problem`` and explain every stop left out.
 
@@ -58,6 +59,11 @@ def solve_routing(
     start_method
         How the second process starts: ``"fork"`` is instant but unsafe in a process running
         other threads (a web server), where ``"spawn"`` or ``"forkserver"`` belong.
+    work
+        A deterministic work limit for each search: OR-Tools solutions (``solution_limit``) and
+        PyVRP iterations. With it, the result depends only on the problem, the seed and
+        ``work`` (``"auto"`` with one process runs its two searches one after the other), and
+        ``time_limit_s`` is a safety net; ``stats["time_limit_hit"]`` says if it cut anything.
 
     Returns
     -------
@@ -81,22 +87,28 @@ def solve_routing(
     if not screen.servable:
         solutions: list[EngineSolution] = []
     elif engine == "auto":
-        solutions = solve_parallel(problem, model, search_s, seed, frozen, processes, start_method)
+        solutions = solve_parallel(
+            problem, model, search_s, seed, frozen, processes, start_method, work
+        )
     elif engine == "ortools":
-        solutions = [solve_ortools(problem, model, search_s, frozen)]
+        solutions = [solve_ortools(problem, model, search_s, frozen, work=work)]
     elif engine == "pyvrp":
         missing = pyvrp_fits(problem, frozen)
         if missing is not None:
             raise ValueError(f"engine: 'pyvrp' does not support {missing}; use 'ortools'")
-        solutions = [solve_pyvrp(problem, model, search_s, seed)]
+        solutions = [solve_pyvrp(problem, model, search_s, seed, work=work)]
     else:
         raise ValueError(f"engine: {engine!r} is not 'auto', 'ortools' or 'pyvrp'")
     best, routes, violations = _best(problem, solutions)
     routed = {i for r in (best.routes if best else []) for i in r.stops}
     missing_stops = [i for i in screen.servable if i not in routed]
     probe_s = max(0.0, started + time_limit_s - time.perf_counter())
-    unassigned = screen.unassigned + probe_unassigned(
+    probed = probe_unassigned(
         problem, best.routes if best else [], missing_stops, screen.allowed_vehicles, probe_s
+    )
+    unassigned = screen.unassigned + probed
+    clock_hit = any(s.stats.get("stopped_by") == "time" for s in solutions) or any(
+        NOT_PROBED in u.reason for u in probed
     )
     stats = {
         "engine": best.engine if best else None,
@@ -109,6 +121,8 @@ def solve_routing(
         "bound": None,
         "violations": violations,
         "released_frozen": released,
+        "work": work,
+        "time_limit_hit": clock_hit,
         "seconds": time.perf_counter() - started,
     }
     return RoutingResult(

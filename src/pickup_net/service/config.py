@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     )
     max_location_time_limit_s: float = Field(300.0, gt=0, le=86_400)
     max_routing_time_limit_s: float = Field(300.0, gt=0, le=86_400)
+    max_search_work: int = Field(
+        20_000, gt=0, le=10_000_000, description="Largest `search_work` a plan may ask for."
+    )
     planner_quota_bytes: int = Field(
         2 * 1024**3,
         gt=0,

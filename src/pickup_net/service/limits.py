@@ -1,5 +1,5 @@
 """The limits that keep one planner from exhausting the server: rows per upload, accepted solver
-time limits, uploads at once and queued plans (429 with `Retry-After`)."""
+time limits and work, uploads at once and queued plans (429 with `Retry-After`)."""
 
 import threading
 from collections.abc import Iterator
@@ -37,8 +37,18 @@ def row_limit_setting(table: str) -> str:
 
 
 def check_time_limits(parameters: Parameters, settings: Settings) -> None:
-    """Refuse solver time limits over their maximum (422 naming field, value and maximum)."""
+    """Refuse solver time limits and work over their maximum (422 naming field, value and
+    maximum)."""
     errors: list[tuple[list[str | int], str]] = []
+    work = parameters.search_work
+    if work is not None and work > settings.max_search_work:
+        errors.append(
+            (
+                ["body", "parameters", "search_work"],
+                f"parameters.search_work: {work} is over the maximum of "
+                f"{settings.max_search_work} ({env_name('max_search_work')})",
+            )
+        )
     for field, setting in TIME_LIMITS.items():
         value = getattr(parameters, field)
         maximum = getattr(settings, setting)

@@ -17,7 +17,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from pickup_net.domain import Budget, Scenario
-from pickup_net.domain.budget import usable_cores
 from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import plan
 from pickup_net.render.plan_files import plan_files
@@ -49,8 +48,9 @@ def run_plan(job: JobInputs, conn: Connection, cancel: Event, server_pid: int) -
                 path = Path(tmp) / Path(streets_name).name
                 path.write_bytes(streets)
                 scenario = scenario.model_copy(update={"streets_file": str(path)})
-            # spawn, not fork: the watchdog thread above runs in this process
-            budget = Budget(processes=usable_cores(), start_method="spawn")
+            # one process: this plan process is daemonic and may not start children (with
+            # search_work, `auto` then runs its two searches one after the other: same plan)
+            budget = Budget(processes=1, start_method="spawn")
             result = plan(load_inputs(scenario), budget, progress=progress)
         files = plan_files(result, scenario)
     except PlanCancelled:
