@@ -209,7 +209,8 @@ def _kpis_recomputed(scenario: Scenario, plan: Plan) -> None:
     assert plan.costs.shortage >= 0
     expected_total = routing_cost + hub_cost + holding_cost + plan.costs.shortage
     assert math.isclose(k.total_cost, expected_total, abs_tol=0.1)
-    assert k.unassigned == len(plan.unassigned)
+    assert k.unassigned == sum(1 for u in plan.unassigned if u.kind != "stock")
+    assert k.stock_not_planned == sum(1 for u in plan.unassigned if u.kind == "stock")
     if pickup:
         assert math.isclose(k.mean_walk_m, sum(c.walk_m for c in pickup) / len(pickup), abs_tol=0.1)
 

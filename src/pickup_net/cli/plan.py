@@ -89,11 +89,12 @@ def kpi_table(result: Plan) -> Table:
         ("routing cost", f"{k.routing_cost:,.0f} {result.currency}"),
         ("hub cost", f"{k.hub_cost:,.0f} {result.currency}"),
         ("total cost", f"{k.total_cost:,.0f} {result.currency}"),
-        ("unassigned", f"{k.unassigned}"),
+        ("unassigned stops and customers", f"{k.unassigned}"),
     ]
     reasons: dict[str, int] = {}
     for item in result.unassigned:
-        reasons[item.reason] = reasons.get(item.reason, 0) + 1
+        if item.kind != "stock":
+            reasons[item.reason] = reasons.get(item.reason, 0) + 1
     rows += [(f"  {reason}", f"{n}") for reason, n in sorted(reasons.items())]
     location = result.stages["location"]
     if location.gap is not None:

@@ -109,7 +109,10 @@ class KPIs(BaseModel):
     routing_cost: float
     hub_cost: float
     total_cost: float
-    unassigned: int
+    unassigned: int = Field(description="Customers and stops left out (each with its reason).")
+    stock_not_planned: int = Field(
+        0, description="Hub x product lines held at zero units (e.g. no order history there)."
+    )
 
 
 class DayStock(BaseModel):

@@ -80,7 +80,8 @@ def kpis(
         routing_cost=costs.routing,
         hub_cost=round(costs.hub_fees + costs.handling, 2),
         total_cost=costs.total,
-        unassigned=len(unassigned),
+        unassigned=sum(1 for item in unassigned if item.kind != "stock"),
+        stock_not_planned=sum(1 for item in unassigned if item.kind == "stock"),
     )
 
 
