@@ -1,49 +1,26 @@
 """`plan(inputs, budget)`: run every stage in order and assemble the `Plan`."""
 
-from dataclasses import dataclass
-
-from pickup_net.domain import Budget, Day, Plan, Ref, Shop, StageStats
+from pickup_net.domain import Budget, Plan, Ref, StageStats
 from pickup_net.domain.budget import BudgetClock
-from pickup_net.forecast import DemandForecast, forecast_demand
-from pickup_net.location import LocationResult
-from pickup_net.network import Matrices
-from pickup_net.planning.assemble import (
-    customer_assignments,
-    hub_records,
-    jsonable,
-    kpis,
-    plan_routes,
-    unassigned_items,
-)
-from pickup_net.planning.catchment_demand import catchment_zones, customer_demand
-from pickup_net.planning.costs import horizon_costs
-from pickup_net.planning.day_stock import day_stock
-from pickup_net.planning.history import Customer
-from pickup_net.planning.hub_choice import CustomerDemand, choose_hubs
+from pickup_net.forecast import forecast_demand
+from pickup_net.location import LocationProblem
+from pickup_net.planning.assemble import jsonable, kpis, unassigned_items
+from pickup_net.planning.baselines import baselines, method_record
+from pickup_net.planning.break_even import break_even
+from pickup_net.planning.catchment_demand import customer_demand
+from pickup_net.planning.choice import choose
+from pickup_net.planning.hub_choice import location_problem
 from pickup_net.planning.inputs import PlanInputs
+from pickup_net.planning.priced import Located, route_choice, stock_choice
 from pickup_net.planning.progress import ProgressCallback, StageClock
+from pickup_net.planning.routed_location import RoutedLocation, depot_matrix, locate_by_routing
 from pickup_net.planning.travel import Place, Travel
-from pickup_net.planning.van_routes import DriveMatrix, build_routing, home_deliveries, solve_routes
-from pickup_net.stock import HubDemand, plan_stock
+from pickup_net.planning.van_routes import DriveMatrix
 
 LOCATION_SHARE = 0.6
 """Most of what is left of the budget that location may take: routing still needs its search."""
 OUTPUTS_RESERVE_S = 2.0
 """Kept back from routing for route geometry and assembly (measured well under 1 s on Fontibón)."""
-
-
-@dataclass
-class _Located:
-    """What the first three stages produce: travel, customers, demand and the chosen hubs."""
-
-    travel: Travel
-    walk: Matrices
-    walkers: list[Customer]
-    shops: list[Shop]
-    forecast: DemandForecast
-    demand: dict[str, CustomerDemand]
-    location: LocationResult
-    hub_shops: list[Shop]
 
 
 def plan(
@@ -67,74 +44,54 @@ def plan(
     spend = (budget or Budget()).start()
     scenario, params = inputs.scenario, inputs.parameters
     located = _locate(inputs, clock, spend)
-    with clock.stage("stock"):
-        shares = catchment_zones(inputs.history.customers, located.location)
-        hub_demand = {
-            shop.id: located.forecast.catchment(shares[shop.id]) for shop in located.hub_shops
-        }
-        stock = plan_stock(
-            [
-                HubDemand(
-                    hub_id=shop.id,
-                    storage_liters=shop.storage_liters,
-                    max_pickups_per_day=shop.max_pickups_per_day,
-                    demand=hub_demand[shop.id],
-                    cycle_days=params.cycle_days,
-                    forecast_notes=located.forecast.describe(shares[shop.id]),
-                )
-                for shop in located.hub_shops
-            ],
-            scenario.products,
-            params.service_level,
+    routing_limit_s = max(0.05, min(params.routing_time_limit_s,
+                                    spend.remaining_s() - OUTPUTS_RESERVE_S))  # fmt: skip
+    with clock.stage("location"):
+        search = locate_by_routing(
+            inputs,
+            located,
+            spend,
+            spend.grant(params.location_time_limit_s, LOCATION_SHARE),
+            routing_limit_s,
         )
+    with clock.stage("stock"):
+        stocked = stock_choice(inputs, located, search.best.stocked.location)
     with clock.stage("routing"):
-        day_orders = inputs.history.day_orders
-        homes = home_deliveries(scenario, day_orders, inputs.history.customers, located.location)
-        stocked = {line.hub_id for line in stock.lines if line.units > 0}
-        places = (
-            _depot_places(inputs)
-            + [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in located.hub_shops
-               if s.id in stocked]
-            + [(Ref(kind="customer", id=h.customer_id), h.lon, h.lat) for h in homes]
-        )  # fmt: skip
-        drive = DriveMatrix(places, located.travel.matrices(places, None, "drive"))
-        routing_input = build_routing(scenario, located.hub_shops, stock.lines, homes, drive)
         routing_s = max(0.05, min(params.routing_time_limit_s,
                                   spend.remaining_s() - OUTPUTS_RESERVE_S))  # fmt: skip
-        routing = solve_routes(scenario, routing_input, routing_s, spend.budget)
+        method = route_choice(inputs, located, stocked, routing_s, spend.budget)
+        found = baselines(inputs, located, method, routing_s, spend)
+        pays_at = break_even(_priced_problem(inputs, located, search), params.hub_fixed_cost)
+        choice = choose(method, found, scenario.currency, pays_at)
     with clock.stage("outputs"):
-        routes = plan_routes(routing, routing_input)
+        kept = choice.chosen
+        routes = kept.routes
         depots = {ref.id: (ref, lon, lat) for ref, lon, lat in _depot_places(inputs)}
         for route in routes:
             depot = depots[route.depot_id]
             stops = [(v.ref, v.lon, v.lat) for v in route.visits]
             route.geometry = located.travel.geometry([depot, *stops, depot])
-        assignments = customer_assignments(
-            inputs.history.customers,
-            located.location,
-            located.walk,
-            located.walkers,
-            located.shops,
-        )
-        hubs = hub_records(
-            located.hub_shops,
-            located.location,
-            assignments,
-            located.demand,
-            stock,
-            scenario.products,
-        )
-        unassigned = unassigned_items(routing, routing_input, stock)
-        visited = {v.ref.id for route in routes for v in route.visits if v.kind == "replenish"}
-        moves, short = day_stock(stock.lines, hub_demand, {}, visited)
-        days = [Day(date=scenario.plan_date, routes=routes, stock=moves)]
-        costs = horizon_costs(days, hubs, scenario.products, params.hub_fixed_cost, short)
-        warnings = [*located.travel.warnings, *located.walk.warnings, *drive.matrices.warnings]
-        if day_orders.empty:
+        stock = kept.stocked.stock
+        unassigned = unassigned_items(kept.routing, kept.routing_input, stock)
+        warnings = [*located.travel.warnings, *located.walk.warnings]
+        warnings += located.drive.matrices.warnings
+        if choice.why:
+            warnings.append(choice.why)
+        if inputs.history.day_orders.empty:
             warnings.append(
                 f"no orders booked for {scenario.plan_date}: no home deliveries are routed"
             )
-    location = located.location
+    location = search.best.stocked.location
+    routing = kept.routing
+    economics = {
+        "rounds": [r.as_dict() for r in search.rounds],
+        "stopped": search.stopped,
+        "method_result": method_record(method, inputs),
+        "method_hubs": method.hub_ids,
+        "chosen": choice.name,
+        "why": choice.why,
+        "break_even": pays_at,
+    }
     stages = {
         "network": StageStats(seconds=clock.seconds["network"]),
         "forecast": StageStats(
@@ -148,14 +105,14 @@ def plan(
             objective=location.objective,
             lower_bound=location.lower_bound,
             gap=location.gap,
-            details={"proven_optimal": location.proven_optimal},
+            details=jsonable({"proven_optimal": location.proven_optimal, **economics}),
         ),
         "stock": StageStats(seconds=clock.seconds["stock"], method=stock.method),
         "routing": StageStats(
             seconds=clock.seconds["routing"],
             method=params.routing_engine,
             objective=routing.cost,
-            details=jsonable({**routing.stats, "time_limit_s": routing_s}),
+            details=jsonable({**routing.stats, "time_limit_s": kept.routing_s}),
         ),
         "outputs": StageStats(seconds=clock.seconds["outputs"]),
     }
@@ -167,29 +124,35 @@ def plan(
         service_level_method=stock.method,
         depots=scenario.depots,
         candidate_shops=[shop.id for shop in scenario.shops if shop.is_candidate],
-        hubs=hubs,
-        customers=assignments,
+        hubs=kept.hubs,
+        customers=kept.assignments,
         stock=stock.lines,
         routes=routes,
         unassigned=unassigned,
-        kpis=kpis(costs, hubs, assignments, stock.lines, routes, unassigned),
+        kpis=kpis(kept.costs, kept.hubs, kept.assignments, stock.lines, routes, unassigned),
         stages=stages,
-        days=days,
-        costs=costs,
+        days=kept.days,
+        costs=kept.costs,
+        baselines=[record for record, _ in found],
         warnings=warnings,
     )
 
 
 def catchments(inputs: PlanInputs, budget: Budget | None = None) -> dict[str, dict[str, float]]:
     """Hub shop id -> {zone id: share of the zone's demand it serves}, from the network,
-    forecast and location stages (shares below 1 where a zone is split between hubs)."""
-    located = _locate(inputs, StageClock(None), (budget or Budget()).start())
-    shares = catchment_zones(inputs.history.customers, located.location)
-    return {shop.id: dict(shares[shop.id]) for shop in located.hub_shops}
+    forecast and location-routing stages (shares below 1 where a zone is split between hubs)."""
+    spend = (budget or Budget()).start()
+    params = inputs.parameters
+    located = _locate(inputs, StageClock(None), spend)
+    search = locate_by_routing(
+        inputs, located, spend, params.location_time_limit_s, params.routing_time_limit_s
+    )
+    stocked = search.best.stocked
+    return {shop.id: dict(stocked.shares[shop.id]) for shop in stocked.hub_shops}
 
 
-def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> _Located:
-    """Run the network, forecast and location stages."""
+def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> Located:
+    """Run the network and forecast stages: walking and driving matrices, demand per customer."""
     scenario, params = inputs.scenario, inputs.parameters
     people = inputs.history.customers
     shops = [shop for shop in scenario.shops if shop.is_candidate]
@@ -201,37 +164,33 @@ def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> _Locat
             [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in shops],
             "walk",
         )
-        depot_drive = travel.matrices(
-            _depot_places(inputs),
-            [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in walkers],
-            "drive",
+        places = (
+            _depot_places(inputs)
+            + [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in shops]
+            + [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in people]
         )
+        drive = DriveMatrix(places, travel.matrices(places, None, "drive"))
     with clock.stage("forecast"):
         forecast = forecast_demand(
             inputs.history.demand, scenario.plan_date, params.cycle_days, params.seed
         )
         demand = customer_demand(scenario.products, people, forecast)
-    with clock.stage("location"):
-        location = choose_hubs(
-            params,
-            scenario.vehicle_types,
-            walkers,
-            demand,
-            shops,
-            walk,
-            depot_drive,
-            spend.grant(params.location_time_limit_s, LOCATION_SHARE),
-        )
-    opened = set(location.open_shops)
-    return _Located(
-        travel,
-        walk,
-        walkers,
-        shops,
-        forecast,
-        demand,
-        location,
-        [s for s in shops if s.id in opened],
+    return Located(travel, walk, walkers, shops, forecast, demand, drive)
+
+
+def _priced_problem(
+    inputs: PlanInputs, located: Located, search: RoutedLocation
+) -> LocationProblem:
+    """The location model at the routed prices of the best round (for the break-even view)."""
+    return location_problem(
+        inputs.parameters,
+        inputs.scenario.vehicle_types,
+        located.walkers,
+        located.demand,
+        located.shops,
+        located.walk,
+        depot_matrix(located),
+        search.prices,
     )
 
 

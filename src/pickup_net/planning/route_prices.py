@@ -1,0 +1,116 @@
+"""Prices for the location model read off a routed solution: what one home delivery and one hub
+visit really add to the vans' day.
+
+A stop on a route is priced at its removal saving, a place off the routes at its cheapest
+insertion into them: the extra driving (per km), time (per hour, service included) of the
+detour. Van fixed costs are spread over each route's hours, so a detour's hour is priced at
+`cost_per_hour + fixed_cost / route hours`. Without routes, a place is priced at a depot round
+trip with the cheapest vehicle type. A hub visit happens once per stock cycle, so its price per
+day is divided by `cycle_days`.
+"""
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pickup_net.domain import Ref, Scenario, VehicleType
+from pickup_net.planning.hub_choice import LocationPrices
+from pickup_net.planning.priced import Located, Priced
+
+_UNREACHABLE = 1e9
+"""Price of a place no van can reach: large enough that the location model never counts on it."""
+
+
+@dataclass(frozen=True)
+class _Leg:
+    """One driven leg of a route (matrix indices) and the route's rates."""
+
+    a: int
+    b: int
+    per_m: float
+    per_s: float
+
+
+def location_prices(scenario: Scenario, located: Located, priced: Priced) -> LocationPrices:
+    """Routed price of one home delivery per walker and of one hub visit per day per shop."""
+    params = scenario.parameters
+    index = {ref: i for i, (ref, _, _) in enumerate(located.drive.places)}
+    meters, seconds = located.drive.matrices.meters, located.drive.matrices.seconds
+    legs, saving = _legs_and_savings(scenario, priced, index, meters, seconds)
+    walkers = [index[Ref(kind="customer", id=c.id)] for c in located.walkers]
+    shops = [index[Ref(kind="shop", id=s.id)] for s in located.shops]
+    depots = [index[Ref(kind="depot", id=v.depot_id)] for v in scenario.vehicle_types]
+    home = _price(walkers, legs, saving, meters, seconds, params.home_service_s, depots, scenario)
+    visit = _price(shops, legs, saving, meters, seconds, params.hub_service_s, depots, scenario)
+    return LocationPrices(home_per_delivery=home, visit_per_day=visit / params.cycle_days)
+
+
+def _legs_and_savings(
+    scenario: Scenario,
+    priced: Priced,
+    index: dict[Ref, int],
+    meters: np.ndarray,
+    seconds: np.ndarray,
+) -> tuple[list[_Leg], dict[int, float]]:
+    """Every leg of every route with its rates, and each routed stop's removal saving."""
+    fleet = {v.id: v for v in scenario.vehicle_types}
+    legs: list[_Leg] = []
+    saving: dict[int, float] = {}
+    for route in priced.routes:
+        vtype = fleet[route.vehicle_type_id]
+        depot = index[Ref(kind="depot", id=route.depot_id)]
+        hours = max(route.duration_s / 3600, 1e-9)
+        per_m = vtype.cost_per_km / 1000
+        per_s = (vtype.cost_per_hour + vtype.fixed_cost / hours) / 3600 / vtype.speed_factor
+        service = {"home": scenario.parameters.home_service_s,
+                   "replenish": scenario.parameters.hub_service_s}  # fmt: skip
+        nodes = [depot, *(index[v.ref] for v in route.visits), depot]
+        legs += [_Leg(a, b, per_m, per_s) for a, b in itertools.pairwise(nodes)]
+        for k, visit in enumerate(route.visits, start=1):
+            a, x, b = nodes[k - 1], nodes[k], nodes[k + 1]
+            detour_m = meters[a, x] + meters[x, b] - meters[a, b]
+            detour_s = seconds[a, x] + seconds[x, b] - seconds[a, b]
+            saving[x] = float(
+                per_m * detour_m + per_s * (detour_s + service[visit.kind] * vtype.speed_factor)
+            )
+    return legs, saving
+
+
+def _price(
+    nodes: Sequence[int],
+    legs: Sequence[_Leg],
+    saving: dict[int, float],
+    meters: np.ndarray,
+    seconds: np.ndarray,
+    service_s: float,
+    depots: Sequence[int],
+    scenario: Scenario,
+) -> np.ndarray:
+    """Removal saving of routed nodes, cheapest insertion of the others."""
+    x = np.asarray(nodes, dtype=np.int64)
+    if legs:
+        a = np.array([leg.a for leg in legs])
+        b = np.array([leg.b for leg in legs])
+        per_m = np.array([leg.per_m for leg in legs])[:, None]
+        per_s = np.array([leg.per_s for leg in legs])[:, None]
+    else:
+        cheapest = _cheapest(scenario.vehicle_types)
+        a = b = np.asarray(depots, dtype=np.int64)
+        per_m = np.full((len(a), 1), cheapest.cost_per_km / 1000)
+        per_s = np.full((len(a), 1), cheapest.cost_per_hour / 3600 / cheapest.speed_factor)
+    detour_m = meters[a[:, None], x[None, :]] + meters[x[None, :], b[:, None]]
+    detour_m = detour_m - meters[a, b][:, None]
+    detour_s = seconds[a[:, None], x[None, :]] + seconds[x[None, :], b[:, None]]
+    detour_s = detour_s - seconds[a, b][:, None] + service_s
+    with np.errstate(invalid="ignore"):
+        insertion = np.nanmin(per_m * detour_m + per_s * detour_s, axis=0)
+    price = np.array(
+        [saving.get(int(node), float(cost)) for node, cost in zip(x, insertion, strict=True)]
+    )
+    return np.where(np.isfinite(price), np.maximum(price, 0.0), _UNREACHABLE)
+
+
+def _cheapest(fleet: Sequence[VehicleType]) -> VehicleType:
+    return min(fleet, key=lambda v: (v.cost_per_km, v.cost_per_hour))
