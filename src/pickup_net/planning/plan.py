@@ -1,21 +1,23 @@
 """`plan(inputs, budget)`: run every stage in order and assemble the `Plan`."""
 
-from pickup_net.domain import Budget, Plan, Ref, StageStats
-from pickup_net.domain.budget import BudgetClock
-from pickup_net.forecast import forecast_demand
+from pickup_net.domain import Budget, Plan, StageStats
 from pickup_net.location import LocationProblem
 from pickup_net.planning.assemble import jsonable, kpis, unassigned_items
 from pickup_net.planning.baselines import baselines, method_record
 from pickup_net.planning.break_even import break_even
-from pickup_net.planning.catchment_demand import customer_demand
 from pickup_net.planning.choice import choose
 from pickup_net.planning.hub_choice import location_problem
 from pickup_net.planning.inputs import PlanInputs
-from pickup_net.planning.priced import Located, route_choice, stock_choice
+from pickup_net.planning.priced import (
+    Located,
+    depot_places,
+    locate,
+    parcels,
+    route_choice,
+    stock_choice,
+)
 from pickup_net.planning.progress import ProgressCallback, StageClock
 from pickup_net.planning.routed_location import RoutedLocation, depot_matrix, locate_by_routing
-from pickup_net.planning.travel import Place, Travel
-from pickup_net.planning.van_routes import DriveMatrix
 
 LOCATION_SHARE = 0.6
 """Most of what is left of the budget that location may take: routing still needs its search."""
@@ -43,7 +45,7 @@ def plan(
     clock = StageClock(progress)
     spend = (budget or Budget()).start()
     scenario, params = inputs.scenario, inputs.parameters
-    located = _locate(inputs, clock, spend)
+    located = locate(inputs, clock, spend)
     routing_limit_s = max(0.05, min(params.routing_time_limit_s,
                                     spend.remaining_s() - OUTPUTS_RESERVE_S))  # fmt: skip
     with clock.stage("location"):
@@ -62,11 +64,14 @@ def plan(
         method = route_choice(inputs, located, stocked, routing_s, spend.budget)
         found = baselines(inputs, located, method, routing_s, spend)
         pays_at = break_even(_priced_problem(inputs, located, search), params.hub_fixed_cost)
+        pays_at["home_price"] = (
+            "routed" if params.home_delivery_cost is None else "home_delivery_cost (explicit)"
+        )
         choice = choose(method, found, scenario.currency, pays_at)
     with clock.stage("outputs"):
         kept = choice.chosen
         routes = kept.routes
-        depots = {ref.id: (ref, lon, lat) for ref, lon, lat in _depot_places(inputs)}
+        depots = {ref.id: (ref, lon, lat) for ref, lon, lat in depot_places(inputs)}
         for route in routes:
             depot = depots[route.depot_id]
             stops = [(v.ref, v.lon, v.lat) for v in route.visits]
@@ -89,6 +94,7 @@ def plan(
         "method_result": method_record(method, inputs),
         "method_hubs": method.hub_ids,
         "chosen": choice.name,
+        "parcels": parcels(kept, inputs),
         "why": choice.why,
         "break_even": pays_at,
     }
@@ -101,7 +107,7 @@ def plan(
         ),
         "location": StageStats(
             seconds=clock.seconds["location"],
-            method=location.method,
+            method=f"{location.method}; priced by routing, {len(search.rounds)} rounds",
             objective=location.objective,
             lower_bound=location.lower_bound,
             gap=location.gap,
@@ -143,39 +149,12 @@ def catchments(inputs: PlanInputs, budget: Budget | None = None) -> dict[str, di
     forecast and location-routing stages (shares below 1 where a zone is split between hubs)."""
     spend = (budget or Budget()).start()
     params = inputs.parameters
-    located = _locate(inputs, StageClock(None), spend)
+    located = locate(inputs, StageClock(None), spend)
     search = locate_by_routing(
         inputs, located, spend, params.location_time_limit_s, params.routing_time_limit_s
     )
     stocked = search.best.stocked
     return {shop.id: dict(stocked.shares[shop.id]) for shop in stocked.hub_shops}
-
-
-def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> Located:
-    """Run the network and forecast stages: walking and driving matrices, demand per customer."""
-    scenario, params = inputs.scenario, inputs.parameters
-    people = inputs.history.customers
-    shops = [shop for shop in scenario.shops if shop.is_candidate]
-    with clock.stage("network"):
-        travel = Travel(params, inputs.network, spend.budget)
-        walkers = [c for c in people if not c.prefers_home]
-        walk = travel.matrices(
-            [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in walkers],
-            [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in shops],
-            "walk",
-        )
-        places = (
-            _depot_places(inputs)
-            + [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in shops]
-            + [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in people]
-        )
-        drive = DriveMatrix(places, travel.matrices(places, None, "drive"))
-    with clock.stage("forecast"):
-        forecast = forecast_demand(
-            inputs.history.demand, scenario.plan_date, params.cycle_days, params.seed
-        )
-        demand = customer_demand(scenario.products, people, forecast)
-    return Located(travel, walk, walkers, shops, forecast, demand, drive)
 
 
 def _priced_problem(
@@ -192,7 +171,3 @@ def _priced_problem(
         depot_matrix(located),
         search.prices,
     )
-
-
-def _depot_places(inputs: PlanInputs) -> list[Place]:
-    return [(Ref(kind="depot", id=d.id), d.lon, d.lat) for d in inputs.scenario.depots]

@@ -10,16 +10,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from pickup_net.domain import Budget, Costs, CustomerAssignment, Day, Hub, Ref, Route, Shop
-from pickup_net.forecast import CycleDemand, DemandForecast
+from pickup_net.domain.budget import BudgetClock
+from pickup_net.forecast import CycleDemand, DemandForecast, forecast_demand
 from pickup_net.location import LocationResult
 from pickup_net.network import Matrices
 from pickup_net.planning.assemble import customer_assignments, hub_records, plan_routes
-from pickup_net.planning.catchment_demand import catchment_zones
+from pickup_net.planning.catchment_demand import catchment_zones, customer_demand
 from pickup_net.planning.costs import horizon_costs
 from pickup_net.planning.day_stock import day_stock
 from pickup_net.planning.history import Customer
 from pickup_net.planning.hub_choice import CustomerDemand
 from pickup_net.planning.inputs import PlanInputs
+from pickup_net.planning.progress import StageClock
 from pickup_net.planning.travel import Place, Travel
 from pickup_net.planning.van_routes import (
     DriveMatrix,
@@ -157,6 +159,39 @@ def price_choice(
 ) -> Priced:
     """Stock, route and price one hub choice."""
     return route_choice(inputs, located, stock_choice(inputs, located, location), routing_s, budget)
+
+
+def locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> Located:
+    """Run the network and forecast stages: walking and driving matrices, demand per customer;
+    what every hub choice of the plan is priced on."""
+    scenario, params = inputs.scenario, inputs.parameters
+    people = inputs.history.customers
+    shops = [shop for shop in scenario.shops if shop.is_candidate]
+    with clock.stage("network"):
+        travel = Travel(params, inputs.network, spend.budget)
+        walkers = [c for c in people if not c.prefers_home]
+        walk = travel.matrices(
+            [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in walkers],
+            [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in shops],
+            "walk",
+        )
+        places = (
+            depot_places(inputs)
+            + [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in shops]
+            + [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in people]
+        )
+        drive = DriveMatrix(places, travel.matrices(places, None, "drive"))
+    with clock.stage("forecast"):
+        forecast = forecast_demand(
+            inputs.history.demand, scenario.plan_date, params.cycle_days, params.seed
+        )
+        demand = customer_demand(scenario.products, people, forecast)
+    return Located(travel, walk, walkers, shops, forecast, demand, drive)
+
+
+def depot_places(inputs: PlanInputs) -> list[Place]:
+    """The depots as places."""
+    return [(Ref(kind="depot", id=d.id), d.lon, d.lat) for d in inputs.scenario.depots]
 
 
 def sub_drive(full: DriveMatrix, places: Sequence[Place]) -> DriveMatrix:

@@ -6,7 +6,9 @@ insertion into them: the extra driving (per km), time (per hour, service include
 detour. Van fixed costs are spread over each route's hours, so a detour's hour is priced at
 `cost_per_hour + fixed_cost / route hours`. Without routes, a place is priced at a depot round
 trip with the cheapest vehicle type. A hub visit happens once per stock cycle, so its price per
-day is divided by `cycle_days`.
+day is divided by `cycle_days`. A hub also costs the holding and expected shortage of its stock
+(mostly safety stock, which hardly shrinks with the catchment): each routed hub's own, and for a
+shop not opened the mean of the hubs that were.
 """
 
 import itertools
@@ -44,7 +46,24 @@ def location_prices(scenario: Scenario, located: Located, priced: Priced) -> Loc
     depots = [index[Ref(kind="depot", id=v.depot_id)] for v in scenario.vehicle_types]
     home = _price(walkers, legs, saving, meters, seconds, params.home_service_s, depots, scenario)
     visit = _price(shops, legs, saving, meters, seconds, params.hub_service_s, depots, scenario)
-    return LocationPrices(home_per_delivery=home, visit_per_day=visit / params.cycle_days)
+    stock = _stock_cost(scenario, priced, [s.id for s in located.shops])
+    return LocationPrices(home_per_delivery=home, visit_per_day=visit / params.cycle_days + stock)
+
+
+def _stock_cost(scenario: Scenario, priced: Priced, shop_ids: Sequence[str]) -> np.ndarray:
+    """Holding and expected shortage cost per day of each shop's stock, as the routed days
+    priced it (`horizon_costs`); shops not opened get the mean of the opened ones."""
+    holding = {p.id: p.holding_cost for p in scenario.products}
+    days = max(len(priced.days), 1)
+    per_hub = {hub.shop_id: 0.0 for hub in priced.hubs}
+    for day in priced.days:
+        for line in day.stock:
+            per_hub[line.shop_id] += line.closing_units * holding[line.product_id] / days
+    if not per_hub:
+        return np.zeros(len(shop_ids))
+    shortage = priced.costs.shortage / days / len(per_hub)
+    mean = sum(per_hub.values()) / len(per_hub) + shortage
+    return np.array([per_hub[j] + shortage if j in per_hub else mean for j in shop_ids])
 
 
 def _legs_and_savings(
