@@ -2,17 +2,23 @@
 
 import itertools
 import math
+from pathlib import Path
 
+import pandas as pd
+import pytest
 from builders import small_scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from plan_checks import check_baselines
 
-from pickup_net.domain import Budget, Depot, Ref, Scenario
+from pickup_net.domain import Budget, Depot, Plan, Ref, Scenario
 from pickup_net.planning import plan, plan_inputs
 from pickup_net.planning.baselines import all_home_location, baselines, greedy_location
 from pickup_net.planning.priced import Located, Priced, locate, price_choice
 from pickup_net.planning.progress import StageClock
+from pickup_net.render.map import economics_panel
+from pickup_net.scale.report import results_table
+from pickup_net.scale.sweep_result import VariantResult
 
 FAST = {"routing_time_limit_s": 0.3, "location_time_limit_s": 0.5, "home_delivery_cost": None}
 
@@ -82,10 +88,15 @@ def test_baselines_reprice_to_their_reported_totals(seed: int, hubs: int) -> Non
         assert record.hubs_opened == len(priced.hubs)
 
 
-def test_hubs_that_cannot_pay_are_not_opened() -> None:
+@pytest.fixture(scope="module")
+def no_pay() -> Plan:
+    """A plan of a very sparse scenario with a high hub fee."""
+    return plan(plan_inputs(small_scenario(0, 8, 4, hub_fixed_cost=200_000, **FAST)))
+
+
+def test_hubs_that_cannot_pay_are_not_opened(no_pay: Plan) -> None:
     """Very low density and a high hub fee: the plan opens no hub and says why in a warning."""
-    scenario = small_scenario(0, 8, 4, hub_fixed_cost=200_000, **FAST)
-    result = plan(plan_inputs(scenario))
+    result = no_pay
     assert result.kpis.hubs_opened == 0
     assert any(w.startswith("hubs do not pay here") for w in result.warnings)
     assert result.stages["location"].details["why"].startswith("hubs do not pay here")
@@ -105,3 +116,33 @@ def test_hubs_that_clearly_pay_are_opened() -> None:
     assert result.kpis.total_cost < home.total_cost
     details = result.stages["location"].details
     assert details["rounds"] and details["break_even"]["hub_fee_per_day"] > 0
+
+
+def test_map_panel_shows_baselines_escaped(no_pay: Plan) -> None:
+    """The map's panel lists the plan and both baselines, and shows hostile text as text."""
+    hostile = no_pay.model_copy(deep=True)
+    hostile.stages["location"].details["why"] = "<img src=x onerror=alert(1)>"
+    panel = economics_panel(hostile)
+    assert "this plan" in panel and "all-home baseline" in panel and "greedy baseline" in panel
+    assert "<img" not in panel and "&lt;img" in panel
+
+
+def test_batch_report_puts_baselines_beside_each_variant(no_pay: Plan, tmp_path: Path) -> None:
+    """The sweep table reads each variant's plan.json: baseline totals, cost per parcel, choice;
+    a variant name that leaves the variants folder is not read."""
+    folder = tmp_path / "variants" / "v1"
+    folder.mkdir(parents=True)
+    (folder / "plan.json").write_text(no_pay.model_dump_json())
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "plan.json").write_text(no_pay.model_dump_json())
+    kpis = no_pay.kpis.model_dump()
+    results = [
+        VariantResult("v1", "ok", {}, "f1", kpis=kpis),
+        VariantResult("../secret", "ok", {}, "f2", kpis=kpis),
+    ]
+    table = results_table(results, [], tmp_path).set_index("variant")
+    home = next(b for b in no_pay.baselines if b.name == "all_home")
+    assert table.loc["v1", "all_home_total"] == home.total_cost
+    assert table.loc["v1", "chosen"] == "location_routing"
+    assert table.loc["v1", "cost_per_parcel"] > 0
+    assert pd.isna(table.loc["../secret", "all_home_total"])

@@ -8,7 +8,7 @@ hide a weak method.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pickup_net.domain import Baseline
+from pickup_net.domain import Baseline, Parameters
 from pickup_net.planning.baselines import cheapest
 from pickup_net.planning.priced import Priced
 from pickup_net.planning.routed_location import better
@@ -27,12 +27,20 @@ class Choice:
 
 
 def choose(
-    method: Priced, found: Sequence[tuple[Baseline, Priced]], currency: str, pays_at: dict
+    method: Priced,
+    found: Sequence[tuple[Baseline, Priced]],
+    params: Parameters,
+    currency: str,
+    pays_at: dict,
 ) -> Choice:
-    """Keep the method's result unless a baseline routes cheaper; say why in one sentence when
-    the plan opens no hub or falls back (`pays_at`: the break-even view)."""
-    baseline, priced = cheapest(found)
-    if not better(priced, method):
+    """Keep the method's result unless a baseline the parameters allow routes cheaper; say why
+    in one sentence when the plan opens no hub or falls back (`pays_at`: the break-even view).
+
+    A baseline is allowed when it keeps the shops forced open and the exact `n_hubs`, if set.
+    """
+    allowed = [item for item in found if _allowed(item[1], params)]
+    baseline, priced = cheapest(allowed) if allowed else (None, method)
+    if baseline is None or not better(priced, method):
         why = ""
         if not method.hub_ids:
             why = "hubs do not pay here: the location model priced by routing opens none" + (
@@ -55,3 +63,10 @@ def choose(
             f"{n}-hub network of the location-routing method, so the plan keeps the greedy hubs"
         )
     return Choice(priced, baseline.name, why)
+
+
+def _allowed(priced: Priced, params: Parameters) -> bool:
+    """Whether a baseline keeps what the planner fixed: shops forced open, an exact hub count."""
+    hubs = set(priced.hub_ids)
+    count_ok = params.n_hubs is None or len(hubs) == params.n_hubs
+    return count_ok and set(params.open_shops) <= hubs

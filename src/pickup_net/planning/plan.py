@@ -67,7 +67,7 @@ def plan(
         pays_at["home_price"] = (
             "routed" if params.home_delivery_cost is None else "home_delivery_cost (explicit)"
         )
-        choice = choose(method, found, scenario.currency, pays_at)
+        choice = choose(method, found, params, scenario.currency, pays_at)
     with clock.stage("outputs"):
         kept = choice.chosen
         routes = kept.routes
