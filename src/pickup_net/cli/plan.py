@@ -5,6 +5,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -19,6 +20,8 @@ from pickup_net.network.snapping import SnapError
 from pickup_net.planning import plan as run_plan
 
 _out = Console()
+ROUND_HUBS_SHOWN = 4
+"""Hub ids shown per location-routing round in the KPI table (all of them are in plan.json)."""
 _err = Console(stderr=True)
 
 
@@ -116,7 +119,11 @@ def _economics_rows(result: Plan) -> list[tuple[str, str]]:
     if details.get("chosen"):
         rows.append(("  plan keeps", str(details["chosen"]).replace("_", "-")))
     for n, step in enumerate(details.get("rounds", []), start=1):
-        line = f"{step['hubs_opened']} hubs, routed {step['routed_total']:,.0f} {money}"
+        hubs = escape(", ".join(map(str, step["hubs"][:ROUND_HUBS_SHOWN])))
+        more = "…" if len(step["hubs"]) > ROUND_HUBS_SHOWN else ""
+        line = (
+            f"{step['hubs_opened']} hubs [{hubs}{more}], routed {step['routed_total']:,.0f} {money}"
+        )
         rows.append((f"  round {n}", line))
     pays_at = details.get("break_even") or {}
     if pays_at.get("hub_fee_per_day") is not None:

@@ -27,7 +27,8 @@ ROUND_ROUTING_SHARE = 0.25
 
 @dataclass(frozen=True)
 class Round:
-    """One location-routing round: the hubs the model chose, its estimate and the routed total."""
+    """One location-routing round: the hubs the model chose, the model's objective (its own scope:
+    hub fees, handling, walks and the walkers' home deliveries) and the routed total of the day."""
 
     hubs: list[str]
     model_cost: float
