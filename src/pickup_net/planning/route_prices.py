@@ -3,12 +3,12 @@ visit really add to the vans' day.
 
 A stop on a route is priced at its removal saving, a place off the routes at its cheapest
 insertion into them: the extra driving (per km), time (per hour, service included) of the
-detour. Van fixed costs are spread over each route's hours, so a detour's hour is priced at
-`cost_per_hour + fixed_cost / route hours`. Without routes, a place is priced at a depot round
-trip with the cheapest vehicle type. A hub visit happens once per stock cycle, so its price per
-day is divided by `cycle_days`. A hub also costs the holding and expected shortage of its stock
-(mostly safety stock, which hardly shrinks with the catchment): each routed hub's own, and for a
-shop not opened the mean of the hubs that were.
+detour. A van's fixed cost buys its shift, so a detour's hour is priced at
+`cost_per_hour + fixed_cost / shift hours` (the shorter of its shift and maximum duration).
+Without routes, a place is priced at a depot round trip with the cheapest vehicle type. A hub
+visit happens once per stock cycle, so its price per day is divided by `cycle_days`. A hub also
+costs the holding and expected shortage of its stock (mostly safety stock, which hardly shrinks
+with the catchment): each routed hub's own, and for a shop not opened the mean of those opened.
 """
 
 import itertools
@@ -80,9 +80,9 @@ def _legs_and_savings(
     for route in priced.routes:
         vtype = fleet[route.vehicle_type_id]
         depot = index[Ref(kind="depot", id=route.depot_id)]
-        hours = max(route.duration_s / 3600, 1e-9)
         per_m = vtype.cost_per_km / 1000
-        per_s = (vtype.cost_per_hour + vtype.fixed_cost / hours) / 3600 / vtype.speed_factor
+        per_s = (vtype.cost_per_hour + vtype.fixed_cost / _shift_hours(vtype)) / 3600
+        per_s /= vtype.speed_factor
         service = {"home": scenario.parameters.home_service_s,
                    "replenish": scenario.parameters.hub_service_s}  # fmt: skip
         nodes = [depot, *(index[v.ref] for v in route.visits), depot]
@@ -133,3 +133,13 @@ def _price(
 
 def _cheapest(fleet: Sequence[VehicleType]) -> VehicleType:
     return min(fleet, key=lambda v: (v.cost_per_km, v.cost_per_hour))
+
+
+def _shift_hours(vtype: VehicleType) -> float:
+    """Hours a van of this type may work: its shift, or its maximum duration when shorter."""
+    start = vtype.shift_start.hour * 3600 + vtype.shift_start.minute * 60
+    end = vtype.shift_end.hour * 3600 + vtype.shift_end.minute * 60
+    seconds = end - start
+    if vtype.max_duration_s is not None:
+        seconds = min(seconds, vtype.max_duration_s)
+    return max(seconds / 3600, 1.0)
