@@ -5,13 +5,14 @@ Usage::
     python benchmarks/economics.py                        # every row below
     python benchmarks/economics.py --scales 0.5 1 --routing-limit 10
 
-Rows: the bundled Fontibón scenario as shipped (its explicit `home_delivery_cost`), and
+Rows: the bundled Fontibón scenario as shipped (home deliveries priced by routing), and
 scenarios generated on the same streets by `synth.city.generate_city` with the bundled settings
 (`scenarios/build_fontibon.py`) at 0.5x, 1x, 3x and 10x its customers (so its daily orders; vans
 scaled alike, at least one), home deliveries priced by routing; each at the bundled hub fee and a
-tenth of it. Each row is one full `plan` and reports the chosen plan's routed total, the
-location-routing method's own result, both baselines, cost per parcel, hubs, vans, rounds, the
-model's break-even fee and whether it agrees with the plan, and seconds.
+tenth of it. Each row is one full `plan` over the scenario's horizon (7 days) and reports the
+chosen plan's routed total, the location-routing method's own result, both baselines, cost per
+parcel, hubs, vans, rounds, the model's break-even fee and whether it agrees with the plan, and
+seconds.
 
 Writes ``benchmarks/results/economics.md`` and ``.csv``; each row is cached in
 ``benchmarks/results/economics_cache/<commit>/`` so a long table can be resumed. Timed rows need
@@ -180,16 +181,17 @@ def _write(rows: list[dict], commit: str, routing_limit: float) -> None:
     lines = [
         "# Economics: does the network pay?",
         "",
-        f"Commit `{commit}`, routing limit {routing_limit:g} s per routing (the plan's and each "
-        f"baseline's), {usable_cores()} cores shared with other work (load average "
-        f"{os.getloadavg()[0]:.1f} when written): timings are indicative only.",
+        f"Commit `{commit}`, routing limit {routing_limit:g} s per hub choice for all its days "
+        f"(the plan's and each baseline's), {usable_cores()} cores shared with other work "
+        f"(load average {os.getloadavg()[0]:.1f} when written): timings are indicative only.",
         "",
         f"- chosen plan above the cheapest baseline: **{violations}** of {len(rows)} rows",
         f"- high-density rows (>= {HIGH_DENSITY:g}x) where the location-routing method is not "
         f"5% below all-home: **{len(weak)}** of {len(dense)}",
         "",
-        "Money in COP for the plan's day. `method` is the location-routing method's own result "
-        "(routed in full), `chosen` what the plan keeps (the method or a baseline, whichever "
+        "Money in COP over the plan's horizon (every day, DESIGN's rule; parcels likewise). "
+        "`method` is the location-routing method's own result (routed in full), `chosen` "
+        "what the plan keeps (the method or a baseline, whichever "
         "routes cheaper). `break_even_fee`: the hub fee below which one hub pays in the "
         "routing-priced location model; `model_agrees`: whether that prediction matches the "
         "method opening hubs at this row's fee.",

@@ -13,9 +13,10 @@ from pickup_net.domain import Plan
 from pickup_net.io.scenario_loader import load_scenario
 
 FAST = {"location_time_limit_s": 5.0, "routing_time_limit_s": 3.0, "routing_engine": "ortools"}
-HUBS = {"n_hubs": 5}
+HUBS = {"n_hubs": 5, "home_delivery_cost": 6000}
 """Hubs do not pay on the bundled scenario (its plan serves everyone at home), so these tests ask
-for five, to exercise hubs, stock and shop files end to end."""
+for five and price a home delivery at an explicit 6,000 COP (so that customers walk to them), to
+exercise hubs, stock and shop files end to end."""
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,8 @@ def test_bundled_plan_invariants(planned: tuple[Path, dict]) -> None:
     assert "hubs opened" in run["output"] and "total cost" in run["output"]
     assert {b.name for b in plan.baselines} == {"all_home", "greedy"}
     assert "all-home baseline" in run["output"] and "round 1" in run["output"]
+    first = plan.stages["location"].details["rounds"][0]["hubs"][0]
+    assert f"[{first}, " in run["output"], "round 1's hub ids are printed, not taken as markup"
 
 
 def test_bundled_outputs_follow_streets(planned: tuple[Path, dict]) -> None:

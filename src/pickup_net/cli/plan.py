@@ -126,11 +126,9 @@ def _economics_rows(result: Plan) -> list[tuple[str, str]]:
     if details.get("chosen"):
         rows.append(("  plan keeps", str(details["chosen"]).replace("_", "-")))
     for n, step in enumerate(details.get("rounds", []), start=1):
-        hubs = escape(", ".join(map(str, step["hubs"][:ROUND_HUBS_SHOWN])))
         more = "…" if len(step["hubs"]) > ROUND_HUBS_SHOWN else ""
-        line = (
-            f"{step['hubs_opened']} hubs [{hubs}{more}], routed {step['routed_total']:,.0f} {money}"
-        )
+        hubs = escape(f"[{', '.join(map(str, step['hubs'][:ROUND_HUBS_SHOWN]))}{more}]")
+        line = f"{step['hubs_opened']} hubs {hubs}, routed {step['routed_total']:,.0f} {money}"
         rows.append((f"  round {n}", line))
     pays_at = details.get("break_even") or {}
     if pays_at.get("hub_fee_per_day") is not None:

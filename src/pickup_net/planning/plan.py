@@ -11,7 +11,12 @@ from pickup_net.planning.hub_choice import location_problem
 from pickup_net.planning.inputs import PlanInputs
 from pickup_net.planning.priced import Located, Priced, depot_places, locate, parcels, price_choice
 from pickup_net.planning.progress import ProgressCallback, StageClock
-from pickup_net.planning.routed_location import RoutedLocation, depot_matrix, locate_by_routing
+from pickup_net.planning.routed_location import (
+    RoutedLocation,
+    better,
+    depot_matrix,
+    locate_by_routing,
+)
 
 LOCATION_SHARE = 0.6
 """Most of what is left of the budget that location may take: routing still needs its search."""
@@ -24,8 +29,8 @@ def plan(
 
     Stages: network and forecast (with the orders of every day); location priced by routing
     (rounds, each priced over the horizon); stock (the method's hubs stocked and routed day by
-    day with the full routing limit); routing (both baselines over the same days, and the
-    choice of the cheapest routed total); outputs.
+    day with the full routing limit, kept unless the best round routed them cheaper); routing
+    (both baselines over the same days, and the choice of the cheapest routed total); outputs.
 
     Parameters
     ----------
@@ -55,6 +60,8 @@ def plan(
         )
     with clock.stage("stock"):
         method = price_choice(inputs, located, search.best.location, routing_s, spend)
+        if better(search.best, method):
+            method = search.best  # the same hubs routed better within the round's shorter limit
     with clock.stage("routing"):
         found = baselines(inputs, located, method, routing_s, spend)
         pays_at = break_even(_priced_problem(inputs, located, search), params.hub_fixed_cost)
@@ -91,6 +98,7 @@ def plan(
         "stopped": search.stopped,
         "method_result": method_record(method, located),
         "method_hubs": method.hub_ids,
+        "method_routing_limit_s": round(method.routing_s, 3),
         "chosen": choice.name,
         "parcels": parcels(kept, located),
         "why": choice.why,
