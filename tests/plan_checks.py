@@ -231,3 +231,20 @@ def without_timing(plan_json: dict) -> dict:
         return value
 
     return {**plan_json, "stages": strip(plan_json["stages"])}
+
+
+def check_baselines(scenario: Scenario, plan: Plan) -> None:
+    """Each baseline's costs add up to its total, its hub fees follow its hubs, and its cost per
+    parcel is its total over its parcels."""
+    days = len(plan.days)
+    for base in plan.baselines:
+        c = base.costs
+        parts = c.routing + c.hub_fees + c.handling + c.holding + c.shortage
+        assert math.isclose(c.total, parts, abs_tol=0.05), f"{base.name} costs add up"
+        assert base.total_cost == c.total
+        fee = scenario.parameters.hub_fixed_cost * base.hubs_opened * days
+        assert math.isclose(c.hub_fees, fee, abs_tol=0.01), f"{base.name} hub fees"
+        if base.parcels:
+            per = base.total_cost / base.parcels
+            assert math.isclose(base.cost_per_parcel, per, abs_tol=0.01)
+        assert base.hubs_opened == 0 or base.name == "greedy"

@@ -13,6 +13,10 @@ from pickup_net.domain import Plan
 from pickup_net.io.scenario_loader import load_scenario
 
 FAST = {"location_time_limit_s": 5.0, "routing_time_limit_s": 3.0, "routing_engine": "ortools"}
+HUBS = {"n_hubs": 5, "home_delivery_cost": 6000}
+"""Hubs do not pay on the bundled scenario (its plan serves everyone at home), so these tests ask
+for five and price a home delivery at an explicit 6,000 COP (so that customers walk to them), to
+exercise hubs, stock and shop files end to end."""
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +25,7 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     folder = tmp_path_factory.mktemp("bundled")
     scenario_yaml = folder / "scenario.yaml"
     text = (BUNDLED / "scenario.yaml").read_text()
-    for key, value in FAST.items():
+    for key, value in {**FAST, **HUBS}.items():
         text += f"  {key}: {value}\n"
     scenario_yaml.write_text(text.replace("streets: ", f"streets: {BUNDLED}/"))
     for csv in BUNDLED.glob("*.csv"):
@@ -42,6 +46,10 @@ def test_bundled_plan_invariants(planned: tuple[Path, dict]) -> None:
     assert plan.kpis.hubs_opened > 0 and plan.kpis.vans_used > 0
     assert plan.kpis.units_prepositioned > 0
     assert "hubs opened" in run["output"] and "total cost" in run["output"]
+    assert {b.name for b in plan.baselines} == {"all_home", "greedy"}
+    assert "all-home baseline" in run["output"] and "round 1" in run["output"]
+    first = plan.stages["location"].details["rounds"][0]["hubs"][0]
+    assert f"[{first}, " in run["output"], "round 1's hub ids are printed, not taken as markup"
 
 
 def test_bundled_outputs_follow_streets(planned: tuple[Path, dict]) -> None:

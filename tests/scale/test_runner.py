@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 from distributed import Client
 from plan_checks import without_timing
@@ -20,6 +21,14 @@ from pickup_net.scale.sweep import apply_overrides
 from pickup_net.scale.sweep_result import VariantResult
 
 
+@pytest.fixture
+def hub_scenario_file(tmp_path: Path, tiny: Scenario) -> Path:
+    """The tiny scenario with two hubs asked for (at its density serving everyone at home is
+    cheaper, so a plan left to choose opens none), written as a sweep's base."""
+    params = tiny.parameters.model_copy(update={"n_hubs": 2})
+    return write_scenario(tiny.model_copy(update={"parameters": params}), tmp_path / "tiny")
+
+
 def _sweep_file(folder: Path, broken_count: int) -> Path:
     spec = {
         "name": "tiny-sweep",
@@ -33,10 +42,10 @@ def _sweep_file(folder: Path, broken_count: int) -> Path:
 
 
 def test_broken_variant_is_reported_and_rerun_skips_finished(
-    tiny: Scenario, tiny_scenario_file: Path, tmp_path: Path, local_client: Client
+    tiny: Scenario, hub_scenario_file: Path, tmp_path: Path, local_client: Client
 ) -> None:
     """One broken variant fails alone; a re-run reuses the finished ones and retries the broken."""
-    sweep = load_sweep(_sweep_file(tiny_scenario_file.parent.parent, broken_count=0))
+    sweep = load_sweep(_sweep_file(hub_scenario_file.parent.parent, broken_count=0))
     out = tmp_path / "out"
     seen: list[VariantResult] = []
     results = run_sweep(sweep, out, client=local_client, on_result=seen.append)
@@ -56,7 +65,7 @@ def test_broken_variant_is_reported_and_rerun_skips_finished(
     finished = {r.variant: (out / "variants" / r.variant / "plan.json").stat().st_mtime_ns
                 for r in results[:2]}  # fmt: skip
 
-    fixed = load_sweep(_sweep_file(tiny_scenario_file.parent.parent, broken_count=3))
+    fixed = load_sweep(_sweep_file(hub_scenario_file.parent.parent, broken_count=3))
     again = run_sweep(fixed, out, client=local_client)
     assert [r.status for r in again] == ["reused", "reused", "ok"]
     assert again[0].kpis == results[0].kpis

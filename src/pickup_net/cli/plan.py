@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from pickup_net.domain import Plan
 
 _out = Console()
+ROUND_HUBS_SHOWN = 4
+"""Hub ids shown per location-routing round in the KPI table (all of them are in plan.json)."""
 _err = Console(stderr=True)
 
 
@@ -99,7 +102,50 @@ def kpi_table(result: Plan) -> Table:
     location = result.stages["location"]
     if location.gap is not None:
         rows.append(("location gap", f"{location.gap:.2%}"))
+    rows += _economics_rows(result)
     rows += [(f"{name} stage", f"{stage.seconds:.1f} s") for name, stage in result.stages.items()]
     for label, value in rows:
         table.add_row(label, value)
     return table
+
+
+def _economics_rows(result: Plan) -> list[tuple[str, str]]:
+    """The plan beside its baselines (cost per parcel), the location-routing rounds and the
+    break-even view."""
+    money = result.currency
+    details = result.stages["location"].details
+    k, parcels = result.kpis, details.get("parcels") or 0.0
+    per_parcel = k.total_cost / parcels if parcels else 0.0
+    rows = [("plan", _money_line(money, k.total_cost, k.hubs_opened, k.vans_used, per_parcel))]
+    for base in result.baselines:
+        line = _money_line(
+            money, base.total_cost, base.hubs_opened, base.vans_used, base.cost_per_parcel
+        )
+        rows.append((f"  {base.name.replace('_', '-')} baseline", line))
+    if method := details.get("method_result"):
+        line = _money_line(
+            money,
+            method["total_cost"],
+            method["hubs_opened"],
+            method["vans_used"],
+            method["cost_per_parcel"],
+        )
+        rows.append(("  location-routing result", line))
+    if details.get("chosen"):
+        rows.append(("  plan keeps", str(details["chosen"]).replace("_", "-")))
+    for n, step in enumerate(details.get("rounds", []), start=1):
+        more = "…" if len(step["hubs"]) > ROUND_HUBS_SHOWN else ""
+        hubs = escape(f"[{', '.join(map(str, step['hubs'][:ROUND_HUBS_SHOWN]))}{more}]")
+        line = f"{step['hubs_opened']} hubs {hubs}, routed {step['routed_total']:,.0f} {money}"
+        rows.append((f"  round {n}", line))
+    pays_at = details.get("break_even") or {}
+    if pays_at.get("hub_fee_per_day") is not None:
+        rows.append(("hubs pay below fee", f"{pays_at['hub_fee_per_day']:,.0f} {money}/day"))
+    if pays_at.get("demand_scale") is not None:
+        rows.append(("hubs pay from demand", f"{pays_at['demand_scale']:.2f} x today"))
+    return rows
+
+
+def _money_line(money: str, total: float, hubs: int, vans: int, per_parcel: float) -> str:
+    """Total, hubs, vans and cost per parcel on one line."""
+    return f"{total:,.0f} {money}, {hubs} hubs, {vans} vans, {per_parcel:,.0f} {money}/parcel"

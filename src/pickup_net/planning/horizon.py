@@ -5,7 +5,7 @@ Which hubs to visit is a `VisitRule`. The default, `below_safety_level`, visits 
 van may deliver when some product's shelf is a unit or more below its safety level (the stock
 that lasts until the next possible visit); an inventory-routing solver (`pickup_net.inventory`)
 can replace it by deciding every day's visits at once. Each day's routing gets an equal share of
-what is left of the routing time (`routing_time_limit_s` is for the whole horizon).
+what is left of the routing time given for the whole horizon.
 """
 
 from collections.abc import Mapping, Sequence
@@ -13,14 +13,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-import numpy as np
 import pandas as pd
 
 from pickup_net.domain import Day, Product, Ref, Scenario, Shop
 from pickup_net.domain.budget import BudgetClock
 from pickup_net.forecast import CycleDemand, DemandForecast
 from pickup_net.location import LocationResult
-from pickup_net.network import Matrices
 from pickup_net.planning.assemble import plan_routes
 from pickup_net.planning.day_stock import day_stock
 from pickup_net.planning.demand_days import ForecastWindow
@@ -32,7 +30,6 @@ from pickup_net.planning.replenishment import (
     hub_levels,
     needs_visit,
 )
-from pickup_net.planning.travel import Place, Travel
 from pickup_net.planning.van_routes import (
     DriveMatrix,
     HomeDelivery,
@@ -135,8 +132,9 @@ def plan_days(
     hubs: Sequence[Shop],
     shares: Mapping[str, Mapping[str, float]],
     location: LocationResult,
-    travel: Travel,
+    drive: DriveMatrix,
     spend: BudgetClock,
+    routing_limit_s: float,
     rule: VisitRule = below_safety_level,
 ) -> PlannedDays:
     """Plan every day of the horizon: visits, deliveries, routes and each hub's stock.
@@ -149,10 +147,12 @@ def plan_days(
         The forecast and each day's orders, shared with the baselines.
     people, hubs, shares, location
         Customers, the open hubs, each hub's zone shares and the customers' assignment.
-    travel
-        Drive matrices and geometry.
+    drive
+        Driving matrix over the depots, at least the hubs and every home of the horizon.
     spend
-        The plan's budget; routing gets `routing_time_limit_s` over all days, within it.
+        The plan's budget; routing gets `routing_limit_s` over all days, within it.
+    routing_limit_s
+        Routing time for all the days together, shared out equally over what is left.
     rule
         Which hubs to visit each day (default: `below_safety_level`).
     """
@@ -165,8 +165,7 @@ def plan_days(
     }
     demand_of = DemandLookup(horizon, shares)
     homes = [home_deliveries(scenario, orders, people, location) for orders in horizon.orders]
-    drive = _drive_matrix(scenario, hubs, homes, travel)
-    routing_left = spend.stage_limit_s(params.routing_time_limit_s)
+    routing_left = routing_limit_s
     van_liters = max(v.capacity_liters for v in scenario.vehicle_types)
     van_kg = max(v.capacity_kg for v in scenario.vehicle_types)
     storage = {s.id: s.storage_liters for s in hubs}
@@ -197,7 +196,7 @@ def plan_days(
         ]
         stocked = [s for s in hubs if any(brought.get(s.id, {}).values())]
         routing_input = build_routing(
-            on_day, stocked, lines, homes[day], drive.restrict(stocked, homes[day])
+            on_day, stocked, lines, homes[day], drive.subset(_refs(stocked, homes[day]))
         )
         limit_s = max(
             0.05,
@@ -250,49 +249,8 @@ class DemandLookup:
         return self._cache[key]
 
 
-@dataclass(frozen=True)
-class _AllPlaces:
-    """One drive matrix over depots, every hub and every home of the horizon, cut per day."""
-
-    places: list[Place]
-    matrices: Matrices
-
-    def restrict(self, hubs: Sequence[Shop], homes: Sequence[HomeDelivery]) -> DriveMatrix:
-        """The day's matrix: depots, hubs and that day's homes."""
-        wanted = {Ref(kind="shop", id=s.id) for s in hubs}
-        wanted |= {Ref(kind="customer", id=h.customer_id) for h in homes}
-        keep = [
-            i for i, (ref, _, _) in enumerate(self.places) if ref.kind == "depot" or ref in wanted
-        ]
-        ids = [self.matrices.ids[i] for i in keep]
-        kept = set(ids)
-        index = np.array(keep, dtype=int)
-        sub = Matrices(
-            ids=ids,
-            target_ids=ids,
-            seconds=self.matrices.seconds[np.ix_(index, index)],
-            meters=self.matrices.meters[np.ix_(index, index)],
-            unreachable=[(a, b) for a, b in self.matrices.unreachable if a in kept and b in kept],
-            snap_offset_m={k: v for k, v in self.matrices.snap_offset_m.items() if k in kept},
-            warnings=list(self.matrices.warnings),
-        )
-        return DriveMatrix([self.places[i] for i in keep], sub)
-
-
-def _drive_matrix(
-    scenario: Scenario,
-    hubs: Sequence[Shop],
-    homes: Sequence[Sequence[HomeDelivery]],
-    travel: Travel,
-) -> _AllPlaces:
-    """Drive times once over every place any day of the horizon may route."""
-    seen: dict[str, HomeDelivery] = {}
-    for day in homes:
-        for home in day:
-            seen.setdefault(home.customer_id, home)
-    places = (
-        [(Ref(kind="depot", id=d.id), d.lon, d.lat) for d in scenario.depots]
-        + [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in hubs]
-        + [(Ref(kind="customer", id=h.customer_id), h.lon, h.lat) for h in seen.values()]
-    )
-    return _AllPlaces(places, travel.matrices(places, None, "drive"))
+def _refs(hubs: Sequence[Shop], homes: Sequence[HomeDelivery]) -> set[Ref]:
+    """The places one day routes besides the depots: its stocked hubs and its homes."""
+    return {Ref(kind="shop", id=s.id) for s in hubs} | {
+        Ref(kind="customer", id=h.customer_id) for h in homes
+    }

@@ -4,8 +4,10 @@ Costs are per operating day in the scenario's currency:
 - serving customer i at shop j: expected pickups/day x (shop's handling fee + walk cost of the
   round trip at `walk_cost_per_km`); not allowed beyond `max_walk_m` or where unreachable;
 - home delivery of customer i: expected deliveries/day x the home-delivery cost
-  (`home_delivery_cost`, or the estimate of `home_delivery_estimate` from the nearest depot);
-- opening shop j: `hub_fixed_cost`, or exactly `n_hubs` hubs when set.
+  (`home_delivery_cost` when set; else the routed price of `LocationPrices` once a round has
+  been routed; else the estimate of `home_delivery_estimate` from the nearest depot);
+- opening shop j: `hub_fixed_cost` plus, once routed, the routed price of visiting it per day,
+  or exactly `n_hubs` hubs when set.
 Capacity dimensions: expected pickups per day against `max_pickups_per_day`, and expected
 litres per cycle against `storage_liters`.
 """
@@ -26,6 +28,15 @@ DELIVERIES_PER_VAN_DAY = 40
 """Home deliveries one van is assumed to make in a day, to share its fixed cost."""
 LOCAL_LEG_M = 1_000.0
 """Assumed drive from one home delivery to the next inside the neighbourhood."""
+
+
+@dataclass(frozen=True)
+class LocationPrices:
+    """Prices taken from a routed solution: one home delivery per customer (in `customers`
+    order) and one hub visit per operating day per shop (in `shops` order)."""
+
+    home_per_delivery: np.ndarray
+    visit_per_day: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -67,14 +78,31 @@ def choose_hubs(
     walk: Matrices,
     depot: Matrices,
     time_limit_s: float,
+    prices: LocationPrices | None = None,
     steps: int | None = None,
 ) -> LocationResult:
     """Solve the location stage for the customers who accept pickup.
 
     `walk` holds walking metres from `customers` to `shops`; `depot` holds driving metres and
-    seconds from the nearest-first depots to `customers`. `steps`: the search's work limit
-    (None: its time limit alone).
+    seconds from the nearest-first depots to `customers`; `prices`, when given, replace the
+    estimates by routed prices (an explicit `home_delivery_cost` still wins for homes).
+    `steps`: the search's work limit (None: its time limit alone).
     """
+    problem = location_problem(params, fleet, customers, demand, shops, walk, depot, prices)
+    return solve_location(problem, time_limit_s=time_limit_s, seed=params.seed, steps=steps)
+
+
+def location_problem(
+    params: Parameters,
+    fleet: Sequence[VehicleType],
+    customers: Sequence[Customer],
+    demand: dict[str, CustomerDemand],
+    shops: Sequence[Shop],
+    walk: Matrices,
+    depot: Matrices,
+    prices: LocationPrices | None = None,
+) -> LocationProblem:
+    """The location model of `choose_hubs`, priced by estimates or by `prices`."""
     pickups = np.array([demand[c.id].pickups_per_day for c in customers])
     liters = np.array([demand[c.id].liters_per_cycle for c in customers])
     walk_m = walk.meters
@@ -84,6 +112,8 @@ def choose_hubs(
     assign_cost[~(walk_m <= params.max_walk_m)] = np.inf
     if params.home_delivery_cost is not None:
         per_delivery = np.full(len(customers), params.home_delivery_cost)
+    elif prices is not None:
+        per_delivery = prices.home_per_delivery
     else:
         nearest = np.argmin(depot.meters, axis=0)
         columns = np.arange(len(customers))
@@ -96,16 +126,18 @@ def choose_hubs(
             ]
         )
     candidates = frozenset(shop.id for shop in shops)
-    problem = LocationProblem(
+    fixed = np.full(len(shops), 0.0 if params.n_hubs else params.hub_fixed_cost)
+    if prices is not None:
+        fixed = fixed + np.where(np.isfinite(prices.visit_per_day), prices.visit_per_day, 1e9)
+    return LocationProblem(
         customer_ids=[c.id for c in customers],
         shop_ids=[shop.id for shop in shops],
         demand=np.column_stack([pickups, liters]),
         capacity=np.array([[shop.max_pickups_per_day, shop.storage_liters] for shop in shops]),
         assign_cost=assign_cost,
         home_cost=pickups * np.where(np.isfinite(per_delivery), per_delivery, 1e9),
-        fixed_cost=None if params.n_hubs else np.full(len(shops), params.hub_fixed_cost),
+        fixed_cost=None if params.n_hubs and prices is None else fixed,
         n_hubs=params.n_hubs,
         force_open=frozenset(params.open_shops) & candidates,
         force_closed=frozenset(params.closed_shops) & candidates,
     )
-    return solve_location(problem, time_limit_s=time_limit_s, seed=params.seed, steps=steps)

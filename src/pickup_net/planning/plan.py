@@ -1,29 +1,22 @@
 """`plan(inputs, budget)`: run every stage in order and assemble the `Plan`."""
 
-from dataclasses import dataclass
-
-from pickup_net.domain import Budget, Plan, Ref, Shop, StageStats
-from pickup_net.domain.budget import BudgetClock
-from pickup_net.domain.opening_hours import windows_on
-from pickup_net.forecast import DemandForecast, forecast_demand
-from pickup_net.location import LocationResult
-from pickup_net.network import Matrices
-from pickup_net.planning.assemble import (
-    customer_assignments,
-    hub_records,
-    jsonable,
-    kpis,
-    unassigned_items,
-)
-from pickup_net.planning.catchment_demand import catchment_zones, customer_demand
-from pickup_net.planning.costs import horizon_costs
-from pickup_net.planning.demand_days import ForecastWindow, day_orders, forecast_window
-from pickup_net.planning.history import Customer
-from pickup_net.planning.horizon import Horizon, plan_days
-from pickup_net.planning.hub_choice import CustomerDemand, choose_hubs
+from pickup_net.domain import Budget, Plan, StageStats
+from pickup_net.location import LocationProblem
+from pickup_net.planning.assemble import jsonable, kpis, unassigned_items
+from pickup_net.planning.baselines import baselines, method_record
+from pickup_net.planning.break_even import break_even
+from pickup_net.planning.choice import choose
+from pickup_net.planning.horizon import OUTPUTS_RESERVE_S
+from pickup_net.planning.hub_choice import location_problem
 from pickup_net.planning.inputs import PlanInputs
+from pickup_net.planning.priced import Located, Priced, depot_places, locate, parcels, price_choice
 from pickup_net.planning.progress import ProgressCallback, StageClock
-from pickup_net.planning.travel import Place, Travel
+from pickup_net.planning.routed_location import (
+    RoutedLocation,
+    better,
+    depot_matrix,
+    locate_by_routing,
+)
 
 LOCATION_SHARE = 0.6
 """Most of what is left of the budget that location may take: routing still needs its search."""
@@ -33,26 +26,15 @@ NOT_REPRODUCIBLE = (
 )
 
 
-@dataclass
-class _Located:
-    """What the first three stages produce: travel, customers, demand and the chosen hubs."""
-
-    travel: Travel
-    walk: Matrices
-    walkers: list[Customer]
-    shops: list[Shop]
-    forecast: DemandForecast
-    demand: dict[str, CustomerDemand]
-    window: ForecastWindow
-    location: LocationResult
-    hub_shops: list[Shop]
-    warnings: list[str]
-
-
 def plan(
     inputs: PlanInputs, budget: Budget | None = None, progress: ProgressCallback | None = None
 ) -> Plan:
     """Plan the `horizon_days` operating days of the scenario in `inputs` from its plan date.
+
+    Stages: network and forecast (with the orders of every day); location priced by routing
+    (rounds, each priced over the horizon); stock (the method's hubs stocked and routed day by
+    day with the full routing limit, kept unless the best round routed them cheaper); routing
+    (both baselines over the same days, and the choice of the cheapest routed total); outputs.
 
     Parameters
     ----------
@@ -62,110 +44,104 @@ def plan(
     budget
         A work limit (else the parameters' `search_work`) that makes the plan reproducible,
         and/or a wall-clock limit for the whole plan, shared out by location and routing (each
-        within its own limit from the parameters; routing's is for all the days together), and
-        the processes the solvers may use; none: the parameters' limits alone, in this process.
+        within its own limit from the parameters; routing's is for all the days of one hub
+        choice), and the processes the solvers may use; none: the parameters' limits alone, in
+        this process.
     progress
         Called as `progress(stage, fraction)` at each stage start and end; raising aborts the plan.
     """
     clock = StageClock(progress)
     scenario, params = inputs.scenario, inputs.parameters
     spend = (budget or Budget()).with_work(params.search_work).start()
-    located = _locate(inputs, clock, spend)
-    with clock.stage("stock"):
-        shares = catchment_zones(inputs.history.customers, located.location)
-        horizon = Horizon(
-            located.forecast,
-            located.window,
-            day_orders(inputs.history, located.forecast, located.window, params.seed),
-        )
-    with clock.stage("routing"):
-        planned = plan_days(
-            scenario,
-            horizon,
-            inputs.history.customers,
-            located.hub_shops,
-            shares,
-            located.location,
-            located.travel,
+    located = locate(inputs, clock, spend)
+    routing_s = max(0.05, min(spend.stage_limit_s(params.routing_time_limit_s),
+                              spend.remaining_s() - OUTPUTS_RESERVE_S))  # fmt: skip
+    with clock.stage("location"):
+        search = locate_by_routing(
+            inputs,
+            located,
             spend,
+            spend.grant(params.location_time_limit_s, LOCATION_SHARE),
+            routing_s,
         )
-        first = planned.routing[0]
-        stock, routing, routing_input = first.stock, first.result, first.routing_input
+    with clock.stage("stock"):
+        method = price_choice(inputs, located, search.best.location, routing_s, spend)
+        if better(search.best, method):
+            method = search.best  # the same hubs routed better within the round's shorter limit
+    with clock.stage("routing"):
+        found = baselines(inputs, located, method, routing_s, spend)
+        pays_at = break_even(_priced_problem(inputs, located, search), params.hub_fixed_cost)
+        pays_at["home_price"] = (
+            "routed" if params.home_delivery_cost is None else "home_delivery_cost (explicit)"
+        )
+        choice = choose(method, found, params, scenario.currency, pays_at)
     with clock.stage("outputs"):
-        depots = {ref.id: (ref, lon, lat) for ref, lon, lat in _depot_places(inputs)}
-        for day in planned.days:
-            for route in day.routes:
-                depot = depots[route.depot_id]
-                stops = []
-                for before, visit in zip([None, *route.visits], route.visits, strict=False):
-                    if before is not None and visit.trip != before.trip:
-                        stops.append(depot)  # back to reload between two trips
-                    stops.append((visit.ref, visit.lon, visit.lat))
-                route.geometry = located.travel.geometry([depot, *stops, depot])
-        routes = planned.days[0].routes
-        assignments = customer_assignments(
-            inputs.history.customers,
-            located.location,
-            located.walk,
-            located.walkers,
-            located.shops,
-        )
-        hubs = hub_records(
-            located.hub_shops,
-            located.location,
-            assignments,
-            located.demand,
-            stock,
-            scenario.products,
-        )
-        unassigned = unassigned_items(routing, routing_input, stock)
-        days = planned.days
-        costs = horizon_costs(
-            days, hubs, scenario.products, params.hub_fixed_cost, planned.short_units
-        )
+        kept = choice.chosen
+        _draw_routes(inputs, located, kept)
+        stock, routing = kept.stock, kept.routing
+        unassigned = unassigned_items(routing, kept.first.routing_input, stock)
         warnings = [
             *located.warnings,
             *located.travel.warnings,
             *located.walk.warnings,
-            *planned.warnings,
+            *kept.planned.warnings,
         ]
-        if located.window.gap_days:
+        window = located.horizon.window
+        if window.gap_days:
             warnings.append(
-                f"the history ends {located.window.gap_days} days before {scenario.plan_date}: "
-                f"demand from {located.window.start} on is forecast"
+                f"the history ends {window.gap_days} days before {scenario.plan_date}: "
+                f"demand from {window.start} on is forecast"
             )
+        if choice.why:
+            warnings.append(choice.why)
         if not spend.budget.reproducible:
             warnings.append(NOT_REPRODUCIBLE)
         if inputs.history.day_orders.empty:
             warnings.append(
                 f"no orders booked for {scenario.plan_date}: no home deliveries are routed that day"
             )
-    location = located.location
-    days_routed = planned.routing
+    location = search.best.location
+    economics = {
+        "rounds": [r.as_dict() for r in search.rounds],
+        "stopped": search.stopped,
+        "method_result": method_record(method, located),
+        "method_hubs": method.hub_ids,
+        "method_routing_limit_s": round(method.routing_s, 3),
+        "chosen": choice.name,
+        "parcels": parcels(kept, located),
+        "why": choice.why,
+        "break_even": pays_at,
+    }
+    days = kept.days
     stages = {
         "network": StageStats(seconds=clock.seconds["network"]),
         "forecast": StageStats(
             seconds=clock.seconds["forecast"],
             method="model per zone and product by rolling-origin cross-validation",
-            details={"models": jsonable(located.forecast.table["model"].value_counts().to_dict())},
+            details={
+                "models": jsonable(located.horizon.forecast.table["model"].value_counts().to_dict())
+            },
         ),
         "location": StageStats(
             seconds=clock.seconds["location"],
-            method=location.method,
+            method=f"{location.method}; priced by routing, {len(search.rounds)} rounds",
             objective=location.objective,
             lower_bound=location.lower_bound,
             gap=location.gap,
-            details={
-                "proven_optimal": location.proven_optimal,
-                "steps": location.steps,
-                "reproducible": spend.budget.reproducible,
-                "time_limit_hit": location.clock_hit,
-            },
+            details=jsonable(
+                {
+                    "proven_optimal": location.proven_optimal,
+                    "steps": location.steps,
+                    "reproducible": spend.budget.reproducible,
+                    "time_limit_hit": location.clock_hit,
+                    **economics,
+                }
+            ),
         ),
         "stock": StageStats(
             seconds=clock.seconds["stock"],
             method=stock.method,
-            details=planned.summary(scenario.products),
+            details=kept.planned.summary(scenario.products),
         ),
         "routing": StageStats(
             seconds=clock.seconds["routing"],
@@ -174,17 +150,22 @@ def plan(
             details=jsonable(
                 {
                     **routing.stats,
-                    "time_limit_s": first.time_limit_s,
+                    "time_limit_s": kept.first.time_limit_s,
                     "days": len(days),
-                    "horizon_time_limits_s": [round(d.time_limit_s, 3) for d in planned.routing],
-                    "horizon_cost": round(sum(d.result.cost for d in planned.routing), 2),
+                    "horizon_time_limits_s": [
+                        round(d.time_limit_s, 3) for d in kept.planned.routing
+                    ],
+                    "horizon_cost": round(sum(d.result.cost for d in kept.planned.routing), 2),
                     "reproducible": spend.budget.reproducible,
-                    "time_limit_hit": any(d.result.stats["time_limit_hit"] for d in days_routed),
+                    "time_limit_hit": any(
+                        d.result.stats["time_limit_hit"] for d in kept.planned.routing
+                    ),
                 }
             ),
         ),
         "outputs": StageStats(seconds=clock.seconds["outputs"]),
     }
+    routes = kept.routes
     return Plan(
         scenario=scenario.name,
         plan_date=scenario.plan_date,
@@ -194,92 +175,59 @@ def plan(
         service_level_method=stock.method,
         depots=scenario.depots,
         candidate_shops=[shop.id for shop in scenario.shops if shop.is_candidate],
-        hubs=hubs,
-        customers=assignments,
+        hubs=kept.hubs,
+        customers=kept.assignments,
         stock=stock.lines,
         routes=routes,
         unassigned=unassigned,
-        kpis=kpis(costs, hubs, assignments, stock.lines, routes, unassigned),
+        kpis=kpis(kept.costs, kept.hubs, kept.assignments, stock.lines, routes, unassigned),
         stages=stages,
         days=days,
-        costs=costs,
+        costs=kept.costs,
+        baselines=[record for record, _ in found],
         warnings=warnings,
     )
 
 
 def catchments(inputs: PlanInputs, budget: Budget | None = None) -> dict[str, dict[str, float]]:
     """Hub shop id -> {zone id: share of the zone's demand it serves}, from the network,
-    forecast and location stages (shares below 1 where a zone is split between hubs)."""
-    spend = (budget or Budget()).with_work(inputs.parameters.search_work).start()
-    located = _locate(inputs, StageClock(None), spend)
-    shares = catchment_zones(inputs.history.customers, located.location)
-    return {shop.id: dict(shares[shop.id]) for shop in located.hub_shops}
-
-
-def _locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> _Located:
-    """Run the network, forecast and location stages."""
-    scenario, params = inputs.scenario, inputs.parameters
-    people = inputs.history.customers
-    shops, warnings = _open_candidates(inputs)
-    with clock.stage("network"):
-        travel = Travel(params, inputs.network, spend.budget)
-        walkers = [c for c in people if not c.prefers_home]
-        walk = travel.matrices(
-            [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in walkers],
-            [(Ref(kind="shop", id=s.id), s.lon, s.lat) for s in shops],
-            "walk",
-        )
-        depot_drive = travel.matrices(
-            _depot_places(inputs),
-            [(Ref(kind="customer", id=c.id), c.lon, c.lat) for c in walkers],
-            "drive",
-        )
-    with clock.stage("forecast"):
-        window = forecast_window(inputs.history, scenario.plan_date, params.horizon_days)
-        forecast = forecast_demand(
-            inputs.history.demand, window.start, window.days, params.seed, cycle_days=1
-        )
-        demand = customer_demand(scenario.products, people, forecast)
-    with clock.stage("location"):
-        location = choose_hubs(
-            params,
-            scenario.vehicle_types,
-            walkers,
-            demand,
-            shops,
-            walk,
-            depot_drive,
-            spend.grant(params.location_time_limit_s, LOCATION_SHARE),
-            spend.budget.location_steps(),
-        )
-    opened = set(location.open_shops)
-    return _Located(
-        travel,
-        walk,
-        walkers,
-        shops,
-        forecast,
-        demand,
-        window,
-        location,
-        [s for s in shops if s.id in opened],
-        warnings,
+    forecast and location-routing stages (shares below 1 where a zone is split between hubs)."""
+    params = inputs.parameters
+    spend = (budget or Budget()).with_work(params.search_work).start()
+    located = locate(inputs, StageClock(None), spend)
+    search = locate_by_routing(
+        inputs, located, spend, params.location_time_limit_s, params.routing_time_limit_s
     )
+    best = search.best
+    return {shop.id: dict(best.shares[shop.id]) for shop in best.hub_shops}
 
 
-def _open_candidates(inputs: PlanInputs) -> tuple[list[Shop], list[str]]:
-    """Candidate shops open on the plan date; a closed one (e.g. `off`) cannot receive stock."""
-    day = inputs.scenario.plan_date
-    candidates = [shop for shop in inputs.scenario.shops if shop.is_candidate]
-    closed = [shop.id for shop in candidates if not windows_on(shop.opening_hours, day)]
-    if not closed:
-        return candidates, []
-    note = (
-        f"{len(closed)} candidate shops are closed on {day} and cannot be hubs "
-        f"(first: {', '.join(closed[:5])})"
+def _draw_routes(inputs: PlanInputs, located: Located, kept: Priced) -> None:
+    """Street geometry of every route of every day; a van that reloads goes back through its
+    depot between two trips."""
+    depots = {ref.id: (ref, lon, lat) for ref, lon, lat in depot_places(inputs)}
+    for day in kept.days:
+        for route in day.routes:
+            depot = depots[route.depot_id]
+            stops = []
+            for before, visit in zip([None, *route.visits], route.visits, strict=False):
+                if before is not None and visit.trip != before.trip:
+                    stops.append(depot)  # back to reload between two trips
+                stops.append((visit.ref, visit.lon, visit.lat))
+            route.geometry = located.travel.geometry([depot, *stops, depot])
+
+
+def _priced_problem(
+    inputs: PlanInputs, located: Located, search: RoutedLocation
+) -> LocationProblem:
+    """The location model at the routed prices of the best round (for the break-even view)."""
+    return location_problem(
+        inputs.parameters,
+        inputs.scenario.vehicle_types,
+        located.walkers,
+        located.demand,
+        located.shops,
+        located.walk,
+        depot_matrix(located),
+        search.prices,
     )
-    return [shop for shop in candidates if shop.id not in set(closed)], [note]
-
-
-def _depot_places(inputs: PlanInputs) -> list[Place]:
-    return [(Ref(kind="depot", id=d.id), d.lon, d.lat) for d in inputs.scenario.depots]

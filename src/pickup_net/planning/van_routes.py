@@ -1,10 +1,11 @@
 """Build the day's routing problem (hub replenishment and home deliveries) and solve it."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from pickup_net.domain import Budget, Ref, Scenario, Shop, StockLine
@@ -41,6 +42,26 @@ class DriveMatrix:
 
     places: list[Place]
     matrices: Matrices
+
+    def subset(self, keep: Collection[Ref]) -> "DriveMatrix":
+        """The matrix between the depots and the places in `keep`, in this matrix's order
+        (shortest paths do not depend on which other places a matrix holds)."""
+        index = [
+            i for i, (ref, _, _) in enumerate(self.places) if ref.kind == "depot" or ref in keep
+        ]
+        ids = [self.matrices.ids[i] for i in index]
+        kept = set(ids)
+        rows = np.array(index, dtype=np.int64)
+        sub = Matrices(
+            ids=ids,
+            target_ids=ids,
+            seconds=self.matrices.seconds[np.ix_(rows, rows)],
+            meters=self.matrices.meters[np.ix_(rows, rows)],
+            unreachable=[(a, b) for a, b in self.matrices.unreachable if a in kept and b in kept],
+            snap_offset_m={k: v for k, v in self.matrices.snap_offset_m.items() if k in kept},
+            warnings=list(self.matrices.warnings),
+        )
+        return DriveMatrix([self.places[i] for i in index], sub)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """One self-contained Leaflet map per plan (folium), with Leaflet inlined so it works offline."""
 
 import folium
+from markupsafe import escape
 
 from pickup_net.domain import Plan, Route
 from pickup_net.io.leaflet_assets import leaflet_assets
@@ -10,6 +11,12 @@ from pickup_net.render.text_tooltip import TextTooltip
 
 _TILE_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+_PANEL_STYLE = (
+    ".pn-economics{position:fixed;bottom:24px;left:12px;z-index:1000;background:#fff;"
+    "padding:6px 8px;font:12px sans-serif;border:1px solid #999;border-radius:4px}"
+    ".pn-economics td{padding:1px 6px;text-align:right}"
+    ".pn-economics td:first-child{text-align:left}"
 )
 _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 
@@ -75,6 +82,9 @@ def plan_map_html(plan: Plan) -> str:
     for layer in later:
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
+    if plan.baselines:
+        header.add_child(folium.Element(f"<style>{_PANEL_STYLE}</style>"))
+        fmap.get_root().html.add_child(folium.Element(economics_panel(plan)))
     if points:
         fmap.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)],
                          [max(p[0] for p in points), max(p[1] for p in points)]])  # fmt: skip
@@ -108,3 +118,29 @@ def _draw_routes(
                     tooltip=TextTooltip(f"{visit.ref.id} ({route.vehicle_id} #{order}, "
                                         f"trip {visit.trip})"),
                 ).add_to(home_layer)  # fmt: skip
+
+
+def economics_panel(plan: Plan) -> str:
+    """A small table of the plan beside its baselines: total, hubs, vans and cost per parcel;
+    every value escaped, since names and notes come from files and requests."""
+    details = plan.stages["location"].details if "location" in plan.stages else {}
+    parcels = details.get("parcels") or 0.0
+    k = plan.kpis
+    rows = [("this plan", k.total_cost, k.hubs_opened, k.vans_used,
+             k.total_cost / parcels if parcels else 0.0)]  # fmt: skip
+    rows += [
+        (f"{b.name.replace('_', '-')} baseline", b.total_cost, b.hubs_opened, b.vans_used,
+         b.cost_per_parcel)
+        for b in plan.baselines
+    ]  # fmt: skip
+    body = "".join(
+        f"<tr><td>{escape(name)}</td><td>{total:,.0f}</td><td>{hubs}</td><td>{vans}</td>"
+        f"<td>{per:,.0f}</td></tr>"
+        for name, total, hubs, vans, per in rows
+    )
+    currency = escape(plan.currency)
+    why = f"<div>{escape(details['why'])}</div>" if details.get("why") else ""
+    return (
+        f'<div class="pn-economics"><table><tr><th></th><th>total {currency}</th><th>hubs</th>'
+        f"<th>vans</th><th>{currency}/parcel</th></tr>{body}</table>{why}</div>"
+    )

@@ -7,6 +7,7 @@ drawn from any thread or worker.
 
 import html
 import io
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,15 +23,25 @@ KPI_COLUMNS = (
     "total_cost", "unassigned",
 )  # fmt: skip
 QUALITY_STAGES = ("location", "routing")
+BASELINE_NAMES = ("all_home", "greedy")
+ECONOMICS_COLUMNS = (
+    "cost_per_parcel", "all_home_total", "all_home_cost_per_parcel", "greedy_total",
+    "greedy_cost_per_parcel", "chosen",
+)  # fmt: skip
 
 
-def results_table(results: Sequence[VariantResult], parameters: Sequence[str]) -> pd.DataFrame:
-    """One row per variant: name, status, the overridden values, KPIs, solver gaps, error."""
+def results_table(
+    results: Sequence[VariantResult], parameters: Sequence[str], out_dir: Path | None = None
+) -> pd.DataFrame:
+    """One row per variant: name, status, the overridden values, KPIs, the plan beside its
+    baselines with cost per parcel (read from each variant's plan.json under `out_dir`), solver
+    gaps, error."""
     rows = []
     for result in results:
         row: dict[str, object] = {"variant": result.variant, "status": result.status}
         row.update({path: result.overrides.get(path) for path in parameters})
         row.update({kpi: result.kpis.get(kpi) for kpi in KPI_COLUMNS})
+        row.update(_economics(out_dir, result) if out_dir is not None and result.ok else {})
         for stage in QUALITY_STAGES:
             stats = result.stages.get(stage, {})
             row[f"{stage}_gap"] = stats.get("gap")
@@ -38,7 +49,9 @@ def results_table(results: Sequence[VariantResult], parameters: Sequence[str]) -
         row["seconds"] = result.seconds
         row["error"] = result.error
         rows.append(row)
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows).reindex(
+        columns=list(dict.fromkeys([*(k for row in rows for k in row), *ECONOMICS_COLUMNS]))
+    )
     ok = table["status"].isin(["ok", "reused"]) if len(table) else pd.Series(dtype=bool)
     table["pareto"] = False
     if ok.any():
@@ -48,6 +61,27 @@ def results_table(results: Sequence[VariantResult], parameters: Sequence[str]) -
         )
         table.loc[done.index, "pareto"] = mask
     return table
+
+
+def _economics(out_dir: Path, result: VariantResult) -> dict[str, object]:
+    """The plan's cost per parcel and its baselines' totals, from the variant's plan.json."""
+    variants = (Path(out_dir) / "variants").resolve()
+    path = (variants / result.variant / "plan.json").resolve()
+    if variants not in path.parents or not path.is_file():
+        return {}
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    details = plan.get("stages", {}).get("location", {}).get("details", {})
+    parcels = details.get("parcels") or 0.0
+    total = plan.get("kpis", {}).get("total_cost")
+    row: dict[str, object] = {
+        "cost_per_parcel": round(total / parcels, 2) if parcels and total is not None else None,
+        "chosen": details.get("chosen"),
+    }
+    for base in plan.get("baselines", []):
+        if base.get("name") in BASELINE_NAMES:
+            row[f"{base['name']}_total"] = base.get("total_cost")
+            row[f"{base['name']}_cost_per_parcel"] = base.get("cost_per_parcel")
+    return row
 
 
 def pareto_front(cost: np.ndarray, coverage: np.ndarray) -> np.ndarray:
@@ -66,7 +100,7 @@ def write_report(
     """Write ``results.csv`` and ``report.html`` into `out_dir`; return both paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    table = results_table(results, parameters)
+    table = results_table(results, parameters, out_dir)
     csv_path = out_dir / "results.csv"
     table.to_csv(csv_path, index=False)
     html_path = out_dir / "report.html"
@@ -88,7 +122,9 @@ def _html(table: pd.DataFrame, parameters: Sequence[str], title: str) -> str:
         f"<h1>{html.escape(title)}</h1>",
         f"<p>{len(table)} variants: {len(done)} planned, {len(failed)} failed. "
         "Rows on the Pareto front (no other variant is cheaper with at least the same pickup "
-        "coverage) are shaded.</p>",
+        "coverage) are shaded. Each plan stands beside its baselines (all-home: no hubs; greedy: "
+        "most pickup demand within walking reach), priced the same way; <i>chosen</i> says "
+        "whether the plan kept the location-routing result or a baseline.</p>",
     ]
     if len(done):
         parts += [
@@ -113,8 +149,8 @@ def _html(table: pd.DataFrame, parameters: Sequence[str], title: str) -> str:
 
 def _table_html(table: pd.DataFrame, parameters: Sequence[str]) -> str:
     shown = ["variant", "status", *parameters, "hubs_opened", "pickup_share", "mean_walk_m",
-             "vans_used", "km_driven", "total_cost", "unassigned", "location_gap", "routing_gap",
-             "seconds"]  # fmt: skip
+             "vans_used", "km_driven", "total_cost", *ECONOMICS_COLUMNS, "unassigned",
+             "location_gap", "routing_gap", "seconds"]  # fmt: skip
     head = "".join(f"<th>{html.escape(c)}</th>" for c in shown)
     rows = []
     for _, row in table.iterrows():

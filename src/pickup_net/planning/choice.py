@@ -1,0 +1,72 @@
+"""The final choice: the location-routing result or a baseline, whichever routes cheaper.
+
+Judged on routed totals only (fewer stops left out first), so the plan is never above its
+cheapest baseline; the method's own result is kept beside the choice so that a fallback cannot
+hide a weak method.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pickup_net.domain import Baseline, Parameters
+from pickup_net.planning.baselines import cheapest
+from pickup_net.planning.priced import Priced
+from pickup_net.planning.routed_location import better
+
+METHOD = "location_routing"
+"""Name of the location-routing method's own result."""
+
+
+@dataclass
+class Choice:
+    """The priced choice the plan keeps, its name, and the sentence that explains a fallback."""
+
+    chosen: Priced
+    name: str
+    why: str
+
+
+def choose(
+    method: Priced,
+    found: Sequence[tuple[Baseline, Priced]],
+    params: Parameters,
+    currency: str,
+    pays_at: dict,
+) -> Choice:
+    """Keep the method's result unless a baseline the parameters allow routes cheaper; say why
+    in one sentence when the plan opens no hub or falls back (`pays_at`: the break-even view).
+
+    A baseline is allowed when it keeps the shops forced open and the exact `n_hubs`, if set.
+    """
+    allowed = [item for item in found if _allowed(item[1], params)]
+    baseline, priced = cheapest(allowed) if allowed else (None, method)
+    if baseline is None or not better(priced, method):
+        why = ""
+        if not method.hub_ids:
+            why = "hubs do not pay here: the location model priced by routing opens none" + (
+                f" (one hub would pay at a hub fee below {pays_at['hub_fee_per_day']:,.0f} "
+                f"{currency} a day)"
+                if pays_at.get("hub_fee_per_day")
+                else ""
+            )
+        return Choice(method, METHOD, why)
+    money = f"{priced.total:,.0f} {currency} against {method.total:,.0f} {currency}"
+    n = len(method.hub_ids)
+    if baseline.name == "all_home":
+        why = (
+            f"hubs do not pay here: serving every customer at home routes at {money} for "
+            f"the {n}-hub network the location-routing method found, so the plan opens no hub"
+        )
+    else:
+        why = (
+            f"the greedy choice of {baseline.hubs_opened} hubs routes at {money} for the "
+            f"{n}-hub network of the location-routing method, so the plan keeps the greedy hubs"
+        )
+    return Choice(priced, baseline.name, why)
+
+
+def _allowed(priced: Priced, params: Parameters) -> bool:
+    """Whether a baseline keeps what the planner fixed: shops forced open, an exact hub count."""
+    hubs = set(priced.hub_ids)
+    count_ok = params.n_hubs is None or len(hubs) == params.n_hubs
+    return count_ok and set(params.open_shops) <= hubs

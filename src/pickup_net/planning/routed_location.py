@@ -1,0 +1,160 @@
+"""Location priced by routing: choose hubs, route them, price homes and hub visits from the
+routes, choose again, until the hub set repeats or the routed total stops improving.
+
+Round 1 prices the location model with `home_delivery_cost` (or `home_delivery_estimate`) and no
+visit cost; every later round with the prices of the best routed round so far
+(`route_prices.location_prices`). Every round is stocked, routed and priced over the whole
+horizon by `priced.price_choice` (the plan's own code path, the same orders of each day), with
+`ROUND_ROUTING_SHARE` of the plan's routing limit for all its days; the best round's hubs are
+routed again with the full limit by the plan, beside its baselines, and only those full-horizon
+routed totals decide the plan.
+"""
+
+from dataclasses import dataclass, field
+
+from pickup_net.domain import Ref
+from pickup_net.domain.budget import BudgetClock
+from pickup_net.location import LocationResult
+from pickup_net.network import Matrices
+from pickup_net.planning.hub_choice import LocationPrices, choose_hubs
+from pickup_net.planning.inputs import PlanInputs
+from pickup_net.planning.priced import Located, Priced, price_choice
+from pickup_net.planning.route_prices import location_prices
+
+MAX_ROUNDS = 4
+"""Location-routing rounds at most: measured stable after 2-3 on the bundled and generated
+scenarios (benchmarks/results/economics.md)."""
+ROUND_ROUTING_SHARE = 0.25
+"""Each round's routing limit as a share of the plan's routing limit."""
+
+
+@dataclass(frozen=True)
+class Round:
+    """One location-routing round: the hubs the model chose, the model's objective (its own scope,
+    per day: hub fees, handling, walks and the walkers' home deliveries) and the routed total
+    over the horizon (vans on the first day, km over every day)."""
+
+    hubs: list[str]
+    model_cost: float
+    routed_total: float
+    vans: int
+    km: float
+    dropped_stops: int
+
+    def as_dict(self) -> dict:
+        """The round for plan.json."""
+        return {
+            "hubs": self.hubs,
+            "hubs_opened": len(self.hubs),
+            "model_cost": round(self.model_cost, 2),
+            "routed_total": round(self.routed_total, 2),
+            "vans_used": self.vans,
+            "km_driven": round(self.km, 3),
+            "dropped_stops": self.dropped_stops,
+        }
+
+
+@dataclass
+class RoutedLocation:
+    """The best round, every round, why the rounds stopped, and the routed prices of the best."""
+
+    best: Priced
+    rounds: list[Round] = field(default_factory=list)
+    stopped: str = ""
+    prices: LocationPrices | None = None
+
+
+def better(a: Priced, b: Priced) -> bool:
+    """Whether `a` beats `b`: fewer stops left out over the days first, then a lower total."""
+    return (a.dropped, a.total) < (b.dropped, b.total)
+
+
+def locate_by_routing(
+    inputs: PlanInputs,
+    located: Located,
+    spend: BudgetClock,
+    location_limit_s: float,
+    routing_limit_s: float,
+) -> RoutedLocation:
+    """Run the location-routing rounds; each round's location solve gets `location_limit_s`
+    shared over the rounds, and its routing `ROUND_ROUTING_SHARE` of `routing_limit_s`."""
+    scenario, params = inputs.scenario, inputs.parameters
+    depot = depot_matrix(located)
+    round_routing_s = max(0.05, ROUND_ROUTING_SHARE * routing_limit_s)
+    steps = spend.budget.location_steps()
+    round_steps = None if steps is None else max(1, steps // MAX_ROUNDS)
+    seen: dict[tuple[str, ...], int] = {}
+    prices: LocationPrices | None = None
+    search: RoutedLocation | None = None
+    for number in range(1, MAX_ROUNDS + 1):
+        location = _solve(
+            inputs, located, depot, location_limit_s / MAX_ROUNDS, prices, round_steps
+        )
+        key = tuple(sorted(location.open_shops))
+        if key in seen:
+            search.stopped = f"round {number} chose the hubs of round {seen[key]} again"
+            break
+        seen[key] = number
+        priced = price_choice(inputs, located, location, round_routing_s, spend)
+        step = Round(
+            hubs=list(key),
+            model_cost=location.objective,
+            routed_total=priced.total,
+            vans=sum(1 for route in priced.routes if route.visits),
+            km=priced.km,
+            dropped_stops=priced.dropped,
+        )
+        if search is None:
+            search = RoutedLocation(best=priced)
+        elif not better(priced, search.best):
+            search.rounds.append(step)
+            search.stopped = f"round {number} did not lower the routed total"
+            break
+        search.rounds.append(step)
+        search.best = priced
+        prices = location_prices(scenario, located, priced)
+        if spend.remaining_s() < 3 * round_routing_s:
+            search.stopped = "the plan's time budget ran short"
+            break
+    else:
+        search.stopped = f"stopped after {MAX_ROUNDS} rounds"
+    search.prices = prices or location_prices(scenario, located, search.best)
+    if params.home_delivery_cost is not None:
+        search.stopped += "; home deliveries priced at the explicit home_delivery_cost"
+    return search
+
+
+def _solve(
+    inputs: PlanInputs,
+    located: Located,
+    depot: Matrices,
+    time_limit_s: float,
+    prices: LocationPrices | None,
+    steps: int | None,
+) -> LocationResult:
+    """One location solve of the customers who accept pickup, at `prices`, within `steps`
+    search steps when the budget has a work limit."""
+    return choose_hubs(
+        inputs.parameters,
+        inputs.scenario.vehicle_types,
+        located.walkers,
+        located.demand,
+        located.shops,
+        located.walk,
+        depot,
+        max(0.05, time_limit_s),
+        prices,
+        steps,
+    )
+
+
+def depot_matrix(located: Located) -> Matrices:
+    """Driving metres and seconds from the depots (rows) to the walkers (columns)."""
+    both = located.drive.subset({Ref(kind="customer", id=c.id) for c in located.walkers}).matrices
+    n = sum(1 for ref, _, _ in located.drive.places if ref.kind == "depot")
+    return Matrices(
+        ids=both.ids[:n],
+        target_ids=both.ids[n:],
+        seconds=both.seconds[:n, n:],
+        meters=both.meters[:n, n:],
+    )

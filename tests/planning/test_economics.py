@@ -1,0 +1,156 @@
+"""Plans that pay: baselines beside every plan, location priced by routing, honest choices."""
+
+import itertools
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from builders import small_scenario
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from plan_checks import check_baselines
+
+from pickup_net.domain import Budget, Depot, Plan, Ref, Scenario
+from pickup_net.planning import plan, plan_inputs
+from pickup_net.planning.baselines import all_home_location, baselines, greedy_location
+from pickup_net.planning.horizon import DemandLookup
+from pickup_net.planning.priced import Located, Priced, locate, price_choice
+from pickup_net.planning.progress import StageClock
+from pickup_net.render.map import economics_panel
+from pickup_net.scale.report import results_table
+from pickup_net.scale.sweep_result import VariantResult
+
+FAST = {"routing_time_limit_s": 0.3, "location_time_limit_s": 0.5, "home_delivery_cost": None}
+
+
+def _reprice(scenario: Scenario, located: Located, priced: Priced) -> float:
+    """The total of `priced` recomputed from every day's routes on the driving matrix (through
+    the depot between two trips), the vehicle rates, the hubs, the stock lines and each day's
+    demand laws from the forecast."""
+    params = scenario.parameters
+    fleet = {v.id: v for v in scenario.vehicle_types}
+    products = {p.id: p for p in scenario.products}
+    index = {ref: i for i, (ref, _, _) in enumerate(located.drive.places)}
+    meters = located.drive.matrices.meters
+    demand_of = DemandLookup(located.horizon, priced.shares)
+    total = 0.0
+    for number, day in enumerate(priced.days):
+        for route in day.routes:
+            vtype = fleet[route.vehicle_type_id]
+            depot = index[Ref(kind="depot", id=route.depot_id)]
+            path = [depot]
+            for before, visit in zip([None, *route.visits], route.visits, strict=False):
+                if before is not None and visit.trip != before.trip:
+                    path.append(depot)
+                path.append(index[visit.ref])
+            path.append(depot)
+            driven = sum(meters[a, b] for a, b in itertools.pairwise(path))
+            assert math.isclose(driven, route.distance_m, rel_tol=1e-6, abs_tol=1.0)
+            hours = (route.end_s - route.start_s) / 3600
+            total += vtype.fixed_cost + vtype.cost_per_km * driven / 1000
+            total += vtype.cost_per_hour * hours
+        for line in day.stock:
+            law = demand_of(line.shop_id, number, 1).get(line.product_id)
+            product = products[line.product_id]
+            total += line.closing_units * product.holding_cost
+            if law is not None:
+                short = law.expected_shortfall(line.opening_units + line.delivered_units)
+                total += short * product.stockout_cost
+    for hub in priced.hubs:
+        total += len(priced.days) * (
+            params.hub_fixed_cost + hub.expected_pickups_per_day * hub.handling_fee
+        )
+    return total
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n_customers=st.integers(10, 40), fee=st.sampled_from([0, 3000]))
+def test_chosen_plan_never_above_a_baseline(seed: int, n_customers: int, fee: int) -> None:
+    """On generated scenarios the plan's routed total is at most each baseline's, and each
+    baseline's costs add up like the plan's."""
+    scenario = small_scenario(seed, n_customers, 5, hub_fixed_cost=fee, **FAST)
+    result = plan(plan_inputs(scenario))
+    assert {b.name for b in result.baselines} == {"all_home", "greedy"}
+    check_baselines(scenario, result)
+    for baseline in result.baselines:
+        assert result.kpis.total_cost <= baseline.total_cost + 0.01, baseline.name
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), hubs=st.integers(0, 3))
+def test_baselines_reprice_to_their_reported_totals(seed: int, hubs: int) -> None:
+    """All-home, greedy and the method's result, re-priced from their routes on the matrix,
+    equal the totals the plan reports for them."""
+    scenario = small_scenario(seed, 25, 5, **FAST)
+    inputs = plan_inputs(scenario)
+    spend = Budget().start()
+    located = locate(inputs, StageClock(None), spend)
+    location = greedy_location(inputs, located, hubs) if hubs else all_home_location(located)
+    method = price_choice(inputs, located, location, 0.3, spend)
+    found = baselines(inputs, located, method, 0.3, spend)
+    for priced in [method, *(p for _, p in found)]:
+        assert math.isclose(_reprice(scenario, located, priced), priced.total, abs_tol=0.5)
+    for record, priced in found:
+        assert record.total_cost == priced.total
+        assert record.hubs_opened == len(priced.hubs)
+
+
+@pytest.fixture(scope="module")
+def no_pay() -> Plan:
+    """A plan of a very sparse scenario with a high hub fee."""
+    return plan(plan_inputs(small_scenario(0, 8, 4, hub_fixed_cost=200_000, **FAST)))
+
+
+def test_hubs_that_cannot_pay_are_not_opened(no_pay: Plan) -> None:
+    """Very low density and a high hub fee: the plan opens no hub and says why in a warning."""
+    result = no_pay
+    assert result.kpis.hubs_opened == 0
+    assert any(w.startswith("hubs do not pay here") for w in result.warnings)
+    assert result.stages["location"].details["why"].startswith("hubs do not pay here")
+
+
+def test_hubs_that_clearly_pay_are_opened() -> None:
+    """Dense demand, free hubs and homes far from the depot: the plan opens hubs and costs less
+    than serving everyone at home."""
+    scenario = small_scenario(
+        1, 200, 6, vans=3, hub_fixed_cost=0, walk_cost_per_km=0, home_service_s=1200, **FAST
+    )
+    depot = scenario.depots[0]
+    far = Depot(id=depot.id, lon=depot.lon - 0.15, lat=depot.lat - 0.15)
+    result = plan(plan_inputs(scenario.model_copy(update={"depots": [far]})))
+    assert result.kpis.hubs_opened > 0
+    home = next(b for b in result.baselines if b.name == "all_home")
+    assert result.kpis.total_cost < home.total_cost
+    details = result.stages["location"].details
+    assert details["rounds"] and details["break_even"]["hub_fee_per_day"] > 0
+
+
+def test_map_panel_shows_baselines_escaped(no_pay: Plan) -> None:
+    """The map's panel lists the plan and both baselines, and shows hostile text as text."""
+    hostile = no_pay.model_copy(deep=True)
+    hostile.stages["location"].details["why"] = "<img src=x onerror=alert(1)>"
+    panel = economics_panel(hostile)
+    assert "this plan" in panel and "all-home baseline" in panel and "greedy baseline" in panel
+    assert "<img" not in panel and "&lt;img" in panel
+
+
+def test_batch_report_puts_baselines_beside_each_variant(no_pay: Plan, tmp_path: Path) -> None:
+    """The sweep table reads each variant's plan.json: baseline totals, cost per parcel, choice;
+    a variant name that leaves the variants folder is not read."""
+    folder = tmp_path / "variants" / "v1"
+    folder.mkdir(parents=True)
+    (folder / "plan.json").write_text(no_pay.model_dump_json())
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "plan.json").write_text(no_pay.model_dump_json())
+    kpis = no_pay.kpis.model_dump()
+    results = [
+        VariantResult("v1", "ok", {}, "f1", kpis=kpis),
+        VariantResult("../secret", "ok", {}, "f2", kpis=kpis),
+    ]
+    table = results_table(results, [], tmp_path).set_index("variant")
+    home = next(b for b in no_pay.baselines if b.name == "all_home")
+    assert table.loc["v1", "all_home_total"] == home.total_cost
+    assert table.loc["v1", "chosen"] == "location_routing"
+    assert table.loc["v1", "cost_per_parcel"] > 0
+    assert pd.isna(table.loc["../secret", "all_home_total"])
