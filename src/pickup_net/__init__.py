@@ -4,8 +4,9 @@ The public names below load on first use (PEP 562), so `import pickup_net` stays
 command line answers `--help` without importing the solvers.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from pickup_net._lazy import lazy_names
 
 if TYPE_CHECKING:
     from pickup_net.domain import Budget, Parameters, Plan, Scenario
@@ -57,14 +58,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """Import the module that defines `name` on first access and cache the name here."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pickup_net' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, globals(), _EXPORTS)
 
 
 def __dir__() -> list[str]:

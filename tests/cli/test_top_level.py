@@ -9,7 +9,7 @@ import pickup_net
 
 
 def test_import_loads_no_subpackage() -> None:
-    """A fresh `import pickup_net` imports none of its subpackages."""
+    """A fresh `import pickup_net` imports none of its subpackages (only its lazy-name helper)."""
     code = (
         "import sys, pickup_net\n"
         "print(sorted(m for m in sys.modules if m.startswith('pickup_net')))"
@@ -17,7 +17,7 @@ def test_import_loads_no_subpackage() -> None:
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == "['pickup_net']"
+    assert result.stdout.strip() == "['pickup_net', 'pickup_net._lazy']"
 
 
 @pytest.mark.parametrize("name", pickup_net.__all__)

@@ -20,8 +20,9 @@ How it works, in short:
   `straight_line_matrices` fallback uses a documented circuity factor.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from pickup_net._lazy import lazy_names
 
 if TYPE_CHECKING:
     from pickup_net.network.geometry import route_geometry
@@ -34,20 +35,20 @@ if TYPE_CHECKING:
     from pickup_net.network.street_network import Point, StreetNetwork
 
 _EXPORTS = {
-    "DEFAULT_CIRCUITY": "straight_line",
-    "DriveProfile": "profiles",
-    "Matrices": "matrices",
-    "OsmElements": "osm_elements",
-    "OsmWay": "osm_elements",
-    "Point": "street_network",
-    "SnapError": "snapping",
-    "StreetNetwork": "street_network",
-    "TurnRestriction": "osm_elements",
-    "WalkProfile": "profiles",
-    "build_street_network": "street_graph",
-    "route_geometry": "geometry",
-    "straight_line_matrices": "straight_line",
-    "street_matrices": "matrices",
+    "DEFAULT_CIRCUITY": "pickup_net.network.straight_line",
+    "DriveProfile": "pickup_net.network.profiles",
+    "Matrices": "pickup_net.network.matrices",
+    "OsmElements": "pickup_net.network.osm_elements",
+    "OsmWay": "pickup_net.network.osm_elements",
+    "Point": "pickup_net.network.street_network",
+    "SnapError": "pickup_net.network.snapping",
+    "StreetNetwork": "pickup_net.network.street_network",
+    "TurnRestriction": "pickup_net.network.osm_elements",
+    "WalkProfile": "pickup_net.network.profiles",
+    "build_street_network": "pickup_net.network.street_graph",
+    "route_geometry": "pickup_net.network.geometry",
+    "straight_line_matrices": "pickup_net.network.straight_line",
+    "street_matrices": "pickup_net.network.matrices",
 }
 """Public name -> its module: loaded on first use (PEP 562), since route geometry and matrices
 pull in scipy's graph routines, which `validate` and the snapping of points do not need."""
@@ -70,11 +71,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """Import the module that defines `name` on first access and keep the name here."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pickup_net.network' has no attribute {name!r}")
-    value = getattr(import_module(f"pickup_net.network.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, globals(), _EXPORTS)
