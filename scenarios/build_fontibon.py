@@ -28,7 +28,6 @@ PARAMETERS = Parameters(
     max_walk_m=600,
     service_level=0.95,
     hub_fixed_cost=8_000,
-    home_delivery_cost=6_000,
     walk_cost_per_km=2_000,
     location_time_limit_s=20,
     routing_time_limit_s=20,
