@@ -12,6 +12,7 @@ TOLERANCE_S = 1.0
 
 def check_plan(scenario: Scenario, plan: Plan) -> None:
     """Assert every invariant a planner relies on; the message says which one broke."""
+    assert plan.timezone == scenario.timezone, "the plan states the scenario's time zone"
     _every_customer_served_or_explained(scenario, plan)
     _hub_capacities(scenario, plan)
     _routes_feasible(scenario, plan)

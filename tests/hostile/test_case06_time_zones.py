@@ -22,7 +22,8 @@ def _set_timezone(path: Path, zone: str) -> None:
 
 
 def test_case06_mixed_offsets_are_converted_to_the_scenario_zone_and_plan(folder: Path) -> None:
-    """Case 6: orders mixing `+05:00` and `Z` load as naive Bogotá times, and the plan runs."""
+    """Case 6: orders mixing `+05:00` and `Z` load as naive Bogotá times, and the plan runs and
+    states its zone."""
     _set_timezone(folder, "America/Bogota")
     orders = folder.parent / "orders.csv"
     edit_csv(orders, 0, "timestamp", "2026-02-21T10:00:00+05:00")
@@ -37,6 +38,7 @@ def test_case06_mixed_offsets_are_converted_to_the_scenario_zone_and_plan(folder
     )
     result = plan(plan_inputs(scenario.model_copy(update={"parameters": quick})))
     assert result.kpis.customers > 0
+    assert result.timezone == "America/Bogota", "the plan states the zone of its times"
 
 
 def test_case06_all_orders_at_minus_five_build_the_history(folder: Path) -> None:

@@ -185,6 +185,9 @@ class Plan(BaseModel):
     scenario: str
     plan_date: date
     currency: str
+    timezone: str = Field(
+        "UTC", description="IANA zone of every time in the plan (the scenario's)."
+    )
     cycle_days: int
     service_level_method: str
     depots: list[Depot]

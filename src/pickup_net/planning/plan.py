@@ -170,6 +170,7 @@ def plan(
         scenario=scenario.name,
         plan_date=scenario.plan_date,
         currency=scenario.currency,
+        timezone=scenario.timezone,
         cycle_days=1,
         horizon_days=params.horizon_days,
         service_level_method=stock.method,
