@@ -334,15 +334,3 @@ def _mean_errors(weeks: Sequence[WeekResult]) -> dict[str, dict[str, float]]:
             for metric in ("mase", "rmsse")
         }
     return result
-
-
-def hubs_from_catchments(
-    catchments: Mapping[str, Sequence[str] | Mapping[str, float]],
-    storage_liters: Mapping[str, float],
-    max_pickups_per_day: Mapping[str, int],
-) -> list[BacktestHub]:
-    """Backtest hubs from a hub -> zones mapping and the shops' limits (ids echoed as given)."""
-    return [
-        BacktestHub(hub, storage_liters[hub], max_pickups_per_day[hub], zones)
-        for hub, zones in catchments.items()
-    ]

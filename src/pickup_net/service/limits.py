@@ -31,11 +31,6 @@ def row_limits(settings: Settings) -> dict[str, int]:
     }
 
 
-def row_limit_setting(table: str) -> str:
-    """The setting that limits the rows of `table`."""
-    return "max_orders" if table == "orders" else "max_table_rows"
-
-
 def check_time_limits(parameters: Parameters, settings: Settings) -> None:
     """Refuse solver time limits and work over their maximum (422 naming field, value and
     maximum)."""
