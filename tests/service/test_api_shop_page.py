@@ -1,41 +1,20 @@
 """The shop owner's page in headless Chromium: read the assignment, click accept and decline."""
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from render.chromium import chromium
 
-from service.api_helpers import IN_CI, Server, shop_client
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from service.api_helpers import Server, shop_client
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright (skipped when absent, except under CI=true)."""
-    if not os.path.exists(CHROMIUM):
-        if IN_CI:
-            pytest.fail("CI=true but Chromium is missing (install Debian's chromium package)")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def test_shop_page_shows_assignment_and_records_answers(
