@@ -1,5 +1,6 @@
 """Small seeded scenarios built in code, shared by the tests of every stage."""
 
+import csv
 from datetime import date, time
 from pathlib import Path
 
@@ -97,3 +98,14 @@ def with_inventory(scenario: Scenario, units: dict[tuple[str, str], int]) -> Sce
     """`scenario` with an opening inventory: (shop id, product id) -> units on the shelf."""
     lines = [InventoryLine(shop_id=s, product_id=p, units=n) for (s, p), n in units.items()]
     return Scenario.model_validate({**scenario.model_dump(), "inventory": lines})
+
+
+def edit_csv(path: Path, row: int, column: str, value: str) -> None:
+    """Set one cell of a CSV file (row 0 = first data row, line 2 of the file)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[row][column] = value
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)

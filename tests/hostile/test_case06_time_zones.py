@@ -5,11 +5,11 @@ from pathlib import Path
 
 import httpx
 import yaml
-from builders import small_scenario
+from builders import edit_csv, small_scenario
 from service.api_helpers import wait_for
 from typer.testing import CliRunner
 
-from hostile.files import edit_csv, errors
+from hostile.files import errors
 from pickup_net.cli import app
 from pickup_net.io.scenario_loader import load_scenario
 from pickup_net.planning import plan, plan_inputs

@@ -5,9 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
+from builders import edit_csv
 from typer.testing import CliRunner
 
-from hostile.files import edit_csv, errors
+from hostile.files import errors
 from pickup_net.cli import app
 from pickup_net.io.scenario_loader import load_scenario
 from pickup_net.io.table_files import MAX_FIELD_CHARS

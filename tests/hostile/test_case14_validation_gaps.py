@@ -3,9 +3,10 @@
 import csv
 from pathlib import Path
 
+from builders import edit_csv
 from typer.testing import CliRunner
 
-from hostile.files import edit_csv, errors
+from hostile.files import errors
 from pickup_net.cli import app
 
 

@@ -1,27 +1,15 @@
 """Scenario loading: every bad input gets one clear message naming file, line, field and value."""
 
-import csv
 from pathlib import Path
 
 import pytest
-from builders import small_scenario
+from builders import edit_csv, small_scenario
 from typer.testing import CliRunner
 
 from pickup_net.cli import app
 from pickup_net.io.scenario_loader import ScenarioError, load_scenario
 from pickup_net.io.scenario_writer import write_scenario
 from pickup_net.io.street_check import check_points_on_streets
-
-
-def _edit_csv(path: Path, row: int, column: str, value: str) -> None:
-    """Set one cell of a CSV file (row 0 = first data row)."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    rows[row][column] = value
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def _errors(path: Path) -> list[str]:
@@ -73,7 +61,7 @@ def test_bad_cell_is_named(
     folder: Path, table: str, column: str, value: str, expected: str
 ) -> None:
     """A bad value in any table is reported with its file, line, field and value."""
-    _edit_csv(folder.parent / f"{table}.csv", 0, column, value)
+    edit_csv(folder.parent / f"{table}.csv", 0, column, value)
     messages = _errors(folder)
     assert any(expected in message for message in messages), messages
 
@@ -110,7 +98,7 @@ def test_missing_scenario_file(tmp_path: Path) -> None:
 
 def test_point_far_from_streets_is_named(bundled_copy: Path) -> None:
     """A shop kilometres outside the street extract is an input error naming the shop."""
-    _edit_csv(bundled_copy.parent / "shops.csv", 0, "lon", "-73.5")
+    edit_csv(bundled_copy.parent / "shops.csv", 0, "lon", "-73.5")
     scenario = load_scenario(bundled_copy)
     with pytest.raises(ScenarioError) as caught:
         check_points_on_streets(scenario)
@@ -120,7 +108,7 @@ def test_point_far_from_streets_is_named(bundled_copy: Path) -> None:
 
 def test_cli_refuses_bad_scenario_and_writes_nothing(folder: Path, tmp_path: Path) -> None:
     """`pickup-net plan` on a bad scenario exits non-zero and creates no output folder."""
-    _edit_csv(folder.parent / "shops.csv", 0, "lat", "91")
+    edit_csv(folder.parent / "shops.csv", 0, "lat", "91")
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["plan", str(folder), "--out", str(out)])
     assert result.exit_code == 1
