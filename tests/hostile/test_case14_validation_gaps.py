@@ -29,6 +29,18 @@ def test_case14_far_point_names_file_line_and_distance(bundled_copy: Path) -> No
     assert "from the nearest drive street (max_snap_m 500)" in result.output
 
 
+def test_case14_plan_names_file_and_line_of_a_point_off_the_streets(
+    bundled_copy: Path, tmp_path: Path
+) -> None:
+    """Case 14: `plan` reports a shop off the street extract as `validate` does, file and line."""
+    edit_csv(bundled_copy.parent / "shops.csv", 1, "lon", "-73.5")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["plan", str(bundled_copy), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "shops.csv line 3: shops[1]: shop " in result.output
+    assert not out.exists()
+
+
 def test_case14_swapped_coordinates_get_a_hint(bundled_copy: Path) -> None:
     """Case 14: an order with lon and lat swapped is named with its line and a swap hint."""
     orders = bundled_copy.parent / "orders.csv"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pickup_net.cli import app
-from pickup_net.cli.scenario_input import load_or_exit
+from pickup_net.cli.scenario_input import load_or_exit, print_errors
 
 if TYPE_CHECKING:
     from pickup_net.domain import Plan
@@ -68,13 +68,28 @@ def plan(
                 progress=lambda stage, done: bar.update(task, completed=done, description=stage),
             )
         except SnapError as error:
-            _err.print(f"[red]error[/red] {error}", highlight=False)
-            raise typer.Exit(1) from None
+            bar.stop()
+            _explain_snap_error(scenario, cache_dir, error)
     written = write_plan(result, out, loaded)
     _out.print(kpi_table(result))
     for warning in result.warnings:
         _err.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
     _out.print(f"wrote {len(written)} files to {out}/")
+
+
+def _explain_snap_error(scenario: Path, cache_dir: Path, error: Exception) -> NoReturn:
+    """Name the file, line and likely cause (swapped or sign-flipped coordinates) of every point
+    the plan could not snap, as `validate` does; exit 1."""
+    from pickup_net.io.scenario_loader import ScenarioError
+    from pickup_net.io.street_check import check_scenario
+
+    try:
+        check_scenario(scenario, cache_dir)
+    except ScenarioError as located:
+        print_errors(located.messages)
+    else:
+        _err.print(f"[red]error[/red] {error}", highlight=False)
+    raise typer.Exit(1)
 
 
 def kpi_table(result: Plan) -> Table:
