@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 from builders import small_scenario
+from playwright.sync_api import Browser
+from render.chromium import chromium
 
 from pickup_net.domain import Scenario
 from pickup_net.domain.scenario import InventoryLine
@@ -18,6 +20,13 @@ from pickup_net.io.scenario_writer import write_scenario
 from service.api_helpers import Server, shop_client, upload, wait_for
 
 OPEN = ["S0", "S1"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright (skipped when absent, except under CI=true)."""
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
@@ -200,12 +209,38 @@ def test_cli_shop_file_says_what_the_assignment_says(
     """`pickup-net plan` writes for each hub a `shops/<id>.json` equal to its `/shop/assignment`
     (less the API's plan id and answer), given the same scenario and search work."""
     write_scenario(scenario, tmp_path / "scenario")
-    command = [sys.executable, "-m", "pickup_net.cli", "plan",
-               str(tmp_path / "scenario" / "scenario.yaml"), "--out", str(tmp_path / "out")]  # fmt: skip
+    yaml = tmp_path / "scenario" / "scenario.yaml"
+    command = [sys.executable, "-m", "pickup_net.cli", "plan", str(yaml), "--out", str(tmp_path)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     for shop_id, token in week["tokens"].items():
         with shop_client(server, token) as shop:
             assignment = shop.get("/shop/assignment").json()
-        written = json.loads((tmp_path / "out" / "shops" / f"{shop_id}.json").read_text())
+        written = json.loads((tmp_path / "shops" / f"{shop_id}.json").read_text())
         assert {k: v for k, v in assignment.items() if k not in ("plan_id", "response")} == written
+
+
+@pytest.mark.browser
+def test_shop_page_shows_the_week_and_takes_a_count(
+    browser: Browser, server: Server, week: dict, tmp_path: Path
+) -> None:
+    """On a phone-sized page the owner sees one section per plan day, the earnings in the
+    plan's currency, and sends a count that the API then reports as the last one."""
+    shop_id = max(OPEN, key=lambda shop: sum(_delivered(week["document"], shop)[0].values()))
+    token = week["tokens"][shop_id]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{server.url}/shop?token={token}&lang=en")
+    assert page.locator("#week section.day").count() == len(week["document"]["days"])
+    assert week["document"]["currency"] in page.inner_text("#earnings")
+    assert page.locator("#last-count").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(tmp_path / "shop-week.png"), full_page=True)
+    page.fill("#units-0", "1")
+    page.click("#send-count")
+    page.wait_for_selector("#counted")
+    assert "Last count" in page.inner_text("#last-count")
+    context.close()
+    with shop_client(server, token) as shop:
+        report = shop.get("/shop/stock").json()
+    assert report["shop_id"] == shop_id and [line["units"] for line in report["lines"]] == [1]
