@@ -146,6 +146,8 @@ HOSTILE = [
     ({"lines": [{"product_id": "P01", "units": 1}], "reported_at": "2099-01-01T00:00:00Z"},
      "reported_at", "2099-01-01"),
     ({"lines": [{"product_id": "P01", "units": 1}], "shop_id": "S0"}, "shop_id", "S0"),
+    ('{"lines": [', "body", "not valid json"),
+    ('{"lines": [{"product_id": "P01", "units": ' + "9" * 80 + "}]}", "body", "80 characters"),
 ]  # fmt: skip
 
 
@@ -168,6 +170,16 @@ def test_hostile_stock_reports_are_refused(
         assert field in messages and value.lower() in messages.lower(), messages
         after = shop.get("/shop/stock")
         assert (after.status_code, after.text) == (before.status_code, before.text)
+
+
+def test_stock_report_body_is_bounded(server: Server, week: dict) -> None:
+    """A report body over the size limit gets a 413 and nothing is stored."""
+    with shop_client(server, week["tokens"][OPEN[1]]) as shop:
+        before = shop.get("/shop/stock")
+        body = '{"lines": [' + ",".join(['{"product_id": "P01", "units": 1}'] * 20_000) + "]}"
+        sent = shop.post("/shop/stock", content=body, headers={"content-type": "application/json"})
+        assert sent.status_code == 413 and "limit" in sent.json()["detail"]
+        assert shop.get("/shop/stock").text == before.text
 
 
 def test_stock_report_needs_a_shop_token(server: Server, client: httpx.Client) -> None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
+from starlette.types import Message
 
 from pickup_net.service.assignments import (
     answer_public,
@@ -16,7 +17,7 @@ from pickup_net.service.assignments import (
     shop_assignment,
 )
 from pickup_net.service.deps import BearerDep, SessionDep, ShopDep, current_shop, found
-from pickup_net.service.json_body import BoundedJsonRoute, JsonBodyError
+from pickup_net.service.json_body import BoundedJsonRoute, JsonBodyError, parse_json
 from pickup_net.service.routes.shop_page import FORM_TYPES, stock_form
 from pickup_net.service.scenario_upload import UploadError
 from pickup_net.service.schemas import (
@@ -86,16 +87,42 @@ class StockBody:
     error: str | None = None
 
 
+MAX_STOCK_BODY_BYTES = 512 * 1024
+"""Largest stock report body: 500 lines with 200-character product ids fit with room to spare."""
+
+
 async def stock_body(request: Request) -> StockBody:
-    """Read the body as the page's form or as JSON; checked only after the caller is known."""
+    """Read the body (413 past `MAX_STOCK_BODY_BYTES`) as the page's form or as JSON; its
+    content is checked only after the caller is known."""
+    body = await _bounded_body(request, MAX_STOCK_BODY_BYTES)
     if request.headers.get("content-type", "").split(";")[0].strip().lower() in FORM_TYPES:
-        return StockBody(form=await request.form(max_files=0, max_fields=3 * MAX_REPORT_LINES + 8))
+
+        async def replay() -> Message:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        form = Request(request.scope, replay).form(max_files=0, max_fields=3 * MAX_REPORT_LINES + 8)
+        return StockBody(form=await form)
     try:
-        return StockBody(data=await request.json())
-    except HTTPException as error:  # the bounded parser's 422, kept for after the token check
-        return StockBody(error=str(error.detail[0]["msg"]) if error.detail else "body: invalid")
+        return StockBody(data=parse_json(body))
     except JsonBodyError as error:
         return StockBody(error=str(error))
+
+
+async def _bounded_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes `limit` bytes."""
+    too_large = HTTPException(
+        status.HTTP_413_CONTENT_TOO_LARGE, f"body: over the {limit}-byte limit of a report"
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 _STOCK_BODY = {
