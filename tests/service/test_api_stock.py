@@ -256,3 +256,16 @@ def test_shop_page_shows_the_week_and_takes_a_count(
     with shop_client(server, token) as shop:
         report = shop.get("/shop/stock").json()
     assert report["shop_id"] == shop_id and [line["units"] for line in report["lines"]] == [1]
+
+
+def test_openapi_describes_the_week_and_the_report(anonymous: httpx.Client) -> None:
+    """The served schema describes the assignment's days and earnings, and `POST /shop/stock`
+    takes the JSON report or the page's form."""
+    schema = anonymous.get("/openapi.json").raise_for_status().json()
+    components = schema["components"]["schemas"]
+    assert {"days", "earnings"} <= components["ShopAssignment"]["properties"].keys()
+    assert "delivered_units" in components["DayProduct"]["properties"]
+    body = schema["paths"]["/shop/stock"]["post"]["requestBody"]["content"]
+    assert body["application/json"]["schema"] == {"$ref": "#/components/schemas/StockReport"}
+    assert "lines" in components["StockReport"]["properties"]
+    assert "csrf" in body["application/x-www-form-urlencoded"]["schema"]["properties"]

@@ -156,11 +156,15 @@ _STOCK_BODY = {
     status_code=status.HTTP_201_CREATED,
     openapi_extra=_STOCK_BODY,
     responses={
+        303: {"description": "The shop page's form was stored: back to the page"},
+        401: {"description": "No shop token (or, for the form, no shop cookie)"},
+        403: {"description": "A planner token, or the form without the page's CSRF value"},
+        413: {"description": "The body is over 512 KiB"},
         422: {
             "description": "A line names a product not in the plan or one counted twice, a "
             "count is negative, fractional, not finite or over the shop's storage, too many "
             "lines, or `reported_at` is in the future or over a year old; nothing is stored"
-        }
+        },
     },
 )
 def post_stock(
