@@ -38,8 +38,6 @@ _HEADERS = {
 }
 """This page's own headers; `nosniff` and the Content-Security-Policy come from
 `service.security_headers`, as for every HTML page."""
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-"""Content types of the page's forms (the stock form shares `POST /shop/stock` with JSON)."""
 LangQuery = Annotated[Literal["es", "en"] | None, Query(description="Page language.")]
 
 
