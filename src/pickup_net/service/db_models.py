@@ -1,4 +1,5 @@
-"""Database tables: scenarios, plan jobs and their result files, tokens and shop answers.
+"""Database tables: scenarios, plan jobs and their result files, tokens, shop answers and stock
+reports.
 
 Times are stored as UNIX seconds (floats) so that lease arithmetic is the same on SQLite and
 PostgreSQL; schemas turn them into ISO timestamps.
@@ -111,3 +112,21 @@ class StoredBytes(Base):
     token_id: Mapped[int] = mapped_column(Integer, index=True)
     size_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[float] = mapped_column(Float)
+
+
+class StockReportLine(Base):
+    """One product of a shop owner's stock report: units on the shelf at `reported_at` (the
+    owner's clock, UNIX seconds) and, optionally, units handed to customers since the previous
+    report. The next plan of the scenario opens from the latest line per shop and product."""
+
+    __tablename__ = "stock_reports"
+
+    report_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan_jobs.id"), index=True)
+    scenario_id: Mapped[str] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    shop_id: Mapped[str] = mapped_column(String(200))
+    units: Mapped[int] = mapped_column(Integer)
+    handed_over_units: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reported_at: Mapped[float] = mapped_column(Float)
+    received_at: Mapped[float] = mapped_column(Float)

@@ -20,6 +20,7 @@ from pickup_net.service.jobs import JobRunner
 from pickup_net.service.limits import UploadSlots
 from pickup_net.service.routes import health, plans, scenarios, shop, shop_page
 from pickup_net.service.scenario_upload import UploadError
+from pickup_net.service.schemas import StockReport
 from pickup_net.service.security_headers import DOCS_ASSETS, DOCS_SOURCES, SecurityHeaders
 from pickup_net.service.text_limits import RefuseNul
 
@@ -70,7 +71,8 @@ async def _upload_error(_: Request, error: Exception) -> JSONResponse:
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    """The generated schema plus the `Scenario` body that `POST /scenarios` reads by hand."""
+    """The generated schema plus the bodies read by hand: `Scenario` (`POST /scenarios`) and
+    `StockReport` (`POST /shop/stock`, which also takes the shop page's form)."""
     if app.openapi_schema is None:
         schema = get_openapi(
             title=app.title,
@@ -79,7 +81,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             routes=app.routes,
         )
         _, definitions = models_json_schema(
-            [(Scenario, "validation")], ref_template="#/components/schemas/{model}"
+            [(Scenario, "validation"), (StockReport, "validation")],
+            ref_template="#/components/schemas/{model}",
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         for name, definition in definitions.get("$defs", {}).items():

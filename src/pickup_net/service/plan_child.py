@@ -24,6 +24,7 @@ from pickup_net.service.db import make_engine
 from pickup_net.service.db_models import ScenarioRow
 from pickup_net.service.processes import pid_alive
 from pickup_net.service.public_text import without_server_paths
+from pickup_net.service.stock_reports import reported_inventory, with_reports
 from pickup_net.service.store import JobInputs, job_scenario
 
 
@@ -42,7 +43,7 @@ def run_plan(job: JobInputs, conn: Connection, cancel: Event, server_pid: int) -
         conn.send(("progress", stage, float(fraction)))
 
     try:
-        scenario, streets_name, streets = _load(job)
+        scenario, streets_name, streets, reported = _load(job)
         with tempfile.TemporaryDirectory(prefix="pickup-net-job-") as tmp:
             if streets is not None and streets_name:
                 path = Path(tmp) / Path(streets_name).name
@@ -52,6 +53,11 @@ def run_plan(job: JobInputs, conn: Connection, cancel: Event, server_pid: int) -
             # search_work, `auto` then runs its two searches one after the other: same plan)
             budget = Budget(processes=1, start_method="spawn")
             result = plan(load_inputs(scenario), budget, progress=progress)
+        if reported:
+            result.warnings.append(
+                f"opening stock: {reported} shop x product lines from shop owners' stock "
+                "reports newer than the scenario's inventory table"
+            )
         files = plan_files(result, scenario)
     except PlanCancelled:
         conn.send(("cancelled",))
@@ -62,8 +68,10 @@ def run_plan(job: JobInputs, conn: Connection, cancel: Event, server_pid: int) -
     conn.send(("done", files))
 
 
-def _load(job: JobInputs) -> tuple[Scenario, str | None, bytes | None]:
-    """The job's scenario (validated once, straight from its stored JSON) and street file."""
+def _load(job: JobInputs) -> tuple[Scenario, str | None, bytes | None, int]:
+    """The job's scenario (validated once, straight from its stored JSON) with the shop owners'
+    stock reports newer than it as opening inventory, its street file, and how many inventory
+    lines came from reports."""
     engine = make_engine(job.database_url)
     try:
         with Session(engine) as session:
@@ -71,11 +79,15 @@ def _load(job: JobInputs) -> tuple[Scenario, str | None, bytes | None]:
             if row is None:
                 raise LookupError(f"scenario {job.scenario_id} is no longer stored")
             text, streets_name, streets = row.scenario_json, row.streets_name, row.streets
+            reported = reported_inventory(session, job.scenario_id, after=row.created_at)
     finally:
         engine.dispose()
     scenario = Scenario.model_validate_json(text)
     del text
-    return job_scenario(scenario, job.parameters_json, job.shop_storage_json), streets_name, streets
+    scenario = with_reports(
+        job_scenario(scenario, job.parameters_json, job.shop_storage_json), reported
+    )
+    return scenario, streets_name, streets, len(reported)
 
 
 def _exit_with_server(server_pid: int) -> None:

@@ -149,3 +149,44 @@ class ShopAnswer(BaseModel):
         if self.decision == "accept" and self.storage_liters is not None:
             raise ValueError(f"storage_liters: {self.storage_liters} is only given with a decline")
         return self
+
+
+MAX_REPORT_LINES = 500
+"""Most product lines one stock report may hold."""
+MAX_REPORT_UNITS = 1_000_000
+"""Most units of one product one report may count (before the shop's storage is checked)."""
+
+
+class StockCount(BaseModel):
+    """Units of one product on the shop's shelf, and optionally how many were handed to
+    customers since the previous report."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    product_id: Annotated[str, Field(min_length=1, max_length=200)]
+    units: Annotated[int, Field(ge=0, le=MAX_REPORT_UNITS)]
+    handed_over_units: Annotated[int, Field(ge=0, le=MAX_REPORT_UNITS)] | None = None
+
+
+class StockReport(BaseModel):
+    """A shop owner's count of what is on the shelf; the next plan of the scenario opens from
+    it (the latest report per product wins over the scenario's `inventory.csv`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reported_at: datetime | None = Field(
+        None,
+        description="When the shelf was counted (ISO 8601; without an offset, the plan's time "
+        "zone); default: now. At most 5 minutes ahead of the server, at most a year old.",
+    )
+    lines: Annotated[list[StockCount], Field(min_length=1, max_length=MAX_REPORT_LINES)]
+
+
+class StockReportPublic(BaseModel):
+    """A stored stock report of one shop, as the next plan of its scenario will read it."""
+
+    plan_id: str
+    shop_id: str
+    reported_at: datetime
+    received_at: datetime
+    lines: list[StockCount]
