@@ -255,7 +255,8 @@ class CalendarEvent(_Model):
         None, description="Demand multiplier, e.g. 4 for four times the usual demand."
     )
     products: Annotated[
-        list[Id] | None, BeforeValidator(_products_list), Field(min_length=1, max_length=10_000)
+        Annotated[list[Id], Field(min_length=1, max_length=10_000)] | None,
+        BeforeValidator(_products_list),
     ] = Field(None, description="Product ids ('p1;p2' in a CSV cell); default: all products.")
     end_date: PlanDate | None = Field(None, description="Last day of the event; default: date.")
 
