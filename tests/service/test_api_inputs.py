@@ -139,6 +139,11 @@ def test_oversized_upload_is_refused(client: httpx.Client) -> None:
             (),
             "outside the uploaded folder",
         ),
+        (
+            {"scenario.yaml": b"name: x\nevents: ../../../../etc/passwd\n"},
+            (),
+            "outside the uploaded folder",
+        ),
         ({"scenario.yaml": b"name: [unclosed"}, (), "not valid YAML"),
     ],
 )
