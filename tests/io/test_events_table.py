@@ -51,13 +51,18 @@ def test_events_load_with_products_and_round_trip(folder: Path) -> None:
             "2026-03-07,promo,2,,2026-03-01\n",
             "events.csv line 2: end_date: 2026-03-01 is before date 2026-03-07",
         ),
+        (
+            "2026-03-07,season,2,,2027-03-08\n",
+            "events.csv line 2: end_date: 2027-03-08 is 366 days or more after date 2026-03-07",
+        ),
         ("2026-02-30,promo,2,,\n", "events.csv line 2: date: Input should be a valid date"),
         (",promo,2,,\n", "events.csv line 2: date: Field required"),
         ("2026-03-07,promo,many,,\n", "events.csv line 2: uplift: Input should be a valid number"),
     ],
 )
 def test_bad_event_row_is_named(folder: Path, rows: str, expected: str) -> None:
-    """Unknown product, uplift not positive, end before start, bad or missing date: named."""
+    """Unknown product, uplift not positive or not a number, end before start or a year or more
+    after it, bad or missing date: each named by file, line, field and value."""
     _events(folder, rows)
     with pytest.raises(ScenarioError) as caught:
         load_scenario(folder)

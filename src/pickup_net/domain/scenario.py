@@ -229,13 +229,13 @@ class VehicleType(_Model):
         return self
 
 
-PAYDAY_RULES = {
-    "quincena": "the 15th and the last day of each month",
-    "month_end": "the last day of each month",
-}
-"""Named recurring payday rules `parameters.paydays` may switch on (more may be added here and
-in `pickup_net.forecast.calendar.RULES`)."""
+MAX_EVENT_DAYS = 366
+"""Longest declared event: a year (longer is a typing error, not a promotion)."""
+MAX_EVENTS = 1_000
+"""Most declared events in one scenario (each is matched against every series and day)."""
 PaydayRule = Literal["quincena", "month_end"]
+"""Named recurring payday rules `parameters.paydays` may switch on: the 15th and the last day of
+each month, or the last day only (add a name here and its days in `forecast.calendar.RULES`)."""
 
 
 def _products_list(value: object) -> object:
@@ -265,6 +265,11 @@ class CalendarEvent(_Model):
         if self.end_date is not None and self.end_date < self.date:
             raise ValueError(
                 f"end_date: {self.end_date.isoformat()} is before date {self.date.isoformat()}"
+            )
+        if self.end_date is not None and (self.end_date - self.date).days >= MAX_EVENT_DAYS:
+            raise ValueError(
+                f"end_date: {self.end_date.isoformat()} is {MAX_EVENT_DAYS} days or more after "
+                f"date {self.date.isoformat()} (an event lasts at most {MAX_EVENT_DAYS} days)"
             )
         return self
 
@@ -372,7 +377,9 @@ class Scenario(_Model):
         default_factory=list, description="On-hand units at the start of plan_date; none: empty."
     )
     events: list[CalendarEvent] = Field(
-        default_factory=list, description="Declared promotions and events (events.csv)."
+        default_factory=list,
+        max_length=MAX_EVENTS,
+        description="Declared promotions and events (events.csv).",
     )
     streets_file: str | None = Field(
         None, description="OSM extract path, relative to the scenario file; none = straight lines."
