@@ -3,12 +3,14 @@ holidays included), and hubs take no delivery on days they are closed or no van 
 
 from datetime import date, time, timedelta
 
-from builders import small_scenario
+from builders import CENTRE, small_scenario
 
-from pickup_net.domain import Budget, Scenario, VehicleType
+from pickup_net.domain import Budget, Ref, Scenario, StockLine, VehicleType
+from pickup_net.domain.opening_hours import is_public_holiday
 from pickup_net.planning import plan, plan_inputs
 from pickup_net.planning.replenishment import delivery_days
-from pickup_net.planning.van_routes import shift_on, vans_work
+from pickup_net.planning.travel import Travel
+from pickup_net.planning.van_routes import DriveMatrix, build_routing, shift_on, vans_work
 
 SHIFTS = "Mo-Fr 07:00-19:00; Sa off; Su 08:00-12:00; PH off"
 FESTIVO = date(2026, 11, 16)
@@ -73,3 +75,43 @@ def test_plan_routes_no_van_on_its_closed_day() -> None:
     )
     assert any(f"{saturday.date}: " in warning for warning in result.warnings)
     assert friday.routes
+
+
+def test_day_routing_leaves_out_closed_hubs_and_vans_on_a_festivo() -> None:
+    """On Colombia's 23 March 2026 festivo a `PH off` hub gets no stop and a `PH off` van type
+    no vehicle, while the hub and vans open on holidays are routed as usual."""
+    festivo = date(2026, 3, 23)
+    base = small_scenario(2, country="CO")
+    closed_van = _van(SHIFTS).model_copy(update={"id": "off", "depot_id": "D1"})
+    scenario = base.model_copy(
+        update={
+            "parameters": base.parameters.model_copy(update={"plan_date": festivo}),
+            "vehicle_types": [*base.vehicle_types, closed_van],
+        }
+    )
+    hours = ("Mo-Su 08:00-20:00; PH off", "Mo-Su 08:00-20:00")
+    hubs = [
+        s.model_copy(update={"opening_hours": h})
+        for s, h in zip(base.shops[:2], hours, strict=True)
+    ]
+    stock = [
+        StockLine(
+            hub_id=hub.id,
+            product_id="P01",
+            units=3,
+            forecast_mean=2.0,
+            quantile=0.95,
+            unconstrained_units=3,
+            reason="",
+        )
+        for hub in hubs
+    ]
+    places = [(Ref(kind="depot", id="D1"), *CENTRE)] + [
+        (Ref(kind="shop", id=s.id), s.lon, s.lat) for s in hubs
+    ]
+    travel = Travel(scenario.parameters, None, Budget())
+    drive = DriveMatrix(places, travel.matrices(places, None, "drive"))
+    routing = build_routing(scenario, hubs, stock, [], drive)
+    assert [stop.id for stop in routing.problem.stops] == [str(Ref(kind="shop", id=hubs[1].id))]
+    assert {v.type_id for v in routing.problem.vehicles} == {"van"}
+    assert is_public_holiday("CO", festivo)

@@ -83,7 +83,8 @@ def build_routing(
     drive: DriveMatrix,
 ) -> RoutingInput:
     """Vehicles of the fleet working on the plan date (their shift that day), one replenishment
-    stop per stocked hub (its hours that day, public holidays included), one stop per home."""
+    stop per stocked hub open that day (its hours, public holidays included: a closed hub gets no
+    stop, as no window would mean any time), one stop per home."""
     params = scenario.parameters
     country = params.country
     products = {p.id: p for p in scenario.products}
@@ -121,7 +122,7 @@ def build_routing(
     for hub in hubs:
         hours = windows_on(hub.opening_hours, day, country)
         lines = [line for line in stock if line.hub_id == hub.id and line.units > 0]
-        if not lines:
+        if not lines or not hours:
             continue
         ref = Ref(kind="shop", id=hub.id)
         stop_of[str(ref)] = ("replenish", ref)
