@@ -311,6 +311,7 @@ class Parameters(_Model):
     )
     paydays: list[PaydayRule] = Field(
         default_factory=list,
+        max_length=10,
         description="Payday rules whose effect the forecast learns: 'quincena' (the 15th and the "
         "last day of each month), 'month_end' (the last day).",
     )
