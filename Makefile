@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SCENARIO ?= scenarios/fontibon/scenario.yaml
 OUT ?= out/fontibon
 
-.PHONY: run test lint bench-quick clean
+.PHONY: run run-peak test lint bench-quick clean
 
 $(BIN)/python:
 	$(shell command -v $(PYTHON) || echo python3) -m venv $(VENV)
@@ -24,6 +24,10 @@ $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
 ## Set up and plan the bundled Fontibón scenario into out/fontibon/.
 run: $(VENV)/.installed-run
 	$(BIN)/pickup-net plan $(SCENARIO) --out $(OUT)
+
+## Plan the Black Friday peak variant of Fontibón (scenarios/fontibon-peak/) into out/fontibon-peak/.
+run-peak: $(VENV)/.installed-run
+	$(BIN)/pickup-net plan scenarios/fontibon-peak/scenario.yaml --out out/fontibon-peak
 
 ## Set up and run the whole test suite (ruff included).
 test: $(VENV)/.installed-dev

@@ -12,9 +12,9 @@ forecasts 7 days (``cycle_days=1``) three ways: with the calendar, the same fore
 (`forecast_demand` without `calendar`), and seasonal naive.
 
 The calendar given to the forecast is what a planner would give it: ``country="EC"`` (public
-holidays from the `holidays` package), the ``paydays`` rule, and every national row of the file
-whose type is not Holiday or Work Day and that was not transferred (Additional, Bridge, Transfer,
-Event) as a declared event named by its description, without uplift.
+holidays from the `holidays` package), the ``quincena`` payday rule, and every national row of the
+file whose type is not Holiday or Work Day and that was not transferred (Additional, Bridge,
+Transfer, Event) as a declared event named by its description, without uplift.
 
 Reports, on event days and on ordinary days separately: MASE (absolute error over the store's
 in-sample seasonal-naive MAE, averaged over store-days), bias (sum of forecast - actual over sum of
@@ -81,7 +81,7 @@ def build_calendar(rows: pd.DataFrame) -> Calendar:
         Event(date=day.date(), name=str(name))
         for day, name in zip(declared["date"], declared["description"], strict=True)
     )
-    return Calendar(country="EC", events=events, rules=frozenset({"paydays"}))
+    return Calendar(country="EC", events=events, rules=frozenset({"quincena"}))
 
 
 def origins(event_days: set[date], seed: int, limit: int | None) -> list[tuple[date, str]]:
@@ -319,7 +319,7 @@ def timing(n_series: int, out: Path) -> pd.DataFrame:
     calendars = {
         "none": None,
         "CO holidays + paydays + 1 promotion": Calendar(
-            country="CO", rules=frozenset({"paydays"}), events=(promo,)
+            country="CO", rules=frozenset({"quincena"}), events=(promo,)
         ),
     }
     records = []

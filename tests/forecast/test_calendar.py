@@ -21,7 +21,7 @@ def test_colombian_monday_festivo_is_a_holiday() -> None:
 def test_paydays_are_the_15th_and_the_last_day_of_each_month() -> None:
     """The paydays rule marks the 15th and the month's last day (29 February in a leap year)."""
     days = pd.date_range("2024-02-01", "2024-03-31")
-    paydays = days[Calendar(rules={"paydays"}).features(days)["is_payday"].to_numpy()]
+    paydays = days[Calendar(rules={"quincena"}).features(days)["is_payday"].to_numpy()]
     assert [d.date() for d in paydays] == [
         date(2024, 2, 15),
         date(2024, 2, 29),

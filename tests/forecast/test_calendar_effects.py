@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pickup_net.forecast import Calendar, Event, forecast_demand
 
-PAYDAYS = Calendar(rules={"paydays"})
+PAYDAYS = Calendar(rules={"quincena"})
 
 
 def _history(rate: np.ndarray, days: pd.DatetimeIndex, seed: int, zone: str = "z") -> pd.DataFrame:
@@ -68,7 +68,7 @@ def test_history_without_events_gives_the_same_forecast(seed: int) -> None:
     history = pd.concat(
         [_history(8.0 * weekly, days, seed, "a"), _history(3.0 * weekly, days, seed + 9, "b")]
     )
-    calendar = Calendar(country="CO", rules={"paydays"})
+    calendar = Calendar(country="CO", rules={"quincena"})
     without = forecast_demand(history, date(2024, 6, 1), horizon_days=14)
     with_calendar = forecast_demand(history, date(2024, 6, 1), horizon_days=14, calendar=calendar)
     assert with_calendar.daily_mean == pytest.approx(without.daily_mean, rel=0.2)

@@ -90,6 +90,27 @@ def test_wrong_types_name_the_field_and_value(client: httpx.Client) -> None:
     assert scenario_count(client) == before
 
 
+def test_json_scenario_events_are_checked(client: httpx.Client) -> None:
+    """A JSON scenario's events are validated like events.csv: 422 naming event, field, value;
+    good events are accepted."""
+    data = small_scenario(seed=2, n_customers=6, n_shops=3, days=7).model_dump(mode="json")
+    data["events"] = [
+        {"date": "2026-03-07", "name": "promo", "uplift": 0, "products": None},
+        {"date": "2026-03-07", "name": "fair", "products": "P01;P99"},
+    ]
+    before = scenario_count(client)
+    response = client.post("/scenarios", json=data)
+    assert response.status_code == 422
+    text = messages(response)
+    assert "events[0].uplift: 0.0 must be greater than 0" in text
+    assert scenario_count(client) == before
+    data["events"] = [data["events"][1]]
+    response = client.post("/scenarios", json=data)
+    assert response.status_code == 422 and "events[0].products: 'P99'" in messages(response)
+    data["events"][0]["products"] = ["P01"]
+    assert client.post("/scenarios", json=data).status_code == 201
+
+
 def test_json_cannot_name_a_server_file(client: httpx.Client) -> None:
     """A JSON scenario naming a street file path on the server is refused."""
     data = small_scenario(seed=2, n_customers=6, n_shops=3, days=7).model_dump(mode="json")
@@ -136,6 +157,11 @@ def test_oversized_upload_is_refused(client: httpx.Client) -> None:
         ({"readme.txt": b"hello"}, (), "no scenario YAML"),
         (
             {"scenario.yaml": b"name: x\nshops: ../../../../etc/passwd\n"},
+            (),
+            "outside the uploaded folder",
+        ),
+        (
+            {"scenario.yaml": b"name: x\nevents: ../../../../etc/passwd\n"},
             (),
             "outside the uploaded folder",
         ),

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pickup_net.cli import app
+from pickup_net.cli.calendar_days import calendar_tables
 from pickup_net.cli.scenario_input import load_or_exit, print_errors
 
 if TYPE_CHECKING:
@@ -72,6 +73,8 @@ def plan(
             _explain_snap_error(scenario, cache_dir, error)
     written = write_plan(result, out, loaded)
     _out.print(kpi_table(result))
+    for table in calendar_tables(result):
+        _out.print(table)
     for warning in result.warnings:
         _err.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
     _out.print(f"wrote {len(written)} files to {out}/")

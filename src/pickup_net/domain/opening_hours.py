@@ -2,16 +2,22 @@
 
 Supported: `24/7`, weekday ranges and lists (`Mo-Fr`, `Mo,We,Sa`), several time spans per day
 (`09:00-13:00,16:00-20:00`), rules separated by `;` (later rules replace earlier ones for the days
-they name, as in OSM), `off`/`closed`, `24:00` as the end of the day, and `PH`/`SH` (accepted,
-not applied).
+they name, as in OSM), `off`/`closed`, `24:00` as the end of the day, and public holidays `PH`
+(`PH off`, `Su,PH 09:00-13:00`) on the public holidays of the scenario's country (`holidays`
+package); school holidays `SH` are accepted and never match (no school calendar is known).
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date
+from functools import cache, lru_cache
+
+import holidays
 
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-HOLIDAYS = ("PH", "SH")
-"""Public and school holidays: accepted in day lists and ignored (the plan date's weekday rules)."""
+PUBLIC_HOLIDAY, SCHOOL_HOLIDAY = "PH", "SH"
+HOLIDAYS = (PUBLIC_HOLIDAY, SCHOOL_HOLIDAY)
+"""Day selectors besides weekdays: public holidays apply by country, school holidays never."""
 _SPAN = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
 
 Window = tuple[int, int]
@@ -22,56 +28,104 @@ class OpeningHoursError(ValueError):
     """An opening_hours string outside the supported subset or with impossible times."""
 
 
-def parse_opening_hours(text: str) -> dict[int, list[Window]]:
-    """Parse `text` into windows per weekday (0 = Monday), sorted and non-overlapping.
+@dataclass(frozen=True)
+class Rule:
+    """One `;`-separated rule: the weekdays (0 = Monday) it names, whether it names public
+    holidays, and its windows (none: closed)."""
+
+    weekdays: frozenset[int]
+    public_holidays: bool
+    windows: tuple[Window, ...]
+
+    def applies(self, day: date, is_public_holiday: bool) -> bool:
+        """Whether the rule selects `day`."""
+        return day.weekday() in self.weekdays or (self.public_holidays and is_public_holiday)
+
+
+def parse_rules(text: str) -> tuple[Rule, ...]:
+    """Parse `text` into its rules in order (a later rule replaces earlier ones on its days).
 
     Raises
     ------
     OpeningHoursError
         When the syntax is not understood or a span closes before it opens.
     """
-    text = text.strip()
+    return _parse_rules(text.strip())
+
+
+@lru_cache(maxsize=4096)
+def _parse_rules(text: str) -> tuple[Rule, ...]:
     if text == "24/7":
-        return {day: [(0, 86_400)] for day in range(7)}
-    week: dict[int, list[Window]] = {day: [] for day in range(7)}
+        return (Rule(frozenset(range(7)), True, ((0, 86_400),)),)
     rules = [rule.strip() for rule in text.split(";") if rule.strip()]
     if not rules:
         raise OpeningHoursError(f"{text!r} has no rule")
-    for rule in rules:
-        days, windows = _parse_rule(rule)
-        for day in days:
-            week[day] = list(windows)
-    return {day: _merge(windows) for day, windows in week.items()}
+    return tuple(_parse_rule(rule) for rule in rules)
 
 
-def windows_on(text: str, day: date) -> list[Window]:
-    """Return the opening windows of `text` on the calendar date `day`."""
-    return parse_opening_hours(text)[day.weekday()]
+def parse_opening_hours(text: str) -> dict[int, list[Window]]:
+    """Parse `text` into windows per weekday (0 = Monday) on ordinary (non-holiday) days,
+    sorted and non-overlapping.
+
+    Raises
+    ------
+    OpeningHoursError
+        When the syntax is not understood or a span closes before it opens.
+    """
+    week: dict[int, list[Window]] = {day: [] for day in range(7)}
+    for rule in parse_rules(text):
+        for day in rule.weekdays:
+            week[day] = list(rule.windows)
+    return week
 
 
-def _parse_rule(rule: str) -> tuple[list[int], list[Window]]:
-    """Split one `;`-separated rule into the weekdays it names and their windows."""
+def windows_on(text: str, day: date, country: str | None = None) -> list[Window]:
+    """The opening windows of `text` on the calendar date `day`; `PH` rules apply on the public
+    holidays of `country` (ISO 3166 alpha-2; None: no public holidays)."""
+    holiday = is_public_holiday(country, day)
+    windows: list[Window] = []
+    for rule in parse_rules(text):
+        if rule.applies(day, holiday):
+            windows = list(rule.windows)
+    return windows
+
+
+def is_public_holiday(country: str | None, day: date) -> bool:
+    """Whether `day` is a public holiday of `country` (`holidays` package; None: never)."""
+    return country is not None and day in _holiday_table(country)
+
+
+@cache
+def _holiday_table(country: str) -> holidays.HolidayBase:
+    """The public holidays of `country`, filled per year on demand."""
+    return holidays.country_holidays(country)
+
+
+def _parse_rule(rule: str) -> Rule:
+    """Parse one `;`-separated rule into the days it names and their windows."""
     parts = rule.split(maxsplit=1)
-    if parts[0][:2] in HOLIDAYS and parts[0][:2] not in WEEKDAYS and "," not in parts[0]:
-        return [], []
     if parts[0][:2] in WEEKDAYS or parts[0][:2] in HOLIDAYS:
-        days = _parse_days(parts[0])
+        days, public = _parse_days(parts[0])
         rest = parts[1].strip() if len(parts) > 1 else ""
     else:
-        days = list(range(7))
+        days, public = list(range(7)), False
         rest = rule
     if rest in ("off", "closed"):
-        return days, []
+        return Rule(frozenset(days), public, ())
     if not rest:
         raise OpeningHoursError(f"{rule!r} names days but no hours")
-    return days, [_parse_span(span.strip(), rule) for span in rest.split(",")]
+    windows = _merge([_parse_span(span.strip(), rule) for span in rest.split(",")])
+    return Rule(frozenset(days), public, tuple(windows))
 
 
-def _parse_days(text: str) -> list[int]:
-    """Parse `Mo-Fr`, `Sa`, `Mo,We,Fr` or `Fr-Mo` (wrapping) into weekday numbers."""
+def _parse_days(text: str) -> tuple[list[int], bool]:
+    """Parse `Mo-Fr`, `Sa`, `Mo,We,Fr`, `Fr-Mo` (wrapping) or `Su,PH` into weekday numbers and
+    whether public holidays are named."""
     days: list[int] = []
+    public = False
     for piece in text.split(","):
         if piece in HOLIDAYS:
+            public = public or piece == PUBLIC_HOLIDAY
             continue
         if "-" in piece:
             first, last = piece.split("-", 1)
@@ -80,7 +134,7 @@ def _parse_days(text: str) -> list[int]:
             days.extend(span)
         else:
             days.append(_day_index(piece))
-    return days
+    return days, public
 
 
 def _day_index(name: str) -> int:

@@ -13,9 +13,10 @@ from functools import cache
 from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+import holidays
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from pickup_net.domain.opening_hours import OpeningHoursError, parse_opening_hours
+from pickup_net.domain.opening_hours import OpeningHoursError, parse_opening_hours, parse_rules
 
 MAX_NUMBER = 1e12
 """No count, capacity, distance or price in a scenario is larger: bigger values are input errors
@@ -71,6 +72,27 @@ def _timezone(value: str) -> str:
     return value
 
 
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(code for code in holidays.list_supported_countries() if len(code) == 2)
+
+
+def _country(value: str) -> str:
+    if value not in _countries():
+        raise ValueError(
+            f"{value[:60]!r} is not an ISO 3166 alpha-2 country code with known public holidays "
+            "(like 'CO'; see `holidays.list_supported_countries()`)"
+        )
+    return value
+
+
+def _shifts(value: str) -> str:
+    rules = parse_rules(_opening_hours(value))
+    if any(len(rule.windows) > 1 for rule in rules):
+        raise ValueError(f"{value[:120]!r} has a day with several spans; a shift is one span a day")
+    return value
+
+
 Longitude = Annotated[float, AfterValidator(_longitude)]
 Latitude = Annotated[float, AfterValidator(_latitude)]
 OpeningHours = Annotated[str, AfterValidator(_opening_hours)]
@@ -91,6 +113,8 @@ def _in_years(value: _Day) -> _Day:
 
 
 TimeZone = Annotated[str, AfterValidator(_timezone)]
+Country = Annotated[str, AfterValidator(_country)]
+Shifts = Annotated[str, AfterValidator(_shifts)]
 Timestamp = Annotated[datetime, AfterValidator(_in_years)]
 PlanDate = Annotated[date, AfterValidator(_in_years)]
 Id = Annotated[str, Field(min_length=1, max_length=200)]
@@ -188,6 +212,12 @@ class VehicleType(_Model):
     cost_per_km: NonNegative = 0.0
     cost_per_hour: NonNegative = 0.0
     speed_factor: Positive = 1.0
+    shifts: Shifts | None = Field(
+        None,
+        description="Working hours per weekday in opening_hours syntax, one span a day "
+        "('Mo-Fr 07:00-19:00; Sa 08:00-14:00; PH off'): the vans do not work on closed days. "
+        "Default: every day from shift_start to shift_end.",
+    )
 
     @model_validator(mode="after")
     def _shift_order(self) -> "VehicleType":
@@ -195,6 +225,51 @@ class VehicleType(_Model):
             raise ValueError(
                 f"shift_end: {self.shift_end.isoformat()} is not after "
                 f"shift_start {self.shift_start.isoformat()}"
+            )
+        return self
+
+
+MAX_EVENT_DAYS = 366
+"""Longest declared event: a year (longer is a typing error, not a promotion)."""
+MAX_EVENTS = 1_000
+"""Most declared events in one scenario (each is matched against every series and day)."""
+PaydayRule = Literal["quincena", "month_end"]
+"""Named recurring payday rules `parameters.paydays` may switch on: the 15th and the last day of
+each month, or the last day only (add a name here and its days in `forecast.calendar.RULES`)."""
+
+
+def _products_list(value: object) -> object:
+    """A `;`-separated cell (`p1;p2`) as a list of product ids; lists pass through."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+class CalendarEvent(_Model):
+    """A declared promotion or one-off event: its days, name, expected demand multiplier (used
+    where the history holds no earlier occurrence) and the products it affects (default: all)."""
+
+    date: PlanDate
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    uplift: Positive | None = Field(
+        None, description="Demand multiplier, e.g. 4 for four times the usual demand."
+    )
+    products: Annotated[
+        Annotated[list[Id], Field(min_length=1, max_length=10_000)] | None,
+        BeforeValidator(_products_list),
+    ] = Field(None, description="Product ids ('p1;p2' in a CSV cell); default: all products.")
+    end_date: PlanDate | None = Field(None, description="Last day of the event; default: date.")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> "CalendarEvent":
+        if self.end_date is not None and self.end_date < self.date:
+            raise ValueError(
+                f"end_date: {self.end_date.isoformat()} is before date {self.date.isoformat()}"
+            )
+        if self.end_date is not None and (self.end_date - self.date).days >= MAX_EVENT_DAYS:
+            raise ValueError(
+                f"end_date: {self.end_date.isoformat()} is {MAX_EVENT_DAYS} days or more after "
+                f"date {self.date.isoformat()} (an event lasts at most {MAX_EVENT_DAYS} days)"
             )
         return self
 
@@ -229,6 +304,17 @@ class Parameters(_Model):
     )
     walk_cost_per_km: NonNegative = 0.0
     demand_scale: Positive = Field(1.0, description="Multiplies forecast demand (growth what-ifs).")
+    country: Country | None = Field(
+        None,
+        description="ISO 3166 alpha-2 code whose public holidays count: in the forecast, in "
+        "shops' PH opening hours and van shifts. None: no public holidays.",
+    )
+    paydays: list[PaydayRule] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Payday rules whose effect the forecast learns: 'quincena' (the 15th and the "
+        "last day of each month), 'month_end' (the last day).",
+    )
     open_shops: list[str] = Field(default_factory=list, description="Shops that must be hubs.")
     closed_shops: list[str] = Field(
         default_factory=list, description="Shops that must not be hubs (for example declined)."
@@ -291,6 +377,11 @@ class Scenario(_Model):
     inventory: list[InventoryLine] = Field(
         default_factory=list, description="On-hand units at the start of plan_date; none: empty."
     )
+    events: list[CalendarEvent] = Field(
+        default_factory=list,
+        max_length=MAX_EVENTS,
+        description="Declared promotions and events (events.csv).",
+    )
     streets_file: str | None = Field(
         None, description="OSM extract path, relative to the scenario file; none = straight lines."
     )
@@ -339,6 +430,12 @@ class Scenario(_Model):
                 if shop_id not in shop_ids
             ]
         problems += _inventory_problems(self.inventory, shop_ids, product_ids)
+        problems += [
+            f"events[{i}].products: {product[:120]!r} is not a product id"
+            for i, event in enumerate(self.events)
+            for product in event.products or []
+            if product not in product_ids
+        ]
         problems += _gap_problems(self)
         problems += _far_from_depots(self)
         if problems:

@@ -2,7 +2,7 @@
 features and as the ordered labels of each day that the calendar effects are learned on."""
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -11,8 +11,22 @@ import holidays
 import numpy as np
 import pandas as pd
 
-PAYDAYS = "paydays"
-RULES = (PAYDAYS,)
+
+def _quincena(days: pd.DatetimeIndex) -> np.ndarray:
+    """The 15th and the last day of each month."""
+    return np.asarray((days.day == 15) | days.is_month_end)
+
+
+def _month_end(days: pd.DatetimeIndex) -> np.ndarray:
+    """The last day of each month."""
+    return np.asarray(days.is_month_end)
+
+
+RULES: dict[str, Callable[[pd.DatetimeIndex], np.ndarray]] = {
+    "quincena": _quincena,
+    "month_end": _month_end,
+}
+"""Named recurring payday rules: the days each marks as a payday (they share the label `PAYDAY`)."""
 HOLIDAY_KIND = "kind:public holiday"
 PAYDAY = "payday"
 
@@ -69,7 +83,8 @@ class Event:
 @dataclass(frozen=True)
 class Calendar:
     """Public holidays of `country` (ISO 3166 alpha-2, `holidays` package), the recurring `rules`
-    switched on (``paydays``: the 15th and the last day of each month) and declared `events`.
+    switched on (``quincena``: the 15th and the last day of each month; see `RULES`) and declared
+    `events`.
 
     Parameters
     ----------
@@ -80,7 +95,7 @@ class Calendar:
     events
         Declared promotions and events.
     rules
-        Named recurring rules: any of `RULES`.
+        Named recurring payday rules: any of `RULES`.
     """
 
     country: str | None = None
@@ -136,9 +151,10 @@ class Calendar:
 
     def is_payday(self, days: pd.DatetimeIndex) -> np.ndarray:
         """Whether each day is a payday under the switched-on rules."""
-        if PAYDAYS not in self.rules:
-            return np.zeros(len(days), dtype=bool)
-        return np.asarray((days.day == 15) | days.is_month_end)
+        payday = np.zeros(len(days), dtype=bool)
+        for rule in self.rules:
+            payday |= RULES[rule](days)
+        return payday
 
     def features(self, days: pd.DatetimeIndex, product_id: str | None = None) -> pd.DataFrame:
         """Per day: is_holiday, holiday, is_payday, the events on it, their declared uplift

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from pickup_net.domain import Depot, Order, Parameters, Product, Scenario, Shop, VehicleType
-from pickup_net.domain.scenario import InventoryLine
+from pickup_net.domain.scenario import CalendarEvent, InventoryLine
 from pickup_net.io.table_files import FileProblem, count_csv_rows, read_csv, read_geojson, read_text
 
 TABLES: dict[str, type[BaseModel]] = {
@@ -25,8 +25,9 @@ TABLES: dict[str, type[BaseModel]] = {
     "depots": Depot,
     "vehicle_types": VehicleType,
 }
-OPTIONAL_TABLES: dict[str, type[BaseModel]] = {"inventory": InventoryLine}
-"""Tables a scenario may leave out (no `inventory`: hubs start empty)."""
+OPTIONAL_TABLES: dict[str, type[BaseModel]] = {"inventory": InventoryLine, "events": CalendarEvent}
+"""Tables a scenario may leave out (no `inventory`: hubs start empty; no `events`: no declared
+promotions)."""
 _MAX_REPORTED = 30
 _SHOWN_CHARS = 80
 
@@ -163,7 +164,7 @@ def _short(value: object) -> str:
     return f"{text[:_SHOWN_CHARS]}... ({len(text):,} characters)"
 
 
-_INDEX = re.compile(r"\b(shops|products|orders|depots|vehicle_types)\[(\d+)\]")
+_INDEX = re.compile(r"\b(shops|products|orders|depots|vehicle_types|inventory|events)\[(\d+)\]")
 
 
 def _locate(messages: list[str], sources: dict[str, tuple[str, array]]) -> list[str]:

@@ -35,9 +35,16 @@ def write_scenario(scenario: Scenario, folder: Path, yaml_name: str = "scenario.
             writer.writeheader()
             for item in getattr(scenario, table):
                 row = item.model_dump(mode="json")
-                writer.writerow({k: "" if v is None else v for k, v in row.items()})
+                writer.writerow({k: _cell(v) for k, v in row.items()})
         spec[table] = file.name
     spec["parameters"] = scenario.parameters.model_dump(mode="json", exclude_defaults=True)
     path = folder / yaml_name
     path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: empty for None, a list (an event's products) joined by ';'."""
+    if value is None:
+        return ""
+    return ";".join(map(str, value)) if isinstance(value, list) else value

@@ -2,14 +2,16 @@
 each day (day one: the booked orders; later days: one seeded draw from the forecast), shared by
 the plan and its baselines so that both are priced on the same days."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
+from pickup_net.domain import Scenario
 from pickup_net.domain.scenario import MAX_FORECAST_GAP_DAYS
-from pickup_net.forecast import DemandForecast
+from pickup_net.forecast import Calendar, DemandForecast, Event
 from pickup_net.planning.history import OrderHistory
 
 ORDER_COLUMNS = ["customer_id", "product_id", "quantity"]
@@ -53,6 +55,27 @@ def forecast_window(history: OrderHistory, plan_date: date, horizon_days: int) -
             "history and plan can be forecast honestly: add recent orders or move plan_date closer"
         )
     return ForecastWindow(start, gap, horizon_days)
+
+
+def scenario_calendar(scenario: Scenario, history_products: Collection[str]) -> Calendar | None:
+    """The forecast's calendar: the country's public holidays, the payday rules switched on and
+    the declared events (None when the scenario has none of them: no calendar effects).
+
+    An event's products without history have no forecast to change and are left out of it (an
+    event left with none is dropped)."""
+    params = scenario.parameters
+    if params.country is None and not params.paydays and not scenario.events:
+        return None
+    known = set(history_products)
+    events = []
+    for event in scenario.events:
+        products = None
+        if event.products is not None:
+            products = frozenset(event.products) & known
+            if not products:
+                continue
+        events.append(Event(event.date, event.name, event.uplift, products, event.end_date))
+    return Calendar(country=params.country, events=tuple(events), rules=frozenset(params.paydays))
 
 
 def day_orders(

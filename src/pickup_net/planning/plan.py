@@ -5,6 +5,7 @@ from pickup_net.location import LocationProblem
 from pickup_net.planning.assemble import jsonable, kpis, unassigned_items
 from pickup_net.planning.baselines import baselines, method_record
 from pickup_net.planning.break_even import break_even
+from pickup_net.planning.calendar_days import calendar_of
 from pickup_net.planning.choice import choose
 from pickup_net.planning.horizon import OUTPUTS_RESERVE_S
 from pickup_net.planning.hub_choice import location_problem
@@ -119,7 +120,10 @@ def plan(
             seconds=clock.seconds["forecast"],
             method="model per zone and product by rolling-origin cross-validation",
             details={
-                "models": jsonable(located.horizon.forecast.table["model"].value_counts().to_dict())
+                "models": jsonable(
+                    located.horizon.forecast.table["model"].value_counts().to_dict()
+                ),
+                "calendar": jsonable(calendar_of(inputs, located.horizon)),
             },
         ),
         "location": StageStats(

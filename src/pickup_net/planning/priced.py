@@ -17,7 +17,7 @@ from pickup_net.network import Matrices
 from pickup_net.planning.assemble import customer_assignments, hub_records
 from pickup_net.planning.catchment_demand import catchment_zones, customer_demand
 from pickup_net.planning.costs import horizon_costs
-from pickup_net.planning.demand_days import day_orders, forecast_window
+from pickup_net.planning.demand_days import day_orders, forecast_window, scenario_calendar
 from pickup_net.planning.history import Customer
 from pickup_net.planning.horizon import DayRouting, Horizon, PlannedDays, plan_days
 from pickup_net.planning.hub_choice import CustomerDemand
@@ -166,7 +166,12 @@ def locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> Located
     with clock.stage("forecast"):
         window = forecast_window(history, scenario.plan_date, params.horizon_days)
         forecast = forecast_demand(
-            history.demand, window.start, window.days, params.seed, cycle_days=1
+            history.demand,
+            window.start,
+            window.days,
+            params.seed,
+            cycle_days=1,
+            calendar=scenario_calendar(scenario, history.demand["product_id"].unique()),
         )
         demand = customer_demand(scenario.products, people, forecast)
         horizon = Horizon(forecast, window, day_orders(history, forecast, window, params.seed))
@@ -194,7 +199,8 @@ def _open_candidates(inputs: PlanInputs) -> tuple[list[Shop], list[str]]:
     """Candidate shops open on the plan date; a closed one (e.g. `off`) cannot receive stock."""
     day = inputs.scenario.plan_date
     candidates = [shop for shop in inputs.scenario.shops if shop.is_candidate]
-    closed = [shop.id for shop in candidates if not windows_on(shop.opening_hours, day)]
+    country = inputs.scenario.parameters.country
+    closed = [s.id for s in candidates if not windows_on(s.opening_hours, day, country)]
     if not closed:
         return candidates, []
     note = (

@@ -33,13 +33,22 @@ class HubLevels:
 
 
 def delivery_days(
-    shop: Shop, plan_date: date, horizon_days: int, lead_time_days: int
+    shop: Shop,
+    plan_date: date,
+    horizon_days: int,
+    lead_time_days: int,
+    country: str | None = None,
+    vans_work: Callable[[date], bool] | None = None,
 ) -> list[bool]:
-    """Per day of the horizon, whether a van may deliver: the shop is open and the lead time
+    """Per day of the horizon, whether a van may deliver: the shop is open (`PH` rules on
+    `country`'s public holidays), a van works (`vans_work`, default always) and the lead time
     has passed (lead time 1: the first day's stock must already be on the shelf)."""
+    dates = [plan_date + timedelta(day) for day in range(horizon_days)]
     return [
-        day >= lead_time_days and bool(windows_on(shop.opening_hours, plan_date + timedelta(day)))
-        for day in range(horizon_days)
+        day >= lead_time_days
+        and bool(windows_on(shop.opening_hours, when, country))
+        and (vans_work is None or vans_work(when))
+        for day, when in enumerate(dates)
     ]
 
 

@@ -2,13 +2,13 @@
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from pickup_net.domain import Budget, Ref, Scenario, Shop, StockLine
+from pickup_net.domain import Budget, Ref, Scenario, Shop, StockLine, VehicleType
 from pickup_net.domain.opening_hours import windows_on
 from pickup_net.location import LocationResult
 from pickup_net.network import Matrices
@@ -82,13 +82,19 @@ def build_routing(
     homes: Sequence[HomeDelivery],
     drive: DriveMatrix,
 ) -> RoutingInput:
-    """Vehicles from the fleet, one replenishment stop per stocked hub, one stop per home."""
+    """Vehicles of the fleet working on the plan date (their shift that day), one replenishment
+    stop per stocked hub open that day (its hours, public holidays included: a closed hub gets no
+    stop, as no window would mean any time), one stop per home."""
     params = scenario.parameters
+    country = params.country
     products = {p.id: p for p in scenario.products}
     index = {ref: i for i, (ref, _, _) in enumerate(drive.places)}
     day = scenario.plan_date
     vehicles, depot_of, type_of = [], {}, {}
     for vtype in scenario.vehicle_types:
+        shift = shift_on(vtype, day, country)
+        if shift is None:
+            continue
         depot = index[Ref(kind="depot", id=vtype.depot_id)]
         for k in range(vtype.count):
             vid = f"{vtype.id}-{k + 1}"
@@ -105,8 +111,8 @@ def build_routing(
                     cost_per_km=vtype.cost_per_km,
                     cost_per_hour=vtype.cost_per_hour,
                     speed_factor=vtype.speed_factor,
-                    shift_start_s=_seconds(vtype.shift_start),
-                    shift_end_s=_seconds(vtype.shift_end),
+                    shift_start_s=shift[0],
+                    shift_end_s=shift[1],
                     max_duration_s=vtype.max_duration_s,
                     max_trips=params.max_trips_per_van,
                     reload_s=params.depot_reload_s,
@@ -114,8 +120,9 @@ def build_routing(
             )
     stops, stop_of = [], {}
     for hub in hubs:
+        hours = windows_on(hub.opening_hours, day, country)
         lines = [line for line in stock if line.hub_id == hub.id and line.units > 0]
-        if not lines:
+        if not lines or not hours:
             continue
         ref = Ref(kind="shop", id=hub.id)
         stop_of[str(ref)] = ("replenish", ref)
@@ -127,11 +134,11 @@ def build_routing(
                 liters=sum(line.units * products[line.product_id].volume_liters for line in lines),
                 kg=sum(line.units * products[line.product_id].weight_kg for line in lines),
                 service_s=params.hub_service_s,
-                windows=tuple(TimeWindow(a, b) for a, b in windows_on(hub.opening_hours, day)),
+                windows=tuple(TimeWindow(a, b) for a, b in hours),
                 priority=REPLENISH_PRIORITY,
             )
         )
-    home_windows = tuple(TimeWindow(a, b) for a, b in windows_on(params.home_window, day))
+    home_windows = tuple(TimeWindow(a, b) for a, b in windows_on(params.home_window, day, country))
     for home in homes:
         ref = Ref(kind="customer", id=home.customer_id)
         stop_of[str(ref)] = ("home", ref)
@@ -172,6 +179,22 @@ def solve_routes(
         start_method=budget.start_method,
         work=budget.routing_steps(params.horizon_days),
     )
+
+
+def shift_on(vtype: VehicleType, day: date, country: str | None) -> tuple[int, int] | None:
+    """The shift of `vtype`'s vans on `day` in seconds since midnight, or None on a closed day
+    (its `shifts` with `PH` rules on `country`'s public holidays; default every day from
+    shift_start to shift_end)."""
+    if vtype.shifts is None:
+        return _seconds(vtype.shift_start), _seconds(vtype.shift_end)
+    windows = windows_on(vtype.shifts, day, country)
+    return windows[0] if windows else None
+
+
+def vans_work(scenario: Scenario, day: date) -> bool:
+    """Whether any van of the fleet works on `day`."""
+    country = scenario.parameters.country
+    return any(shift_on(v, day, country) is not None for v in scenario.vehicle_types)
 
 
 def _seconds(moment: time) -> int:

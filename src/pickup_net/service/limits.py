@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from fastapi import HTTPException, status
 
 from pickup_net.domain import Parameters
-from pickup_net.io.scenario_loader import TABLES
+from pickup_net.io.scenario_loader import OPTIONAL_TABLES, TABLES
 from pickup_net.service.config import Settings
 from pickup_net.service.scenario_upload import UploadError
 
@@ -27,7 +27,7 @@ def row_limits(settings: Settings) -> dict[str, int]:
     """The most rows per scenario table: `max_orders` for orders, `max_table_rows` for others."""
     return {
         table: settings.max_orders if table == "orders" else settings.max_table_rows
-        for table in TABLES
+        for table in (*TABLES, *OPTIONAL_TABLES)
     }
 
 

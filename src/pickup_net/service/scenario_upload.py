@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from pickup_net.domain import Scenario
 from pickup_net.io.scenario_loader import (
+    OPTIONAL_TABLES,
     TABLES,
     ScenarioError,
     TooManyRows,
@@ -196,7 +197,7 @@ def _check_references(yaml_path: Path, root: Path) -> None:
         return  # load_scenario reports it with the CLI's message
     if not isinstance(spec, dict):
         return
-    for key in (*TABLES, "streets"):
+    for key in (*TABLES, *OPTIONAL_TABLES, "streets"):
         value = spec.get(key)
         if not isinstance(value, str) or not value:
             continue
