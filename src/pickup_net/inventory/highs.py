@@ -51,9 +51,14 @@ class MipAnswer:
 
 
 def solve_mip(
-    model: MipModel, time_limit_s: float, seed: int, start: np.ndarray | None = None
+    model: MipModel,
+    time_limit_s: float,
+    seed: int,
+    start: np.ndarray | None = None,
+    max_nodes: int | None = None,
 ) -> MipAnswer | None:
-    """Solve with HiGHS on one thread; None when no feasible solution was found."""
+    """Solve with HiGHS on one thread, within `time_limit_s` and (a deterministic work limit)
+    `max_nodes` branch-and-bound nodes; None when no feasible solution was found."""
     ncol = len(model.cost)
     matrix = sparse.csr_matrix(
         (model.vals, (model.rows, model.cols)), shape=(len(model.row_lo), ncol)
@@ -78,6 +83,8 @@ def solve_mip(
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("threads", 1)
     h.setOptionValue("mip_rel_gap", 1e-6)
+    if max_nodes is not None:
+        h.setOptionValue("mip_max_nodes", int(max_nodes))
     h.passModel(lp)
     if start is not None:
         sol = highspy.HighsSolution()
