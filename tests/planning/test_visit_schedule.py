@@ -18,7 +18,8 @@ def _problem(
     possible: np.ndarray | None = None,
     visit_cost: float = 50.0,
 ) -> ScheduleProblem:
-    """A problem with per-day floors of the mean rounded up, ceilings of the rest of the horizon."""
+    """A problem whose cover is the cumulative mean rounded up and whose ceilings hold the rest of
+    the horizon's demand."""
     n_h, n_p, n_t = mean.shape
     rest = np.flip(np.cumsum(np.flip(mean, axis=2), axis=2), axis=2)
     return ScheduleProblem(
@@ -30,7 +31,7 @@ def _problem(
         stockout=np.full(n_p, 30.0),
         opening=np.zeros((n_h, n_p)) if opening is None else opening,
         mean=mean,
-        floor=np.ceil(mean),
+        cover=np.ceil(np.cumsum(mean, axis=2)),
         ceiling=np.ceil(rest),
         storage_liters=np.full(n_h, storage),
         visit_cost=np.full((n_h, n_t), visit_cost),
@@ -99,8 +100,8 @@ def test_schedule_keeps_levels_storage_trips_and_days(
 
 
 def test_hub_whose_stock_covers_the_horizon_gets_no_visit() -> None:
-    """A hub holding more than every day's floor and demand to the end is never visited, while
-    an empty one next to it is."""
+    """A hub holding more than the cover of every day to the end is never visited, while an empty
+    one next to it is."""
     mean = np.full((2, 2, 4), 2.0)
     opening = np.array([[20.0, 20.0], [0.0, 0.0]])
     units = solve_schedule(_problem(mean, opening))
@@ -110,7 +111,7 @@ def test_hub_whose_stock_covers_the_horizon_gets_no_visit() -> None:
 
 def test_peak_day_short_of_vans_is_stocked_on_the_days_before() -> None:
     """A day with four times the usual demand, whose vans can bring only two usual days of stock,
-    gets the rest of its stock on the days before: its floor is met, no van overloaded, storage
+    gets the rest of its stock on the days before: it is covered, no van overloaded, storage
     holds."""
     mean = np.full((2, 1, 5), 3.0)
     mean[:, :, 3] = 12.0
@@ -119,7 +120,8 @@ def test_peak_day_short_of_vans_is_stocked_on_the_days_before() -> None:
     problem = _problem(mean[:, :1], storage=400.0, day_liters=day_liters, visit_cost=5.0)
     units = solve_schedule(problem)
     after = _after_delivery(problem, units)
-    assert (after[:, 0, 3] >= problem.floor[:, 0, 3] - 1e-6).all(), "the peak's floor is met"
+    assert (units[:, 0, :4].sum(axis=1) >= problem.cover[:, 0, 3] - 1e-6).all(), "peak covered"
+    assert (after[:, 0, 3] >= mean[:, 0, 3]).all(), "the peak's demand is on the shelf"
     assert units[:, 0, 3].sum() * LITERS[0] <= day_liters[3] + 1e-6
     assert units[:, 0, :3].sum() > mean[:, 0, :3].sum(), "stock built up before the peak"
     for t in range(5):

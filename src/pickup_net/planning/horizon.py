@@ -179,7 +179,9 @@ def plan_days(
         moves, short = day_stock(lines, day_demand, opening, visited)
         for product, units in short.items():
             result.short_units[product] = result.short_units.get(product, 0.0) + units
-        opening = {(m.shop_id, m.product_id): m.closing_units for m in moves}
+        opening = {
+            (m.shop_id, m.product_id): m.closing_units if rule.keeps_stock else 0.0 for m in moves
+        }
         result.days.append(Day(date=date, routes=routes, stock=moves))
         result.routing.append(DayRouting(routing_input, solved, stock, limit_s))
         dropped = solved.unassigned

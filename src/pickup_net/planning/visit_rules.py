@@ -7,6 +7,9 @@
   day the vans cannot fully supply arrives on the days before it.
 - `below_safety_level` (`visit_rule: below_safety_level`): a hub is visited on a delivery day when
   a shelf is below its safety level and brought up to its order-up-to level (a heuristic).
+- `daily_reload` (`visit_rule: daily_reload`): the policy before plans had days, kept as the
+  backtest's reference: every hub gets its whole order-up-to level every delivery day as if its
+  shelf were empty, and the van takes back what was left (no stock carries over).
 """
 
 from collections.abc import Mapping, Sequence
@@ -48,7 +51,10 @@ class DayLoop:
 
 
 class VisitRule(Protocol):
-    """Deliveries of `day` given every hub's shelf that morning."""
+    """Deliveries of `day` given every hub's shelf that morning; `keeps_stock` False: what is left
+    on a shelf at night goes back to the depot."""
+
+    keeps_stock: bool
 
     def __call__(self, day: int, on_hand: OnHand) -> Deliveries: ...
 
@@ -59,6 +65,7 @@ class BelowSafetyLevel:
     order-up-to level, within storage and the largest van."""
 
     loop: DayLoop
+    keeps_stock: bool = True
 
     def __call__(self, day: int, on_hand: OnHand) -> Deliveries:
         """Deliveries of the hubs below their safety level today."""
@@ -81,8 +88,10 @@ class InventoryRouting:
     visits and quantities kept."""
 
     loop: DayLoop
+    keeps_stock: bool = True
     _prices: dict[int, np.ndarray] = field(default_factory=dict)
-    _arrays: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _arrays: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _covers: dict[int, np.ndarray] = field(default_factory=dict)
 
     def __call__(self, day: int, on_hand: OnHand) -> Deliveries:
         """Today's deliveries of the cheapest schedule from today's shelves to the horizon's end."""
@@ -102,7 +111,7 @@ class InventoryRouting:
         loop, scenario = self.loop, self.loop.scenario
         products = scenario.products
         days = range(day, loop.days)
-        mean, floor, ceiling = (
+        mean, ceiling = (
             np.stack(a, axis=2) for a in zip(*map(self._day, days), strict=True)
         )
         vans = scenario.vehicle_types
@@ -117,7 +126,7 @@ class InventoryRouting:
             stockout=np.array([p.stockout_cost for p in products]),
             opening=np.array([[on_hand[s.id].get(p.id, 0.0) for p in products] for s in loop.hubs]),
             mean=mean,
-            floor=floor,
+            cover=self._cover(day),
             ceiling=ceiling,
             storage_liters=np.array([s.storage_liters for s in loop.hubs]),
             visit_cost=np.stack([self._price(t) for t in days], axis=1),
@@ -146,50 +155,88 @@ class InventoryRouting:
             self._prices[day] = visit_prices(loop.scenario, loop.hubs, loop.homes[day], loop.drive)
         return self._prices[day]
 
-    def _day(self, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(hub, product) arrays of `day`: expected demand, fill-rate floor and ceiling."""
+    def _day(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """(hub, product) arrays of `day`: expected demand and ceiling."""
         if day not in self._arrays:
             self._arrays[day] = day_levels(self.loop, day)
         return self._arrays[day]
 
-
-def day_levels(loop: DayLoop, day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per hub and product on `day`: expected demand; the floor, the stock that meets the fill-rate
-    target of that day alone; the ceiling, the order-up-to level of the rest of the horizon (or
-    the day's own order-up-to level when higher), cut to storage and pickup capacity."""
-    scenario = loop.scenario
-    products = scenario.products
-    rest = loop.days - day
-
-    def units(days: int) -> dict[tuple[str, str], int]:
-        demands = [
-            HubDemand(
-                hub_id=s.id,
-                storage_liters=s.storage_liters,
-                max_pickups_per_day=s.max_pickups_per_day,
-                demand=loop.demand_of(s.id, day, days),
-                cycle_days=days,
+    def _cover(self, day: int) -> np.ndarray:
+        """(hub, product, day) cover of the days from `day` on (computed once per first day)."""
+        if day not in self._covers:
+            loop = self.loop
+            self._covers[day] = np.stack(
+                [
+                    _levels(loop, day, days, "unconstrained_units")
+                    for days in range(1, loop.days - day + 1)
+                ],
+                axis=2,
             )
-            for s in loop.hubs
-        ]
-        plan = plan_stock(demands, products, scenario.parameters.service_level)
-        return {(line.hub_id, line.product_id): line.units for line in plan.lines}
+        return self._covers[day]
 
-    one, whole = units(1), units(rest)
+
+def _levels(loop: DayLoop, day: int, days: int, attribute: str) -> np.ndarray:
+    """(hub, product) levels of the stock stage for the demand of `days` days from `day`: its
+    lines' `units` (cut to storage and pickup capacity) or `unconstrained_units`."""
+    demands = [
+        HubDemand(
+            hub_id=s.id,
+            storage_liters=s.storage_liters,
+            max_pickups_per_day=s.max_pickups_per_day,
+            demand=loop.demand_of(s.id, day, days),
+            cycle_days=days,
+        )
+        for s in loop.hubs
+    ]
+    plan = plan_stock(demands, loop.scenario.products, loop.scenario.parameters.service_level)
+    level = {(line.hub_id, line.product_id): getattr(line, attribute) for line in plan.lines}
+    return np.array(
+        [[level.get((s.id, p.id), 0) for p in loop.scenario.products] for s in loop.hubs],
+        dtype=float,
+    )
+
+
+def day_levels(loop: DayLoop, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per hub and product on `day`: expected demand, and the ceiling: the order-up-to level of
+    the rest of the horizon (or the day's own order-up-to level when higher), cut to storage and
+    pickup capacity."""
+    products = loop.scenario.products
+    whole = _levels(loop, day, loop.days - day, "units")
     shape = (len(loop.hubs), len(products))
-    mean, floor, ceiling = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    mean, own = np.zeros(shape), np.zeros(shape)
     for h, shop in enumerate(loop.hubs):
         today = loop.demand_of(shop.id, day, 1)
         level = loop.levels[day][shop.id].max_units
         for k, product in enumerate(products):
             law = today.get(product.id)
             mean[h, k] = law.mean if law is not None else 0.0
-            floor[h, k] = one.get((shop.id, product.id), 0)
-            ceiling[h, k] = max(whole.get((shop.id, product.id), 0), level.get(product.id, 0))
-    return mean, floor, ceiling
+            own[h, k] = level.get(product.id, 0)
+    return mean, np.maximum(whole, own)
 
 
-RULES = {"irp": InventoryRouting, "below_safety_level": BelowSafetyLevel}
+@dataclass
+class DailyReload:
+    """Every hub its whole order-up-to level on each delivery day, whatever is on the shelf; the
+    leftovers go back (the reference policy of the backtest)."""
+
+    loop: DayLoop
+    keeps_stock: bool = False
+
+    def __call__(self, day: int, on_hand: OnHand) -> Deliveries:
+        """Each hub's full order-up-to level, if a van may deliver today."""
+        del on_hand
+        return {
+            hub.id: dict(self.loop.levels[day][hub.id].max_units)
+            for hub in self.loop.hubs
+            if self.loop.possible[hub.id][day]
+        }
+
+
+RULES = {
+    "irp": InventoryRouting,
+    "below_safety_level": BelowSafetyLevel,
+    "daily_reload": DailyReload,
+}
 """`parameters.visit_rule` -> the rule's class."""
 
 

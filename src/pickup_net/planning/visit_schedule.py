@@ -2,11 +2,14 @@
 units of each product every visit brings, for all the remaining days of the horizon at once.
 
 Minimises estimated routing (a price per hub visit and day, see `visit_prices`) + holding (on each
-day's expected closing stock) + expected lost sales + a heavy penalty per unit below the day's
-fill-rate floor, under: the maximum-level policy (a visit brings 0..ceiling minus on hand, within
-storage), one van trip per visit, and each day's van capacity left after its home deliveries
-(every van's trips together). Stock is carried over with the expected demand of each day, so a day
-whose demand exceeds what the vans can bring that day is stocked on the days before it.
+day's expected closing stock) + expected lost sales + a heavy penalty per unit of cover missing,
+under: the maximum-level policy (a visit brings 0..ceiling minus on hand, within storage), one van
+trip per visit, and each day's van capacity left after its home deliveries (every van's trips
+together). The cover is the fill-rate target over the cumulative demand: what is on hand plus
+everything delivered up to day t must reach the level that serves the demand from the first day
+through t at the target (its uncertainty grows with the days, unlike a sum of daily levels).
+Stock is carried over with the expected demand of each day, so a day whose demand exceeds what
+the vans can bring that day is stocked on the days before it.
 """
 
 from dataclasses import dataclass
@@ -19,17 +22,18 @@ MAX_NODES = 2000
 """Branch-and-bound nodes per solve: the deterministic work limit that keeps plans reproducible."""
 SAFETY_NET_S = 20.0
 """Wall-clock guard of one solve; only a far slower machine than expected reaches it."""
-FLOOR_PENALTY_FACTOR = 10.0
-"""A unit below the fill-rate floor costs this many times the dearest visit: only missing van
-capacity, storage or delivery days leave a hub below it."""
+COVER_PENALTY_FACTOR = 10.0
+"""A unit of cover missing costs this many times the dearest visit: only missing van capacity,
+storage or delivery days leave a hub short of it."""
 
 
 @dataclass(frozen=True)
 class ScheduleProblem:
     """Hubs (h), products (p) and the remaining days (t) of a horizon, as arrays.
 
-    `mean`, `floor` and `ceiling` have shape (h, p, t): expected demand, the stock wanted after the
-    day's delivery (fill-rate target of that day) and the most a visit may leave on the shelf.
+    `mean`, `cover` and `ceiling` have shape (h, p, t): expected demand, the units that on hand plus
+    the deliveries up to that day must reach (fill-rate level of the demand from the first day
+    through that day) and the most a visit may leave on the shelf.
     `visit_cost` and `possible` have shape (h, t); `opening` (h, p) is on hand at the start.
     """
 
@@ -41,7 +45,7 @@ class ScheduleProblem:
     stockout: np.ndarray
     opening: np.ndarray
     mean: np.ndarray
-    floor: np.ndarray
+    cover: np.ndarray
     ceiling: np.ndarray
     storage_liters: np.ndarray
     visit_cost: np.ndarray
@@ -59,10 +63,10 @@ class ScheduleProblem:
 
 def solve_schedule(problem: ScheduleProblem, seed: int = 0) -> np.ndarray:
     """Whole units delivered per hub, product and day (shape (h, p, t)); all zero when HiGHS
-    finds no feasible schedule (the floors are soft, so only broken inputs get there)."""
+    finds no feasible schedule (the cover is soft, so only broken inputs get there)."""
     n_h, n_p, n_t = problem.shape
     size = n_h * n_p * n_t
-    # columns: deliveries from 0, closing stock, units below the floor, lost sales, visits
+    # columns: deliveries from 0, closing stock, cover missing, lost sales, visits
     i0, z0, u0, y0 = size, 2 * size, 3 * size, 4 * size
     model = MipModel.empty(y0 + n_h * n_t)
 
@@ -75,7 +79,7 @@ def solve_schedule(problem: ScheduleProblem, seed: int = 0) -> np.ndarray:
     can = problem.possible.astype(bool)
     top = np.maximum(problem.ceiling, problem.opening[:, :, None])
     big = top.max(initial=0.0) + problem.mean.sum(axis=2).max(initial=0.0) + 1.0
-    floor_cost = FLOOR_PENALTY_FACTOR * max(1.0, float(problem.visit_cost.max(initial=0.0)))
+    cover_cost = COVER_PENALTY_FACTOR * max(1.0, float(problem.visit_cost.max(initial=0.0)))
     for h in range(n_h):
         for t in range(n_t):
             y = visit(h, t)
@@ -88,7 +92,7 @@ def solve_schedule(problem: ScheduleProblem, seed: int = 0) -> np.ndarray:
                 model.upper[q] = float(problem.ceiling[h, p, t]) if can[h, t] else 0.0
                 model.integer[q] = True
                 model.cost[i0 + i] = float(problem.holding[p])
-                model.cost[z0 + i] = floor_cost + float(problem.stockout[p])
+                model.cost[z0 + i] = cover_cost
                 model.cost[u0 + i] = float(problem.stockout[p])
                 model.upper[u0 + i] = float(problem.mean[h, p, t])
                 before = [(i0 + at(h, p, t - 1), 1.0)] if t else []
@@ -99,8 +103,11 @@ def solve_schedule(problem: ScheduleProblem, seed: int = 0) -> np.ndarray:
                     start - float(problem.mean[h, p, t]),
                     start - float(problem.mean[h, p, t]),
                 )
+                delivered = [(at(h, p, s), 1.0) for s in range(t + 1)]
                 model.add_row(
-                    [(q, 1.0), (z0 + i, 1.0), *before], float(problem.floor[h, p, t]) - start, INF
+                    [*delivered, (z0 + i, 1.0)],
+                    float(problem.cover[h, p, t] - problem.opening[h, p]),
+                    INF,
                 )
                 if can[h, t]:
                     model.add_row([(q, 1.0), (y, -float(problem.ceiling[h, p, t]))], -INF, 0.0)
