@@ -35,6 +35,9 @@ class OperationWeek:
     hubs: list[str]
     demand_units: float
     served_units: float
+    start_on_hand_units: float
+    stranded_units: float
+    """Units last week left at shops that are no longer hubs this week (not counted on hand)."""
     average_on_hand_units: float
     end_on_hand_units: float
     units_delivered: float
@@ -75,6 +78,7 @@ class OperationResult:
                 sum(w.average_on_hand_units for w in rows) / max(1, len(rows)), 1
             ),
             "end_on_hand_units": rows[-1].end_on_hand_units if rows else 0.0,
+            "stranded_units": sum(w.stranded_units for w in rows),
             "liters_delivered": round(delivered, 1),
             "liters_picked_up": round(picked, 1),
             "delivered_per_picked_up": round(delivered / picked, 3) if picked else 0.0,
@@ -172,6 +176,8 @@ def _replay_week(
     asked = _pickups(scenario, hub_of, start)
     hubs = sorted(h.shop_id for h in planned.hubs)
     shelf = {key: units for key, units in shelves.items() if key[0] in hubs}
+    start_units = sum(shelf.values())
+    stranded = sum(shelves.values()) - start_units
     demand = served = delivered = liters_in = liters_out = 0.0
     on_hand_days = []
     for offset, day in enumerate(planned.days):
@@ -205,6 +211,8 @@ def _replay_week(
         hubs=hubs,
         demand_units=demand,
         served_units=served,
+        start_on_hand_units=start_units,
+        stranded_units=stranded,
         average_on_hand_units=round(sum(on_hand_days) / max(1, len(on_hand_days)), 2),
         end_on_hand_units=round(on_hand_days[-1] if on_hand_days else 0.0, 2),
         units_delivered=delivered,
