@@ -172,3 +172,17 @@ def test_too_long_a_gap_is_refused_at_the_edge(tmp_path: Path) -> None:
     message = "\n".join(caught.value.messages)
     assert f"parameters.plan_date: {edge + timedelta(days=1)}" in message, message
     assert f"at most {MAX_FORECAST_GAP_DAYS} days" in message
+
+
+@pytest.mark.parametrize("rule", ["below_safety_level", "daily_reload"])
+def test_other_visit_rules_stay_selectable(rule: str) -> None:
+    """visit_rule picks the heuristic or the daily reload; the heuristic's plan keeps every
+    invariant, and the daily reload brings each open hub its whole level on day one."""
+    scenario = _hub_scenario(visit_rule=rule)
+    result = plan(plan_inputs(scenario))
+    assert result.hubs
+    if rule == "below_safety_level":
+        check_plan(scenario, result)
+    else:
+        levels = {(s.hub_id, s.product_id): s.units for s in result.stock}
+        assert _delivered(result) == {key: float(units) for key, units in levels.items()}
