@@ -18,10 +18,9 @@ def _problem(
     possible: np.ndarray | None = None,
     visit_cost: float = 50.0,
 ) -> ScheduleProblem:
-    """A problem whose cover is the cumulative mean rounded up and whose ceilings hold the rest of
-    the horizon's demand."""
+    """A problem whose cover is the cumulative mean rounded up and whose ceiling holds the whole
+    horizon's demand."""
     n_h, n_p, n_t = mean.shape
-    rest = np.flip(np.cumsum(np.flip(mean, axis=2), axis=2), axis=2)
     return ScheduleProblem(
         hub_ids=[f"H{h}" for h in range(n_h)],
         product_ids=[f"P{p}" for p in range(n_p)],
@@ -32,7 +31,7 @@ def _problem(
         opening=np.zeros((n_h, n_p)) if opening is None else opening,
         mean=mean,
         cover=np.ceil(np.cumsum(mean, axis=2)),
-        ceiling=np.ceil(rest),
+        ceiling=np.ceil(mean.sum(axis=2)),
         storage_liters=np.full(n_h, storage),
         visit_cost=np.full((n_h, n_t), visit_cost),
         possible=np.ones((n_h, n_t), dtype=bool) if possible is None else possible,
@@ -91,8 +90,12 @@ def test_schedule_keeps_levels_storage_trips_and_days(
     after = _after_delivery(problem, units)
     visited = units.sum(axis=1) > 0
     for h, t in zip(*np.nonzero(visited), strict=True):
-        assert (after[h, :, t] <= problem.ceiling[h, :, t] + 1e-6).all(), "maximum level"
-        assert LITERS[:products] @ after[h, :, t] <= storage + 1e-6, "storage after the visit"
+        top = np.maximum(problem.ceiling[h], problem.opening[h])
+        assert (after[h, :, t] <= top + 1e-6).all(), "maximum level"
+        if LITERS[:products] @ problem.opening[h] <= storage:
+            assert LITERS[:products] @ after[h, :, t] <= storage + 1e-6, "storage after the visit"
+        if t == 0:
+            assert (units[h, :, 0] <= np.maximum(0, problem.ceiling[h] - problem.opening[h])).all()
         assert LITERS[:products] @ units[h, :, t] <= problem.trip_liters + 1e-6, "one trip"
         assert KG[:products] @ units[h, :, t] <= problem.trip_kg + 1e-6, "one trip (kg)"
     for t in range(days):

@@ -19,11 +19,12 @@ from typing import Protocol
 import numpy as np
 
 from pickup_net.domain import Scenario, Shop
+from pickup_net.forecast import CycleDemand, zero_demand
 from pickup_net.planning.replenishment import DemandOf, HubLevels, delivery, needs_visit
 from pickup_net.planning.van_routes import DriveMatrix, HomeDelivery
 from pickup_net.planning.visit_prices import visit_prices
 from pickup_net.planning.visit_schedule import ScheduleProblem, solve_schedule
-from pickup_net.stock import HubDemand, plan_stock
+from pickup_net.stock import HubDemand, plan_stock, stock_targets
 
 OnHand = Mapping[str, Mapping[str, float]]
 """hub id -> product id -> units on the shelf this morning."""
@@ -90,8 +91,7 @@ class InventoryRouting:
     loop: DayLoop
     keeps_stock: bool = True
     _prices: dict[int, np.ndarray] = field(default_factory=dict)
-    _arrays: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    _covers: dict[int, np.ndarray] = field(default_factory=dict)
+    _means: dict[int, np.ndarray] = field(default_factory=dict)
 
     def __call__(self, day: int, on_hand: OnHand) -> Deliveries:
         """Today's deliveries of the cheapest schedule from today's shelves to the horizon's end."""
@@ -111,9 +111,7 @@ class InventoryRouting:
         loop, scenario = self.loop, self.loop.scenario
         products = scenario.products
         days = range(day, loop.days)
-        mean, ceiling = (
-            np.stack(a, axis=2) for a in zip(*map(self._day, days), strict=True)
-        )
+        mean = np.stack([self._mean(t) for t in days], axis=2)
         vans = scenario.vehicle_types
         trips = scenario.parameters.max_trips_per_van
         homes = [loop.homes[t] for t in days]
@@ -126,8 +124,8 @@ class InventoryRouting:
             stockout=np.array([p.stockout_cost for p in products]),
             opening=np.array([[on_hand[s.id].get(p.id, 0.0) for p in products] for s in loop.hubs]),
             mean=mean,
-            cover=self._cover(day),
-            ceiling=ceiling,
+            cover=self._cover(day, mean),
+            ceiling=self._ceiling(day),
             storage_liters=np.array([s.storage_liters for s in loop.hubs]),
             visit_cost=np.stack([self._price(t) for t in days], axis=1),
             possible=np.array([[loop.possible[s.id][t] for t in days] for s in loop.hubs]),
@@ -155,63 +153,79 @@ class InventoryRouting:
             self._prices[day] = visit_prices(loop.scenario, loop.hubs, loop.homes[day], loop.drive)
         return self._prices[day]
 
-    def _day(self, day: int) -> tuple[np.ndarray, np.ndarray]:
-        """(hub, product) arrays of `day`: expected demand and ceiling."""
-        if day not in self._arrays:
-            self._arrays[day] = day_levels(self.loop, day)
-        return self._arrays[day]
-
-    def _cover(self, day: int) -> np.ndarray:
-        """(hub, product, day) cover of the days from `day` on (computed once per first day)."""
-        if day not in self._covers:
-            loop = self.loop
-            self._covers[day] = np.stack(
-                [
-                    _levels(loop, day, days, "unconstrained_units")
-                    for days in range(1, loop.days - day + 1)
-                ],
-                axis=2,
+    def _mean(self, day: int) -> np.ndarray:
+        """(hub, product) expected demand of `day`."""
+        if day not in self._means:
+            laws = [self.loop.demand_of(s.id, day, 1) for s in self.loop.hubs]
+            self._means[day] = np.array(
+                [[_law(law, p.id).mean for p in self.loop.scenario.products] for law in laws]
             )
-        return self._covers[day]
+        return self._means[day]
 
-
-def _levels(loop: DayLoop, day: int, days: int, attribute: str) -> np.ndarray:
-    """(hub, product) levels of the stock stage for the demand of `days` days from `day`: its
-    lines' `units` (cut to storage and pickup capacity) or `unconstrained_units`."""
-    demands = [
-        HubDemand(
-            hub_id=s.id,
-            storage_liters=s.storage_liters,
-            max_pickups_per_day=s.max_pickups_per_day,
-            demand=loop.demand_of(s.id, day, days),
-            cycle_days=days,
+    def _ceiling(self, day: int) -> np.ndarray:
+        """(hub, product) maximum level from `day` on: the order-up-to level of the rest of the
+        horizon (or that day's own order-up-to level when higher), within storage and pickup
+        capacity."""
+        loop = self.loop
+        products = loop.scenario.products
+        demands = [
+            HubDemand(
+                hub_id=s.id,
+                storage_liters=s.storage_liters,
+                max_pickups_per_day=s.max_pickups_per_day,
+                demand=loop.demand_of(s.id, day, loop.days - day),
+                cycle_days=loop.days - day,
+            )
+            for s in loop.hubs
+        ]
+        plan = plan_stock(demands, products, loop.scenario.parameters.service_level)
+        whole = {(line.hub_id, line.product_id): line.units for line in plan.lines}
+        return np.array(
+            [
+                [
+                    max(whole.get((s.id, p.id), 0), loop.levels[day][s.id].max_units.get(p.id, 0))
+                    for p in products
+                ]
+                for s in loop.hubs
+            ],
+            dtype=float,
         )
-        for s in loop.hubs
-    ]
-    plan = plan_stock(demands, loop.scenario.products, loop.scenario.parameters.service_level)
-    level = {(line.hub_id, line.product_id): getattr(line, attribute) for line in plan.lines}
-    return np.array(
-        [[level.get((s.id, p.id), 0) for p in loop.scenario.products] for s in loop.hubs],
-        dtype=float,
-    )
+
+    def _cover(self, day: int, mean: np.ndarray) -> np.ndarray:
+        """(hub, product, day) cover from `day` on: the stock that serves the demand of `day`
+        through each later day at the product's target, the days' demands taken as independent
+        (their means and variances add up)."""
+        loop = self.loop
+        products = loop.scenario.products
+        targets = stock_targets(products, loop.scenario.parameters.service_level)
+        variance = np.stack(
+            [
+                np.array(
+                    [
+                        [_law(loop.demand_of(s.id, t, 1), p.id).variance for p in products]
+                        for s in loop.hubs
+                    ]
+                )
+                for t in range(day, loop.days)
+            ],
+            axis=2,
+        )
+        means, variances = np.cumsum(mean, axis=2), np.cumsum(variance, axis=2)
+        cover = np.zeros(mean.shape)
+        for (h, k, t), total in np.ndenumerate(means):
+            target = targets[products[k].id]
+            law = CycleDemand(float(total), float(variances[h, k, t]))
+            cover[h, k, t] = (
+                law.units_for_fill_rate(target.level)
+                if target.rule == "fill rate"
+                else law.quantile(target.level)
+            )
+        return cover
 
 
-def day_levels(loop: DayLoop, day: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per hub and product on `day`: expected demand, and the ceiling: the order-up-to level of
-    the rest of the horizon (or the day's own order-up-to level when higher), cut to storage and
-    pickup capacity."""
-    products = loop.scenario.products
-    whole = _levels(loop, day, loop.days - day, "units")
-    shape = (len(loop.hubs), len(products))
-    mean, own = np.zeros(shape), np.zeros(shape)
-    for h, shop in enumerate(loop.hubs):
-        today = loop.demand_of(shop.id, day, 1)
-        level = loop.levels[day][shop.id].max_units
-        for k, product in enumerate(products):
-            law = today.get(product.id)
-            mean[h, k] = law.mean if law is not None else 0.0
-            own[h, k] = level.get(product.id, 0)
-    return mean, np.maximum(whole, own)
+def _law(laws: Mapping[str, CycleDemand], product_id: str) -> CycleDemand:
+    """The demand of `product_id` in `laws`, none when absent."""
+    return laws.get(product_id) or zero_demand()
 
 
 @dataclass
