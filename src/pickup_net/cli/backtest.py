@@ -49,6 +49,9 @@ def backtest_command(
     out: Path | None = typer.Option(
         None, "--out", help="Write backtest.csv and backtest.md (the rolling operation) here."
     ),
+    keep_hubs: bool = typer.Option(
+        False, "--keep-hubs", help="Keep the first week's hubs for every week and policy."
+    ),
     forecast_only: bool = typer.Option(
         False, "--forecast-only", help="Score the forecast and stock only; no rolling operation."
     ),
@@ -111,13 +114,14 @@ def backtest_command(
                     weeks,
                     Budget(work=work or loaded.parameters.search_work),
                     progress=lambda step: status.update(f"planning and replaying {step}"),
+                    keep_hubs=keep_hubs,
                 )
             except ValueError as error:
                 _err.print(f"[red]error[/red] {error}", highlight=False)
                 raise typer.Exit(1) from None
         report["operation"] = operation.to_dict()
         if out is not None:
-            _write(out, operation, _note(loaded, weeks, work))
+            _write(out, operation, _note(loaded, weeks, work, keep_hubs))
     if as_json:
         typer.echo(json.dumps(_finite(report)))
         return
@@ -126,13 +130,14 @@ def backtest_command(
         _out.print(_operation_table(report["operation"]))
 
 
-def _note(scenario: "Scenario", weeks: int, work: int | None) -> str:
+def _note(scenario: "Scenario", weeks: int, work: int | None, keep_hubs: bool) -> str:
     """What was replayed, with which hubs and limits (the heading of backtest.md)."""
     params = scenario.parameters
     hubs = ", ".join(params.open_shops) or (f"n_hubs={params.n_hubs}" if params.n_hubs else "")
     return (
         f"{scenario.name}: {weeks} held-out weeks before {scenario.plan_date}, hubs forced: "
-        f"{hubs or 'none'}; target fill rate {params.service_level}; work limit "
+        f"{hubs or 'none'}{' (the first week chose them, kept after)' if keep_hubs else ''}; "
+        f"target fill rate {params.service_level}; work limit "
         f"{work or params.search_work} per weekly plan."
     )
 

@@ -110,9 +110,14 @@ def replay_operation(
     weeks: int,
     budget: Budget,
     progress: Callable[[str], None] | None = None,
+    keep_hubs: bool = False,
 ) -> OperationResult:
     """Replay the last `weeks` weeks before the scenario's plan date with each policy of
     `POLICIES`, stock carried over from week to week (see the module docstring).
+
+    `keep_hubs`: the hubs the first week chose (from the history before it) stay the hubs of
+    every later week and of the other policy, so stock is not stranded at a shop that stops
+    being a hub; the catchments are still chosen each week from that week's past.
 
     Raises
     ------
@@ -139,7 +144,15 @@ def replay_operation(
             planned = plan(plan_inputs(week_scenario, network), budget)
             week, shelves = _replay_week(scenario, planned, policy, start, shelves)
             result.weeks.append(week)
+            if keep_hubs and not scenario.parameters.open_shops:
+                scenario = _with_hubs(scenario, week.hubs)
     return result
+
+
+def _with_hubs(scenario: Scenario, hubs: Sequence[str]) -> Scenario:
+    """`scenario` with `hubs` forced open and no others (the first week's choice kept)."""
+    params = scenario.parameters.model_copy(update={"open_shops": list(hubs), "n_hubs": len(hubs)})
+    return scenario.model_copy(update={"parameters": params})
 
 
 def _week_scenario(
