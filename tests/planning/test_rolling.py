@@ -17,9 +17,10 @@ LIMITS = {"routing_time_limit_s": 0.6, "location_time_limit_s": 1.0}
 
 @pytest.fixture(scope="module")
 def replayed() -> OperationResult:
-    """Two held-out weeks of a small scenario with two hubs, both policies."""
+    """Two held-out weeks of a small scenario with two hubs (the first week's kept), both
+    policies."""
     scenario = small_scenario(3, n_customers=60, n_shops=4, days=56, n_hubs=2, **LIMITS)
-    return replay_operation(scenario, None, 2, Budget(work=30))
+    return replay_operation(scenario, None, 2, Budget(work=30), keep_hubs=True)
 
 
 def test_inventory_carries_over_from_week_to_week(replayed: OperationResult) -> None:
@@ -30,6 +31,8 @@ def test_inventory_carries_over_from_week_to_week(replayed: OperationResult) -> 
     assert weeks[0].start_on_hand_units == 0 and weeks[0].stranded_units == 0
     carried = weeks[1].start_on_hand_units + weeks[1].stranded_units
     assert carried == pytest.approx(weeks[0].end_on_hand_units)
+    assert all(w.hubs == weeks[0].hubs for w in replayed.weeks), "the first week's hubs kept"
+    assert weeks[1].stranded_units == 0
     assert weeks[0].end_on_hand_units > 0, "something is left on the shelves to carry over"
     for week in weeks:
         balance = week.start_on_hand_units + week.units_delivered - week.served_units
