@@ -108,9 +108,11 @@ def test_split_zone_demand_is_shared_not_doubled() -> None:
 
 
 def test_cli_prints_the_report_as_json(tmp_path) -> None:
-    """`pickup-net backtest SCENARIO --weeks 1 --json` prints one JSON object with every week."""
+    """`backtest SCENARIO --weeks 2 --json --forecast-only` prints one JSON object, every week."""
     path = write_scenario(small_scenario(seed=3, n_customers=40, days=56), tmp_path)
-    result = CliRunner().invoke(app, ["backtest", str(path), "--weeks", "2", "--json"])
+    result = CliRunner().invoke(
+        app, ["backtest", str(path), "--weeks", "2", "--json", "--forecast-only"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["target_service_level"] == 0.95

@@ -30,19 +30,20 @@ def _hub_scenario(seed: int = 2, **parameters: object) -> Scenario:
     return small_scenario(seed, n_customers=60, n_shops=4, **{**TINY, "n_hubs": 2, **parameters})
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 10_000),
     horizon=st.integers(2, 3),
     lead=st.integers(0, 1),
     stocked=st.floats(0.0, 1.0),
+    rule=st.sampled_from(["below_safety_level", "irp"]),
 )
 def test_days_balance_and_fit_on_generated_scenarios(
-    seed: int, horizon: int, lead: int, stocked: float
+    seed: int, horizon: int, lead: int, stocked: float, rule: str
 ) -> None:
     """Opening + delivered - pickups = closing each day, never negative or above storage, and
-    every day's deliveries fit its vans, with or without counted stock on the shelves."""
-    base = _hub_scenario(seed, horizon_days=horizon, lead_time_days=lead)
+    every day's deliveries fit its vans, with or without counted stock, with either rule."""
+    base = _hub_scenario(seed, horizon_days=horizon, lead_time_days=lead, visit_rule=rule)
     counts = {
         (shop.id, product.id): int(stocked * shop.storage_liters / product.volume_liters / 4)
         for shop in base.shops
@@ -72,10 +73,11 @@ def test_counted_stock_cuts_the_deliveries() -> None:
     assert sum(after.values()) < sum(before.values())
 
 
-def test_hub_whose_stock_covers_the_horizon_is_not_visited() -> None:
+@pytest.mark.parametrize("rule", ["below_safety_level", "irp"])
+def test_hub_whose_stock_covers_the_horizon_is_not_visited(rule: str) -> None:
     """A hub whose shelf holds ten times its first day's level of every product, well within
-    its storage, gets no van on any day of the horizon."""
-    base = _hub_scenario(horizon_days=3)
+    its storage, gets no van on any day of the horizon (with either visit rule)."""
+    base = _hub_scenario(horizon_days=3, visit_rule=rule)
     roomy = [shop.model_copy(update={"storage_liters": 100_000.0}) for shop in base.shops]
     scenario = Scenario.model_validate({**base.model_dump(), "shops": roomy})
     probe = plan(plan_inputs(scenario))
@@ -172,3 +174,17 @@ def test_too_long_a_gap_is_refused_at_the_edge(tmp_path: Path) -> None:
     message = "\n".join(caught.value.messages)
     assert f"parameters.plan_date: {edge + timedelta(days=1)}" in message, message
     assert f"at most {MAX_FORECAST_GAP_DAYS} days" in message
+
+
+@pytest.mark.parametrize("rule", ["irp", "daily_reload"])
+def test_other_visit_rules_are_selectable(rule: str) -> None:
+    """visit_rule picks inventory routing or the daily reload; the inventory-routing plan keeps
+    every invariant, and the daily reload brings each open hub its whole level on day one."""
+    scenario = _hub_scenario(visit_rule=rule, horizon_days=3)
+    result = plan(plan_inputs(scenario))
+    assert result.hubs
+    if rule == "irp":
+        check_plan(scenario, result)
+    else:
+        levels = {(s.hub_id, s.product_id): s.units for s in result.stock}
+        assert _delivered(result) == {key: float(units) for key, units in levels.items()}

@@ -336,6 +336,13 @@ class Parameters(_Model):
     depot_reload_s: Annotated[int, Field(ge=0, le=14_400)] = Field(
         900, description="Seconds a van spends at its depot to reload between two trips."
     )
+    visit_rule: Literal["irp", "below_safety_level", "daily_reload"] = Field(
+        "below_safety_level",
+        description="How each day's hub visits and quantities are chosen: irp (an inventory-"
+        "routing schedule MIP over the remaining days), below_safety_level (a heuristic) or "
+        "daily_reload (every hub refilled to its full level daily, leftovers taken back: the "
+        "old policy, for comparison).",
+    )
     seed: int = 0
     search_work: PositiveInt | None = Field(
         None,

@@ -51,9 +51,16 @@ class MipAnswer:
 
 
 def solve_mip(
-    model: MipModel, time_limit_s: float, seed: int, start: np.ndarray | None = None
+    model: MipModel,
+    time_limit_s: float,
+    seed: int,
+    start: np.ndarray | None = None,
+    max_nodes: int | None = None,
+    rel_gap: float = 1e-6,
 ) -> MipAnswer | None:
-    """Solve with HiGHS on one thread; None when no feasible solution was found."""
+    """Solve with HiGHS on one thread to a relative gap of `rel_gap`, within `time_limit_s` and
+    (a deterministic work limit) `max_nodes` branch-and-bound nodes; None when no feasible
+    solution was found."""
     ncol = len(model.cost)
     matrix = sparse.csr_matrix(
         (model.vals, (model.rows, model.cols)), shape=(len(model.row_lo), ncol)
@@ -77,7 +84,9 @@ def solve_mip(
     h.setOptionValue("time_limit", max(0.01, float(time_limit_s)))
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("threads", 1)
-    h.setOptionValue("mip_rel_gap", 1e-6)
+    h.setOptionValue("mip_rel_gap", float(rel_gap))
+    if max_nodes is not None:
+        h.setOptionValue("mip_max_nodes", int(max_nodes))
     h.passModel(lp)
     if start is not None:
         sol = highspy.HighsSolution()

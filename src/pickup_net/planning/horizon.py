@@ -1,17 +1,15 @@
 """The day loop of a plan: for each day of the horizon, which hubs the vans visit and what each
 visit brings, routed together with that day's home deliveries; stock carries over.
 
-Which hubs to visit is a `VisitRule`. The default, `below_safety_level`, visits a hub on a day a
-van may deliver when some product's shelf is a unit or more below its safety level (the stock
-that lasts until the next possible visit); an inventory-routing solver (`pickup_net.inventory`)
-can replace it by deciding every day's visits at once. Each day's routing gets an equal share of
-what is left of the routing time given for the whole horizon.
+Which hubs to visit and what each visit brings is a `VisitRule` (`parameters.visit_rule`, see
+`visit_rules`): by default the inventory-routing schedule MIP over the remaining days, re-solved
+each morning from the shelves as they are; or the `below_safety_level` heuristic. Each day's
+routing gets an equal share of what is left of the routing time given for the whole horizon.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol
 
 import pandas as pd
 
@@ -23,13 +21,7 @@ from pickup_net.planning.assemble import plan_routes
 from pickup_net.planning.day_stock import day_stock
 from pickup_net.planning.demand_days import ForecastWindow
 from pickup_net.planning.history import Customer
-from pickup_net.planning.replenishment import (
-    HubLevels,
-    delivery,
-    delivery_days,
-    hub_levels,
-    needs_visit,
-)
+from pickup_net.planning.replenishment import delivery_days, hub_levels
 from pickup_net.planning.van_routes import (
     DriveMatrix,
     HomeDelivery,
@@ -38,36 +30,12 @@ from pickup_net.planning.van_routes import (
     home_deliveries,
     solve_routes,
 )
+from pickup_net.planning.visit_rules import DayLoop, visit_rule
 from pickup_net.routing import RoutingResult
 from pickup_net.stock import StockPlan
 
 OUTPUTS_RESERVE_S = 2.0
 """Kept back from routing for route geometry and assembly (measured well under 1 s on Fontibón)."""
-
-
-class VisitRule(Protocol):
-    """Which hubs the vans visit on `day`, given every hub's levels and shelf that morning."""
-
-    def __call__(
-        self,
-        day: int,
-        levels: Mapping[str, HubLevels],
-        on_hand: Mapping[str, Mapping[str, float]],
-        possible: Mapping[str, bool],
-    ) -> set[str]: ...
-
-
-def below_safety_level(
-    day: int,
-    levels: Mapping[str, HubLevels],
-    on_hand: Mapping[str, Mapping[str, float]],
-    possible: Mapping[str, bool],
-) -> set[str]:
-    """Hubs a van may reach today whose shelf is below the safety level for some product."""
-    del day
-    return {
-        hub for hub, level in levels.items() if possible[hub] and needs_visit(level, on_hand[hub])
-    }
 
 
 @dataclass(frozen=True)
@@ -135,7 +103,6 @@ def plan_days(
     drive: DriveMatrix,
     spend: BudgetClock,
     routing_limit_s: float,
-    rule: VisitRule = below_safety_level,
 ) -> PlannedDays:
     """Plan every day of the horizon: visits, deliveries, routes and each hub's stock.
 
@@ -153,8 +120,8 @@ def plan_days(
         The plan's budget; routing gets `routing_limit_s` over all days, within it.
     routing_limit_s
         Routing time for all the days together, shared out equally over what is left.
-    rule
-        Which hubs to visit each day (default: `below_safety_level`).
+
+    The scenario's `visit_rule` decides each day's visits and quantities (see `visit_rules`).
     """
     params = scenario.parameters
     products = scenario.products
@@ -166,9 +133,17 @@ def plan_days(
     demand_of = DemandLookup(horizon, shares)
     homes = [home_deliveries(scenario, orders, people, location) for orders in horizon.orders]
     routing_left = routing_limit_s
-    van_liters = max(v.capacity_liters for v in scenario.vehicle_types)
-    van_kg = max(v.capacity_kg for v in scenario.vehicle_types)
     storage = {s.id: s.storage_liters for s in hubs}
+    stocks = [
+        hub_levels(
+            hubs, products, params.service_level, demand_of, day, possible, params.lead_time_days
+        )
+        for day in range(n_days)
+    ]
+    loop = DayLoop(
+        scenario, hubs, [levels for _, levels in stocks], possible, demand_of, homes, drive
+    )
+    rule = visit_rule(params.visit_rule, loop)
     result = PlannedDays([], [], {}, list(drive.matrices.warnings))
     stranded = sorted({i.shop_id for i in scenario.inventory if i.units} - set(storage))
     if stranded:
@@ -181,15 +156,9 @@ def plan_days(
         on_day = scenario.model_copy(
             update={"parameters": params.model_copy(update={"plan_date": date})}
         )
-        stock, levels = hub_levels(
-            hubs, products, params.service_level, demand_of, day, possible, params.lead_time_days
-        )
+        stock = stocks[day][0]
         on_hand = {s.id: {p.id: opening.get((s.id, p.id), 0.0) for p in products} for s in hubs}
-        visits = rule(day, levels, on_hand, {h: possible[h][day] for h in possible})
-        brought = {
-            hub: delivery(levels[hub], on_hand[hub], products, storage[hub], van_liters, van_kg)
-            for hub in visits
-        }
+        brought = rule(day, on_hand)
         lines = [
             line.model_copy(update={"units": brought.get(line.hub_id, {}).get(line.product_id, 0)})
             for line in stock.lines
@@ -210,7 +179,9 @@ def plan_days(
         moves, short = day_stock(lines, day_demand, opening, visited)
         for product, units in short.items():
             result.short_units[product] = result.short_units.get(product, 0.0) + units
-        opening = {(m.shop_id, m.product_id): m.closing_units for m in moves}
+        opening = {
+            (m.shop_id, m.product_id): m.closing_units if rule.keeps_stock else 0.0 for m in moves
+        }
         result.days.append(Day(date=date, routes=routes, stock=moves))
         result.routing.append(DayRouting(routing_input, solved, stock, limit_s))
         dropped = solved.unassigned
