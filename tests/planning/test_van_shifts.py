@@ -4,8 +4,9 @@ holidays included), and hubs take no delivery on days they are closed or no van 
 from datetime import date, time, timedelta
 
 from builders import CENTRE, small_scenario
+from plan_checks import check_plan
 
-from pickup_net.domain import Budget, Ref, Scenario, StockLine, VehicleType
+from pickup_net.domain import Budget, Day, Plan, Ref, Scenario, StockLine, VehicleType
 from pickup_net.domain.opening_hours import is_public_holiday
 from pickup_net.planning import plan, plan_inputs
 from pickup_net.planning.replenishment import delivery_days
@@ -115,3 +116,36 @@ def test_day_routing_leaves_out_closed_hubs_and_vans_on_a_festivo() -> None:
     assert [stop.id for stop in routing.problem.stops] == [str(Ref(kind="shop", id=hubs[1].id))]
     assert {v.type_id for v in routing.problem.vehicles} == {"van"}
     assert is_public_holiday("CO", festivo)
+
+
+def _units(day: Day) -> float:
+    return sum(line.delivered_units for line in day.stock)
+
+
+def test_plan_stocks_a_hub_closed_on_a_festivo_the_day_before() -> None:
+    """Over Sunday, the 23 March 2026 festivo and Tuesday, hubs closed on public holidays get
+    no visit on the festivo, and Sunday brings them more than when they open on it (Sunday's
+    stock must last until Tuesday)."""
+    festivo = date(2026, 3, 23)
+    base = small_scenario(
+        2, n_customers=60, n_shops=4, country="CO", n_hubs=2, horizon_days=3, search_work=200
+    )
+    params = base.parameters.model_copy(update={"plan_date": festivo - timedelta(1)})
+
+    def planned(hours: str, hubs: list[str]) -> tuple[Scenario, Plan]:
+        shops = [s.model_copy(update={"opening_hours": hours}) for s in base.shops]
+        fixed = params.model_copy(update={"open_shops": hubs} if hubs else {})
+        scenario = base.model_copy(update={"shops": shops, "parameters": fixed})
+        return scenario, plan(plan_inputs(scenario), Budget(work=200))
+
+    _, open_on_holiday = planned("Mo-Su 08:00-20:00", [])
+    hubs = [h.shop_id for h in open_on_holiday.hubs]
+    assert hubs, "the scenario opens hubs"
+    scenario, result = planned("Mo-Su 08:00-20:00; PH off", hubs)
+    check_plan(scenario, result)
+    assert [h.shop_id for h in result.hubs] == hubs
+    sunday, holiday, _ = result.days
+    assert holiday.date == festivo
+    assert _units(holiday) == 0
+    assert not [v for r in holiday.routes for v in r.visits if v.kind == "replenish"]
+    assert _units(sunday) > _units(open_on_holiday.days[0])

@@ -10,6 +10,7 @@ routing gets an equal share of what is left of the routing time given for the wh
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ from pickup_net.planning.van_routes import (
     build_routing,
     home_deliveries,
     solve_routes,
+    vans_work,
 )
 from pickup_net.planning.visit_rules import DayLoop, visit_rule
 from pickup_net.routing import RoutingResult
@@ -128,7 +130,15 @@ def plan_days(
     n_days = params.horizon_days
     opening = _opening(scenario, hubs)
     possible = {
-        s.id: delivery_days(s, scenario.plan_date, n_days, params.lead_time_days) for s in hubs
+        s.id: delivery_days(
+            s,
+            scenario.plan_date,
+            n_days,
+            params.lead_time_days,
+            params.country,
+            partial(vans_work, scenario),
+        )
+        for s in hubs
     }
     demand_of = DemandLookup(horizon, shares)
     homes = [home_deliveries(scenario, orders, people, location) for orders in horizon.orders]
