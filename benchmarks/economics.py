@@ -93,6 +93,9 @@ def main() -> None:
         "--check-scales", type=float, nargs="*", default=list(CHECK_SCALES),
         help="Scales whose rows are checked by one more full plan (none: no checks).",
     )  # fmt: skip
+    parser.add_argument(
+        "--cached-only", action="store_true", help="Write the tables from cached rows only."
+    )
     args = parser.parse_args()
     commit = _commit()
     cache = RESULTS / "economics_cache" / f"{commit}-work{args.work}-limit{args.routing_limit:g}"
@@ -103,7 +106,7 @@ def main() -> None:
         for fees in FEE_FACTORS:
             key = f"bundled-fees{fees:g}"
             run = lambda f=fees: _row("bundled", 1.0, _priced(inputs, f, None, args))  # noqa: E731
-            rows.append(_cached(cache, key, run))
+            rows.append(_cached(cache, key, run, args.cached_only))
     network = load_street_network(STREETS, ROOT / ".cache" / "pickup-net")
     features = read_osm_features(STREETS)
     for scale in args.scales:
@@ -116,8 +119,8 @@ def main() -> None:
             inputs = _priced(generated, fees, walk, args)
             check = scale in args.check_scales
             run = lambda i=inputs, s=scale, c=check: _row("generated", s, i, c)  # noqa: E731
-            rows.append(_cached(cache, key, run))
-    _write(rows, commit, args)
+            rows.append(_cached(cache, key, run, args.cached_only))
+    _write([row for row in rows if row is not None], commit, args)
 
 
 def _generated(scale: float, network, features) -> PlanInputs:
@@ -254,11 +257,13 @@ def _reproducible(result: Plan) -> bool:
     )
 
 
-def _cached(cache: Path, key: str, run) -> dict:
-    """The row of `key` from this commit's cache, or run it and cache it."""
+def _cached(cache: Path, key: str, run, cached_only: bool = False) -> dict | None:
+    """The row of `key` from this commit's cache, or run it and cache it (`cached_only`: None)."""
     path = cache / f"{key}.json"
     if path.is_file():
         return json.loads(path.read_text(encoding="utf-8"))
+    if cached_only:
+        return None
     print(f"running {key}", flush=True)
     row = run()
     path.write_text(json.dumps(row, indent=1), encoding="utf-8")
