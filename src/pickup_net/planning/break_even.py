@@ -18,6 +18,7 @@ per day.
 import math
 
 import numpy as np
+from scipy import sparse
 
 from pickup_net.location import LocationProblem
 
@@ -26,8 +27,7 @@ def break_even(problem: LocationProblem, hub_fee: float) -> dict:
     """The hub fee and the demand scale at which one hub starts to pay in `problem`."""
     if problem.n_customers == 0:
         return {"hub_fee_per_day": None, "demand_scale": None, "note": "no customer may pick up"}
-    cost = np.asarray(problem.assign_cost.toarray() if hasattr(problem.assign_cost, "toarray")
-                      else problem.assign_cost)  # fmt: skip
+    cost = _dense(problem.assign_cost)
     home = problem.home_cost
     fixed = problem.fixed_cost if problem.fixed_cost is not None else np.zeros(problem.n_shops)
     visit = fixed - (hub_fee if problem.n_hubs is None else 0.0)
@@ -69,6 +69,17 @@ def _median(values: np.ndarray) -> float | None:
     """The median of the finite values below the model's unreachable price, None if none."""
     kept = values[np.isfinite(values) & (values < 1e8)]
     return round(float(np.median(kept)), 1) if kept.size else None
+
+
+def _dense(cost: np.ndarray | sparse.sparray | sparse.spmatrix) -> np.ndarray:
+    """The assignment costs as a dense array, `inf` where a pair is not allowed (for a sparse
+    matrix: every pair not stored)."""
+    if not sparse.issparse(cost):
+        return np.asarray(cost, dtype=float)
+    stored = sparse.coo_array(cost)
+    dense = np.full(stored.shape, np.inf)
+    dense[stored.row, stored.col] = stored.data
+    return dense
 
 
 def _within_limits(problem: LocationProblem, j: int, pays: np.ndarray, gain: np.ndarray) -> float:
