@@ -9,7 +9,9 @@ Costs are per operating day in the scenario's currency:
 - opening shop j: `hub_fixed_cost` plus, once routed, the routed price of visiting it per day,
   or exactly `n_hubs` hubs when set.
 Capacity dimensions: expected pickups per day against `max_pickups_per_day`, and expected
-litres per cycle against `storage_liters`.
+litres per cycle against `storage_liters` (once routed: divided by the shop's shelf factor, the
+litres the stock stage wanted on the shelf per litre of mean daily demand, so that a catchment
+leaves room for its safety stock instead of turning into expected shortage).
 """
 
 from collections.abc import Sequence
@@ -33,10 +35,12 @@ LOCAL_LEG_M = 1_000.0
 @dataclass(frozen=True)
 class LocationPrices:
     """Prices taken from a routed solution: one home delivery per customer (in `customers`
-    order) and one hub visit per operating day per shop (in `shops` order)."""
+    order), one hub per operating day per shop (visits and stock, in `shops` order), and each
+    shop's shelf factor (litres of shelf per litre of its catchment's mean daily demand)."""
 
     home_per_delivery: np.ndarray
     visit_per_day: np.ndarray
+    shelf_factor: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,9 @@ def location_problem(
                 )
             ]
         )
+    capacity = np.array([[shop.max_pickups_per_day, shop.storage_liters] for shop in shops])
+    if prices is not None:
+        capacity[:, 1] /= prices.shelf_factor
     candidates = frozenset(shop.id for shop in shops)
     fixed = np.full(len(shops), 0.0 if params.n_hubs else params.hub_fixed_cost)
     if prices is not None:
@@ -133,7 +140,7 @@ def location_problem(
         customer_ids=[c.id for c in customers],
         shop_ids=[shop.id for shop in shops],
         demand=np.column_stack([pickups, liters]),
-        capacity=np.array([[shop.max_pickups_per_day, shop.storage_liters] for shop in shops]),
+        capacity=capacity,
         assign_cost=assign_cost,
         home_cost=pickups * np.where(np.isfinite(per_delivery), per_delivery, 1e9),
         fixed_cost=None if params.n_hubs and prices is None else fixed,

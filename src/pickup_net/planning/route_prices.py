@@ -8,10 +8,10 @@ between two trips. A van's fixed cost buys its shift, so a detour's hour is pric
 `cost_per_hour + fixed_cost / shift hours` (the shorter of its shift and maximum duration).
 Without routes, a place is priced at a depot round trip with the cheapest vehicle type. A hub is
 visited only when its shelf runs low, so its visit price per day is the price of one visit times
-the share of days a van came (each opened hub's own; for a shop not opened the mean of those
-opened, or every day when none was). A hub also costs the holding and expected shortage of its
-stock (mostly safety stock, which hardly shrinks with the catchment): each routed hub's own, and
-for a shop not opened the mean of those opened.
+the share of days a van came; it also costs the holding and expected shortage of its stock
+(mostly safety stock, which hardly shrinks with the catchment), and its shelf must hold what the
+stock stage wants, not only the catchment's mean daily litres. Those three come from every
+routed round that opened the hub (`hub_observations`), the mean of the hubs seen for the others.
 """
 
 import itertools
@@ -22,6 +22,7 @@ import numpy as np
 
 from pickup_net.domain import Ref, Scenario, VehicleType
 from pickup_net.planning.hub_choice import LocationPrices
+from pickup_net.planning.hub_observations import HubObservations
 from pickup_net.planning.priced import Located, Priced
 
 _UNREACHABLE = 1e9
@@ -38,46 +39,25 @@ class _Leg:
     per_s: float
 
 
-def location_prices(scenario: Scenario, located: Located, priced: Priced) -> LocationPrices:
-    """Routed price of one home delivery per walker and of one hub visit per day per shop."""
+def location_prices(
+    scenario: Scenario, located: Located, priced: Priced, seen: HubObservations
+) -> LocationPrices:
+    """Routed price of one home delivery per walker and of one hub per day per shop (visits,
+    holding and expected shortage), and each shop's shelf factor, from the routes of `priced`
+    and the hubs `seen` in routed rounds."""
     params = scenario.parameters
     index = {ref: i for i, (ref, _, _) in enumerate(located.drive.places)}
     meters, seconds = located.drive.matrices.meters, located.drive.matrices.seconds
-    legs, saving, visits = _legs_and_savings(scenario, priced, index, meters, seconds)
+    legs, saving = _legs_and_savings(scenario, priced, index, meters, seconds)
     walkers = [index[Ref(kind="customer", id=c.id)] for c in located.walkers]
     shops = [index[Ref(kind="shop", id=s.id)] for s in located.shops]
     depots = [index[Ref(kind="depot", id=v.depot_id)] for v in scenario.vehicle_types]
     home = _price(walkers, legs, saving, meters, seconds, params.home_service_s, depots, scenario)
     visit = _price(shops, legs, saving, meters, seconds, params.hub_service_s, depots, scenario)
-    shop_ids = [s.id for s in located.shops]
-    stock = _stock_cost(scenario, priced, shop_ids)
-    frequency = _visit_share(priced, shop_ids, visits)
-    return LocationPrices(home_per_delivery=home, visit_per_day=visit * frequency + stock)
-
-
-def _visit_share(priced: Priced, shop_ids: Sequence[str], visits: dict[str, int]) -> np.ndarray:
-    """Share of the horizon's days a van visits each shop: the hub's own when opened, else the
-    mean of the opened hubs, or 1 (every day) when none was opened."""
-    days = max(len(priced.days), 1)
-    share = {hub: visits.get(hub, 0) / days for hub in priced.hub_ids}
-    mean = sum(share.values()) / len(share) if share else 1.0
-    return np.array([share.get(j, mean) for j in shop_ids])
-
-
-def _stock_cost(scenario: Scenario, priced: Priced, shop_ids: Sequence[str]) -> np.ndarray:
-    """Holding and expected shortage cost per day of each shop's stock, as the routed days
-    priced it (`horizon_costs`); shops not opened get the mean of the opened ones."""
-    holding = {p.id: p.holding_cost for p in scenario.products}
-    days = max(len(priced.days), 1)
-    per_hub = {hub.shop_id: 0.0 for hub in priced.hubs}
-    for day in priced.days:
-        for line in day.stock:
-            per_hub[line.shop_id] += line.closing_units * holding[line.product_id] / days
-    if not per_hub:
-        return np.zeros(len(shop_ids))
-    shortage = priced.costs.shortage / days / len(per_hub)
-    mean = sum(per_hub.values()) / len(per_hub) + shortage
-    return np.array([per_hub[j] + shortage if j in per_hub else mean for j in shop_ids])
+    stock, share, shelf = seen.arrays([s.id for s in located.shops])
+    return LocationPrices(
+        home_per_delivery=home, visit_per_day=visit * share + stock, shelf_factor=shelf
+    )
 
 
 def _legs_and_savings(
@@ -86,15 +66,14 @@ def _legs_and_savings(
     index: dict[Ref, int],
     meters: np.ndarray,
     seconds: np.ndarray,
-) -> tuple[list[_Leg], dict[int, float], dict[str, int]]:
-    """Every leg of every route of every day with its rates, each routed stop's removal saving
-    (the mean over the days it is routed), and the days each hub is visited."""
+) -> tuple[list[_Leg], dict[int, float]]:
+    """Every leg of every route of every day with its rates, and each routed stop's removal
+    saving (the mean over the days it is routed)."""
     fleet = {v.id: v for v in scenario.vehicle_types}
     service = {"home": scenario.parameters.home_service_s,
                "replenish": scenario.parameters.hub_service_s}  # fmt: skip
     legs: list[_Leg] = []
     savings: dict[int, list[float]] = {}
-    visits: dict[str, int] = {}
     for route in (route for day in priced.days for route in day.routes):
         vtype = fleet[route.vehicle_type_id]
         depot = index[Ref(kind="depot", id=route.depot_id)]
@@ -108,8 +87,6 @@ def _legs_and_savings(
                 kinds.append(None)
             nodes.append(index[visit.ref])
             kinds.append(visit.kind)
-            if visit.kind == "replenish":
-                visits[visit.ref.id] = visits.get(visit.ref.id, 0) + 1
         nodes.append(depot)
         legs += [_Leg(a, b, per_m, per_s) for a, b in itertools.pairwise(nodes)]
         for k in range(1, len(nodes) - 1):
@@ -123,7 +100,7 @@ def _legs_and_savings(
                     per_m * detour_m + per_s * (detour_s + service[kinds[k]] * vtype.speed_factor)
                 )
             )
-    return legs, {x: sum(v) / len(v) for x, v in savings.items()}, visits
+    return legs, {x: sum(v) / len(v) for x, v in savings.items()}
 
 
 def _price(

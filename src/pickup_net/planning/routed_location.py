@@ -3,7 +3,8 @@ routes, choose again, until the hub set repeats or the routed total stops improv
 
 Round 1 prices the location model with `home_delivery_cost` (or `home_delivery_estimate`) and no
 visit cost; every later round with the prices of the best routed round so far
-(`route_prices.location_prices`). Every round is stocked, routed and priced over the whole
+(`route_prices.location_prices`; each hub's stock cost, visit share and shelf factor from every
+round that opened it, `hub_observations`). Every round is stocked, routed and priced over the whole
 horizon by `priced.price_choice` (the plan's own code path, the same orders of each day), with
 `ROUND_ROUTING_SHARE` of the plan's routing limit for all its days; the best round's hubs are
 routed again with the full limit by the plan, beside its baselines, and only those full-horizon
@@ -17,6 +18,7 @@ from pickup_net.domain.budget import BudgetClock
 from pickup_net.location import LocationResult
 from pickup_net.network import Matrices
 from pickup_net.planning.hub_choice import LocationPrices, choose_hubs
+from pickup_net.planning.hub_observations import HubObservations
 from pickup_net.planning.inputs import PlanInputs
 from pickup_net.planning.priced import Located, Priced, price_choice
 from pickup_net.planning.route_prices import location_prices
@@ -56,7 +58,8 @@ class Round:
 
 @dataclass
 class RoutedLocation:
-    """The best round, every round, why the rounds stopped, and the routed prices of the best."""
+    """The best round, every round, why the rounds stopped, and the routed prices of the best
+    (with the hubs seen in every round)."""
 
     best: Priced
     rounds: list[Round] = field(default_factory=list)
@@ -84,6 +87,7 @@ def locate_by_routing(
     steps = spend.budget.location_steps()
     round_steps = None if steps is None else max(1, steps // MAX_ROUNDS)
     seen: dict[tuple[str, ...], int] = {}
+    hubs_seen = HubObservations()
     prices: LocationPrices | None = None
     search: RoutedLocation | None = None
     for number in range(1, MAX_ROUNDS + 1):
@@ -104,6 +108,7 @@ def locate_by_routing(
             km=priced.km,
             dropped_stops=priced.dropped,
         )
+        hubs_seen.add(scenario, located, priced)
         if search is None:
             search = RoutedLocation(best=priced)
         elif not better(priced, search.best):
@@ -112,13 +117,13 @@ def locate_by_routing(
             break
         search.rounds.append(step)
         search.best = priced
-        prices = location_prices(scenario, located, priced)
+        prices = location_prices(scenario, located, priced, hubs_seen)
         if spend.remaining_s() < 3 * round_routing_s:
             search.stopped = "the plan's time budget ran short"
             break
     else:
         search.stopped = f"stopped after {MAX_ROUNDS} rounds"
-    search.prices = prices or location_prices(scenario, located, search.best)
+    search.prices = location_prices(scenario, located, search.best, hubs_seen)
     if params.home_delivery_cost is not None:
         search.stopped += "; home deliveries priced at the explicit home_delivery_cost"
     return search
