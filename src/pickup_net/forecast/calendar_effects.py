@@ -13,10 +13,11 @@ past days follow the test pooled over all series, and a label seen on fewer past
 learned). The effect must also stand out of the day-to-day variation: its excess over the
 reference, summed over the past days, must be significant against that sum's spread without an
 effect (a day's variance: the series' variance-to-mean ratio of ordinary days around their
-reference, at least 1 as for a count, times the reference), at a level that keeps the chance of
-any false effect among all series and labels tested at `FALSE_EFFECT_RATE` (Bonferroni). Without
-this, chance dips of a few units a day pass the leave-one-out test (absolute error favours
-forecasting below the mean of small counts).
+reference, at least 1 as for a count, times the reference), pooled over all series or else for
+the series alone, at levels that keep the chance of any false effect among the labels, or among
+all series and labels, at `FALSE_EFFECT_RATE` (Bonferroni). Without this, chance dips of a few
+units a day pass the leave-one-out test (absolute error favours forecasting below the mean of
+small counts).
 
 A forecast day takes the first usable label of its chain (event, holiday, kind of holiday,
 payday); an event that never occurred before, or whose effect did not help, takes its
@@ -55,7 +56,8 @@ class CalendarEffects:
 
     `labels` and `sources` say, per series and forecast day, which calendar label changed the
     forecast (``""`` where none did) and where its factor came from; `relative_sd` is the
-    uncertainty of that factor as a share of the forecast (0 where no label applies).
+    uncertainty of that factor as a share of the forecast (0 where no label applies);
+    `past_factors` are the factors the history was divided by.
     """
 
     cleaned: np.ndarray
@@ -63,6 +65,20 @@ class CalendarEffects:
     labels: np.ndarray
     sources: np.ndarray
     relative_sd: np.ndarray
+    past_factors: np.ndarray
+
+    def without(self, rows: np.ndarray) -> "CalendarEffects":
+        """The same with no factor on `rows` (a boolean mask): their model uses the calendar
+        itself."""
+        keep = ~rows[:, None]
+        return CalendarEffects(
+            self.cleaned,
+            np.where(keep, self.factors, 1.0),
+            np.where(keep, self.labels, ""),
+            np.where(keep, self.sources, ""),
+            np.where(keep, self.relative_sd, 0.0),
+            self.past_factors,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,8 +111,11 @@ def calendar_effects(
     reference = _reference(values, calendar_day)
     noise = _noise(values, reference, calendar_day)
     occurrences_of = _occurrences(chains, n_days)
-    tests = max(1, len(occurrences_of) * (n_rows + 1))
-    min_z = float(norm.isf(FALSE_EFFECT_RATE / (2 * tests)))
+    n_labels = max(1, len(occurrences_of))
+    min_z = (
+        float(norm.isf(FALSE_EFFECT_RATE / (2 * n_labels))),
+        float(norm.isf(FALSE_EFFECT_RATE / (2 * n_labels * max(1, n_rows)))),
+    )
     learned = {
         label: _learn(values, reference, noise, min_z, occurrences)
         for label, occurrences in occurrences_of.items()
@@ -129,7 +148,12 @@ def calendar_effects(
     )
     future = slice(n_days, None)
     return CalendarEffects(
-        cleaned, factors[:, future], chosen[:, future], sources[:, future], relative_sd[:, future]
+        cleaned,
+        factors[:, future],
+        chosen[:, future],
+        sources[:, future],
+        relative_sd[:, future],
+        past,
     )
 
 
@@ -234,10 +258,13 @@ def _learn(
     values: np.ndarray,
     reference: np.ndarray,
     noise: np.ndarray,
-    min_z: float,
+    min_z: tuple[float, float],
     occurrences: list[tuple[np.ndarray, np.ndarray]],
 ) -> _Learned:
-    """Effect of one label per series, shrunk to the pooled one, and its leave-one-out test."""
+    """Effect of one label per series, shrunk to the pooled one, and its leave-one-out test.
+
+    `min_z` holds the significance levels of the label pooled over all series and of one series.
+    """
     n_rows = values.shape[0]
     actual_sum = np.zeros(n_rows)
     reference_sum = np.zeros(n_rows)
@@ -273,9 +300,11 @@ def _learn(
         error_without[rows] += np.abs(actual - ref).sum(axis=1)
     keep = 1.0 - USE_MARGIN
     excess, null_variance = actual_sum - reference_sum, noise * reference_sum
-    pooled_used = error_with.sum() < keep * error_without.sum()
-    pooled_used &= bool(_significant(excess.sum(), null_variance.sum(), min_z))
-    own_used = (error_with < keep * error_without) & _significant(excess, null_variance, min_z)
+    label_z, series_z = min_z
+    pooled_significant = bool(_significant(excess.sum(), null_variance.sum(), label_z))
+    pooled_used = pooled_significant and error_with.sum() < keep * error_without.sum()
+    own_significant = pooled_significant | _significant(excess, null_variance, series_z)
+    own_used = (error_with < keep * error_without) & own_significant
     used = np.where(own_days >= MIN_PAST_DAYS, own_used, pooled_used)
     used &= len(past_dates) >= MIN_PAST_DAYS
     variance = excess_squares / predicted_squares if predicted_squares > 0 else 0.0
