@@ -117,7 +117,8 @@ def with_candidate(
     `SWITCH_MARGIN` below that of the series' current choice; return the rows it won.
 
     `actual` and `chosen_cv` (series x windows x `SEASON_DAYS`) are the CV days and the current
-    choice's forecasts of them on the candidate's scale (e.g. with calendar effects applied).
+    choice's forecasts of them on the candidate's scale (e.g. with calendar effects applied);
+    the candidate's `cv_mse` column is on that scale too.
     """
     own_mse = ((cv_forecast - actual) ** 2).mean(axis=(1, 2))
     current_mse = ((chosen_cv - actual) ** 2).mean(axis=(1, 2))
