@@ -8,8 +8,9 @@ Event days: the dates of rows with locale National, transferred False and a type
 Day. Consecutive event days (at most one ordinary day apart) form a period; one origin is placed
 on the first day of every period from 2015 to 2017 (history up to the day before) and as many
 origins on ordinary weeks (seven days without an event day, drawn with `--seed`). Each origin
-forecasts 7 days (``cycle_days=1``) three ways: with the calendar, the same forecast without it
-(`forecast_demand` without `calendar`), and seasonal naive.
+forecasts 7 days (``cycle_days=1``) four ways: with the calendar, with the calendar and the
+LightGBM candidate tried in the model choice (``boosting=True``), the same forecast without the
+calendar (`forecast_demand` without `calendar`), and seasonal naive.
 
 The calendar given to the forecast is what a planner would give it: ``country="EC"`` (public
 holidays from the `holidays` package), the ``quincena`` payday rule, and every national row of the
@@ -50,6 +51,8 @@ HORIZON_DAYS = 7
 TARGET = 0.95
 FIRST, LAST = date(2015, 1, 1), date(2017, 8, 15)
 PRODUCT = "tickets"
+FORECASTS = ("calendar", "calendar_lightgbm", "no_calendar", "seasonal_naive")
+STOCKED = ("calendar", "calendar_lightgbm", "no_calendar")
 
 
 def load_history() -> pd.DataFrame:
@@ -141,9 +144,16 @@ def origin_rows(
     started = time.perf_counter()
     with_calendar = forecast_demand(past, start, HORIZON_DAYS, cycle_days=1, calendar=calendar)
     seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    boosted = forecast_demand(
+        past, start, HORIZON_DAYS, cycle_days=1, calendar=calendar, boosting=True
+    )
+    boosted_seconds = time.perf_counter() - started
     without = forecast_demand(past, start, HORIZON_DAYS, cycle_days=1)
     stores = with_calendar.table["zone_id"].to_numpy()
+    assert (boosted.table["zone_id"].to_numpy() == stores).all()
     stock_calendar, stock_without = _stock(with_calendar), _stock(without)
+    stock_boosted = _stock(boosted)
     effects = with_calendar.calendar_effects
     labels = dict(
         zip(
@@ -171,14 +181,18 @@ def origin_rows(
                     "event_day": day.date() in event_days,
                     "actual": actual[row, offset],
                     "calendar": with_calendar.daily_mean[row, offset],
+                    "calendar_lightgbm": boosted.daily_mean[row, offset],
                     "no_calendar": without.daily_mean[row, offset],
                     "seasonal_naive": without.candidates["SeasonalNaive"][row, offset],
                     "scale": with_calendar.mase_scale[row],
                     "stock_calendar": stock_calendar[row, offset],
+                    "stock_calendar_lightgbm": stock_boosted[row, offset],
                     "stock_no_calendar": stock_without[row, offset],
                     "model": with_calendar.table["model"].iloc[row],
+                    "model_lightgbm": boosted.table["model"].iloc[row],
                     "label": labels.get((store, offset), ""),
                     "seconds": seconds,
+                    "seconds_lightgbm": boosted_seconds,
                 }
             )
     return pd.DataFrame(records)
@@ -194,14 +208,18 @@ def summary(rows: pd.DataFrame) -> pd.DataFrame:
             "store_days": len(part),
             "origins": part["origin"].nunique(),
         }
-        for name in ("calendar", "no_calendar", "seasonal_naive"):
+        for name in FORECASTS:
             error = part[name] - part["actual"]
             record[f"mase_{name}"] = round(float((error.abs() / part["scale"]).mean()), 4)
             record[f"bias_{name}_pct"] = round(100 * float(error.sum() / part["actual"].sum()), 2)
-        record["mase_ratio_calendar_vs_no_calendar"] = round(
-            record["mase_calendar"] / record["mase_no_calendar"], 4
+        for name in ("calendar", "calendar_lightgbm"):
+            record[f"mase_ratio_{name}_vs_no_calendar"] = round(
+                record[f"mase_{name}"] / record["mase_no_calendar"], 4
+            )
+        record["lightgbm_chosen_share"] = round(
+            float((part["model_lightgbm"] == "LightGBM").mean()), 4
         )
-        for name in ("calendar", "no_calendar"):
+        for name in STOCKED:
             served = np.minimum(part["actual"], part[f"stock_{name}"]).sum()
             record[f"fill_rate_{name}"] = round(float(served / part["actual"].sum()), 4)
         records.append(record)
@@ -241,6 +259,22 @@ def _label_table(rows: pd.DataFrame) -> pd.DataFrame:
     return table.round(3).reset_index().sort_values("store_days", ascending=False)
 
 
+def _lightgbm_verdict(table: pd.DataFrame) -> list[str]:
+    """Whether trying the LightGBM candidate helps on event days without hurting ordinary days."""
+    by_days = table.set_index("days")
+    event, ordinary = by_days.loc["event days"], by_days.loc["ordinary days"]
+    event_gain = event["mase_calendar_lightgbm"] / event["mase_calendar"]
+    ordinary_cost = ordinary["mase_calendar_lightgbm"] / ordinary["mase_calendar"]
+    helps = event_gain < 0.98 and ordinary_cost <= 1.0
+    return [
+        f"LightGBM candidate (``boosting=True``) vs the default calendar forecast: MASE x"
+        f"{event_gain:.3f} on event days, x{ordinary_cost:.3f} on ordinary days; chosen for "
+        f"{event['lightgbm_chosen_share']:.1%} of event store-days and "
+        f"{ordinary['lightgbm_chosen_share']:.1%} of ordinary ones: "
+        + ("it helps." if helps else "it does not measurably help, so it stays an option (off).")
+    ]
+
+
 def _targets(table: pd.DataFrame) -> list[str]:
     """The issue's targets, each with its measured value and whether it is met."""
     event = table.set_index("days").loc["event days"]
@@ -270,6 +304,7 @@ def write(rows: pd.DataFrame, out: Path, note: str) -> pd.DataFrame:
     table = summary(rows)
     table.to_csv(out / "events.csv", index=False)
     per_origin = rows.groupby("origin")["seconds"].first()
+    per_origin_boosted = rows.groupby("origin")["seconds_lightgbm"].first()
     lines = [
         "# Calendar benchmark: forecasts before holidays and events (Favorita, real)",
         "",
@@ -282,7 +317,10 @@ def write(rows: pd.DataFrame, out: Path, note: str) -> pd.DataFrame:
         *_targets(table),
         "",
         f"Forecast time with the calendar per origin (54 series, 7 days): median "
-        f"{per_origin.median():.2f} s, max {per_origin.max():.2f} s.",
+        f"{per_origin.median():.2f} s, max {per_origin.max():.2f} s; with the LightGBM candidate "
+        f"tried: median {per_origin_boosted.median():.2f} s, max {per_origin_boosted.max():.2f} s.",
+        "",
+        *_lightgbm_verdict(table),
         "",
         "## Event days by the calendar label the forecast used",
         "",

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pickup_net.forecast import Calendar, Event, forecast_demand
+from pickup_net.forecast.calendar_effects import calendar_effects
 
 PAYDAYS = Calendar(rules={"quincena"})
 
@@ -133,3 +134,58 @@ def test_no_calendar_leaves_no_trace(make_history) -> None:
     assert forecast.calendar_effects.empty
     assert forecast.calendar_sd is None
     assert (forecast.table["calendar"] == "").all()
+
+
+def _payday_panel(
+    base: np.ndarray, effect: float, n_days: int, seed: int
+) -> tuple[np.ndarray, pd.Timestamp]:
+    """Poisson counts (series x days from 2024-01-01) at `base` per series, x `effect` on payday."""
+    first = pd.Timestamp("2024-01-01")
+    days = pd.date_range(first, periods=n_days)
+    payday = (days.day == 15) | days.is_month_end
+    rate = base[:, None] * np.where(payday, effect, 1.0)[None, :]
+    return np.random.default_rng(seed).poisson(rate).astype(float), first
+
+
+@settings(max_examples=10, deadline=None, derandomize=True, database=None)
+@given(
+    rates=st.lists(st.floats(0.2, 6.0), min_size=4, max_size=30),
+    n_days=st.integers(90, 240),
+    seed=st.integers(0, 2**16),
+)
+def test_no_effect_is_learned_from_noise(rates: list[float], n_days: int, seed: int) -> None:
+    """Small Poisson series without calendar effects: no holiday or payday effect is learned, so
+    the history is not cleaned and no forecast day is changed."""
+    values, first = _payday_panel(np.array(rates), 1.0, n_days, seed)
+    products = np.array(["p"] * len(rates))
+    effects = calendar_effects(
+        values, products, first, 14, Calendar(country="CO", rules={"quincena"})
+    )
+    assert (effects.factors == 1.0).all()
+    assert (effects.labels == "").all()
+    np.testing.assert_array_equal(effects.cleaned, values)
+
+
+@settings(max_examples=10, deadline=None, derandomize=True, database=None)
+@given(
+    base=st.floats(15.0, 40.0),
+    effect=st.floats(1.8, 3.0),
+    n_series=st.integers(1, 12),
+    seed=st.integers(0, 2**16),
+)
+def test_injected_payday_effect_is_recovered(
+    base: float, effect: float, n_series: int, seed: int
+) -> None:
+    """Paydays at `effect` x a base of 15-40 units a day over 240 days: every series' factor on the
+    next payday is within 20% of `effect` (the ratio's own noise is ~6% at 15 units) and only
+    that day is changed."""
+    values, first = _payday_panel(np.full(n_series, base), effect, 240, seed)
+    effects = calendar_effects(
+        values, np.array(["p"] * n_series), first, 14, Calendar(rules={"quincena"})
+    )
+    horizon = pd.date_range(first + pd.Timedelta(days=240), periods=14)
+    paydays = np.nonzero((horizon.day == 15) | horizon.is_month_end)[0]
+    assert paydays.size == 1
+    assert effects.factors[:, paydays[0]] == pytest.approx(effect, rel=0.2)
+    assert (effects.labels[:, paydays[0]] == "payday").all()
+    assert (np.delete(effects.factors, paydays[0], axis=1) == 1.0).all()

@@ -75,21 +75,21 @@ def test_declared_uplift_changes_only_its_dates_and_products(
     np.testing.assert_allclose(forecast.daily_mean[~changed], without[~changed], rtol=1e-9)
 
 
-@settings(max_examples=6, deadline=None, derandomize=True)
+@settings(max_examples=12, deadline=None, derandomize=True)
 @given(seed=st.integers(0, 10_000))
 def test_history_without_calendar_effects_forecasts_the_same_with_the_calendar_on(
     seed: int,
 ) -> None:
     """120 days of demand without holiday or payday effects: Colombia's holidays and quincena
-    switched on change no day's total forecast by more than 10% (a few units a day per product
-    leave room for chance effects that pass the leave-one-out test)."""
+    switched on change no day's total forecast by more than 1% (chance dips of a few units a day
+    fail the significance test of `calendar_effects`; 0.0% measured over 52 seeds)."""
     scenario = small_scenario(seed, n_customers=40, days=120, horizon_days=7)
     without, _ = _forecast(scenario)
     calendar_on = _with(scenario, country="CO", paydays=["quincena"])
     assert scenario_calendar(calendar_on, PRODUCTS) is not None
     with_calendar, _ = _forecast(calendar_on)
     np.testing.assert_allclose(
-        with_calendar.daily_mean.sum(axis=0), without.daily_mean.sum(axis=0), rtol=0.10
+        with_calendar.daily_mean.sum(axis=0), without.daily_mean.sum(axis=0), rtol=0.01
     )
 
 

@@ -10,8 +10,17 @@ An effect is used only where it measurably helps: leaving each past day out in t
 as reference x the effect learned from the other days must beat predicting the reference by
 `USE_MARGIN` (absolute error summed over the days; series with fewer than `MIN_PAST_DAYS` own
 past days follow the test pooled over all series, and a label seen on fewer past dates is not
-learned). A forecast day takes the first usable label of its chain (event, holiday, kind of
-holiday, payday); an event that never occurred before, or whose effect did not help, takes its
+learned). The effect must also stand out of the day-to-day variation: its excess over the
+reference, summed over the past days, must be significant against that sum's spread without an
+effect (a day's variance: the series' variance-to-mean ratio of ordinary days around their
+reference, at least 1 as for a count, times the reference), pooled over all series or else for
+the series alone, at levels that keep the chance of any false effect among the labels, or among
+all series and labels, at `FALSE_EFFECT_RATE` (Bonferroni). Without this, chance dips of a few
+units a day pass the leave-one-out test (absolute error favours forecasting below the mean of
+small counts).
+
+A forecast day takes the first usable label of its chain (event, holiday, kind of holiday,
+payday); an event that never occurred before, or whose effect did not help, takes its
 declared uplift if there is one.
 Learned calendar days of the history are divided by their effect (replaced by their reference
 where the effect is below `MIN_DIVISOR_EFFECT`, e.g. closed days) before the models are fitted, so
@@ -26,12 +35,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from pickup_net.forecast.calendar import Calendar
 from pickup_net.forecast.candidates import SEASON_DAYS
 
 PRIOR_REFERENCE_UNITS = 10.0
 USE_MARGIN = 0.1
+FALSE_EFFECT_RATE = 0.01
 MIN_PAST_DAYS = 2
 MIN_DIVISOR_EFFECT = 0.2
 DECLARED_RELATIVE_SD = 0.5
@@ -45,7 +56,8 @@ class CalendarEffects:
 
     `labels` and `sources` say, per series and forecast day, which calendar label changed the
     forecast (``""`` where none did) and where its factor came from; `relative_sd` is the
-    uncertainty of that factor as a share of the forecast (0 where no label applies).
+    uncertainty of that factor as a share of the forecast (0 where no label applies);
+    `past_factors` are the factors the history was divided by.
     """
 
     cleaned: np.ndarray
@@ -53,6 +65,20 @@ class CalendarEffects:
     labels: np.ndarray
     sources: np.ndarray
     relative_sd: np.ndarray
+    past_factors: np.ndarray
+
+    def without(self, rows: np.ndarray) -> "CalendarEffects":
+        """The same with no factor on `rows` (a boolean mask): their model uses the calendar
+        itself."""
+        keep = ~rows[:, None]
+        return CalendarEffects(
+            self.cleaned,
+            np.where(keep, self.factors, 1.0),
+            np.where(keep, self.labels, ""),
+            np.where(keep, self.sources, ""),
+            np.where(keep, self.relative_sd, 0.0),
+            self.past_factors,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,9 +109,15 @@ def calendar_effects(
     for rows, labels in chains:
         calendar_day[rows] = [bool(day) for day in labels[:n_days]]
     reference = _reference(values, calendar_day)
+    noise = _noise(values, reference, calendar_day)
     occurrences_of = _occurrences(chains, n_days)
+    n_labels = max(1, len(occurrences_of))
+    min_z = (
+        float(norm.isf(FALSE_EFFECT_RATE / (2 * n_labels))),
+        float(norm.isf(FALSE_EFFECT_RATE / (2 * n_labels * max(1, n_rows)))),
+    )
     learned = {
-        label: _learn(values, reference, occurrences)
+        label: _learn(values, reference, noise, min_z, occurrences)
         for label, occurrences in occurrences_of.items()
     }
     factors = np.ones((n_rows, n_days + horizon_days))
@@ -116,7 +148,12 @@ def calendar_effects(
     )
     future = slice(n_days, None)
     return CalendarEffects(
-        cleaned, factors[:, future], chosen[:, future], sources[:, future], relative_sd[:, future]
+        cleaned,
+        factors[:, future],
+        chosen[:, future],
+        sources[:, future],
+        relative_sd[:, future],
+        past,
     )
 
 
@@ -200,12 +237,34 @@ def _reference(values: np.ndarray, calendar_day: np.ndarray) -> np.ndarray:
         return np.where(count > 0, total / count, np.nan)
 
 
+def _noise(values: np.ndarray, reference: np.ndarray, calendar_day: np.ndarray) -> np.ndarray:
+    """Per series, the variance-to-mean ratio of ordinary days around their reference (>= 1)."""
+    valid = ~calendar_day & np.isfinite(reference) & (reference > 0)
+    excess = np.where(valid, (values - np.where(valid, reference, 0.0)) ** 2, 0.0).sum(axis=1)
+    mean = np.where(valid, reference, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(mean > 0, excess / mean, 1.0)
+    return np.maximum(ratio, 1.0)
+
+
+def _significant(
+    excess: np.ndarray | float, variance: np.ndarray | float, min_z: float
+) -> np.ndarray:
+    """Whether an excess over the reference is at least `min_z` standard deviations."""
+    return np.abs(excess) >= min_z * np.sqrt(np.maximum(variance, 1e-12))
+
+
 def _learn(
     values: np.ndarray,
     reference: np.ndarray,
+    noise: np.ndarray,
+    min_z: tuple[float, float],
     occurrences: list[tuple[np.ndarray, np.ndarray]],
 ) -> _Learned:
-    """Effect of one label per series, shrunk to the pooled one, and its leave-one-out test."""
+    """Effect of one label per series, shrunk to the pooled one, and its leave-one-out test.
+
+    `min_z` holds the significance levels of the label pooled over all series and of one series.
+    """
     n_rows = values.shape[0]
     actual_sum = np.zeros(n_rows)
     reference_sum = np.zeros(n_rows)
@@ -240,8 +299,13 @@ def _learn(
         predicted_squares += float((predicted**2).sum())
         error_without[rows] += np.abs(actual - ref).sum(axis=1)
     keep = 1.0 - USE_MARGIN
-    pooled_used = error_with.sum() < keep * error_without.sum()
-    used = np.where(own_days >= MIN_PAST_DAYS, error_with < keep * error_without, pooled_used)
+    excess, null_variance = actual_sum - reference_sum, noise * reference_sum
+    label_z, series_z = min_z
+    pooled_significant = bool(_significant(excess.sum(), null_variance.sum(), label_z))
+    pooled_used = pooled_significant and error_with.sum() < keep * error_without.sum()
+    own_significant = pooled_significant | _significant(excess, null_variance, series_z)
+    own_used = (error_with < keep * error_without) & own_significant
+    used = np.where(own_days >= MIN_PAST_DAYS, own_used, pooled_used)
     used &= len(past_dates) >= MIN_PAST_DAYS
     variance = excess_squares / predicted_squares if predicted_squares > 0 else 0.0
     return _Learned(effect, used, own_days, int(own_days.sum()), float(np.sqrt(max(variance, 0.0))))

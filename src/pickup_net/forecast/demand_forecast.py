@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pickup_net.forecast.boosting import add_boosted
 from pickup_net.forecast.calendar import Calendar
 from pickup_net.forecast.calendar_effects import calendar_effects
 from pickup_net.forecast.candidates import SEASON_DAYS, SEASONAL_NAIVE
@@ -190,6 +191,7 @@ def forecast_demand(
     n_jobs: int = 1,
     all_candidates: bool = False,
     calendar: Calendar | None = None,
+    boosting: bool = False,
 ) -> DemandForecast:
     """Forecast each zone x product series from `start` for `horizon_days` days.
 
@@ -215,6 +217,10 @@ def forecast_demand(
         Public holidays, paydays and declared events (default: none, no calendar effects). Their
         effects are learned per series from the past days with the same label where that helps
         (see `calendar_effects`); a declared uplift is used where the event never occurred.
+    boosting
+        With a calendar, also try the global LightGBM candidate with calendar features (see
+        `boosting`) where the history is long enough; off by default (not better on Favorita,
+        see ``benchmarks/results/events.md``).
 
     Returns
     -------
@@ -254,13 +260,24 @@ def forecast_demand(
         effects = calendar_effects(
             fit_values, products_of_fit, panel.first_day, horizon_days, calendar
         )
-        fit_values = effects.cleaned
+        raw_fit_values, fit_values = fit_values, effects.cleaned
     selection = select_and_forecast(
         fit_values[:, -FIT_DAYS:], horizon_days, cycle_days, n_jobs, all_candidates
     )
     base_forecast = selection.forecasts[selection.chosen, np.arange(len(selection.chosen))]
     if effects is not None:
         selection = replace(selection, forecasts=selection.forecasts * effects.factors[None])
+        if boosting:
+            selection, effects = add_boosted(
+                selection,
+                effects,
+                raw_fit_values,
+                products_of_fit,
+                panel.first_day,
+                horizon_days,
+                calendar,
+                cycle_days,
+            )
     n_own = len(own_rows)
     fit_dispersion = _dispersion(selection, products_of_fit)
     chosen_forecast = selection.forecasts[selection.chosen, np.arange(len(selection.chosen))]

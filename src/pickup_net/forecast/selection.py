@@ -5,7 +5,7 @@ mean squared error over the windows: squared error is minimised by the mean, whi
 levels need (absolute error would favour forecasting zero for intermittent series).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,8 @@ class Selection:
     block_sse: np.ndarray
     block_mean: np.ndarray
     n_windows: int
+    cv_forecast: np.ndarray | None = None
+    """The chosen model's CV forecasts (series x windows x `SEASON_DAYS`; None without CV)."""
 
 
 def cv_windows(n_days: int) -> int:
@@ -82,9 +84,8 @@ def select_and_forecast(
     cv_mse = np.nanmean((predicted - actual[None]) ** 2, axis=(2, 3)).T
     cv_mse = np.where(np.isfinite(cv_mse), cv_mse, np.inf)
     chosen = _choose(cv_mse, names)
-    block_sse, block_mean = _block_residuals(
-        actual, predicted[chosen, np.arange(n_series)], cycle_days
-    )
+    cv_forecast = predicted[chosen, np.arange(n_series)]
+    block_sse, block_mean = _block_residuals(actual, cv_forecast, cycle_days)
     fallback = values[:, -MIN_TRAIN_DAYS:].mean(axis=1, keepdims=True)
     forecasts = np.full((len(names), n_series, horizon_days), np.nan)
     models = candidate_models()
@@ -100,7 +101,41 @@ def select_and_forecast(
         )
         predicted = future[name].to_numpy(dtype=float).reshape(rows.size, horizon_days)
         forecasts[index, rows] = _fill(predicted, fallback[rows])
-    return Selection(names, chosen, cv_mse, forecasts, block_sse, block_mean, windows)
+    return Selection(names, chosen, cv_mse, forecasts, block_sse, block_mean, windows, cv_forecast)
+
+
+def with_candidate(
+    selection: Selection,
+    name: str,
+    cv_forecast: np.ndarray,
+    forecast: np.ndarray,
+    actual: np.ndarray,
+    chosen_cv: np.ndarray,
+    cycle_days: int,
+) -> tuple[Selection, np.ndarray]:
+    """Add a candidate scored at the same origins, chosen per series where its CV error is
+    `SWITCH_MARGIN` below that of the series' current choice; return the rows it won.
+
+    `actual` and `chosen_cv` (series x windows x `SEASON_DAYS`) are the CV days and the current
+    choice's forecasts of them on the candidate's scale (e.g. with calendar effects applied);
+    the candidate's `cv_mse` column is on that scale too.
+    """
+    own_mse = ((cv_forecast - actual) ** 2).mean(axis=(1, 2))
+    current_mse = ((chosen_cv - actual) ** 2).mean(axis=(1, 2))
+    won = own_mse < (1 - SWITCH_MARGIN) * current_mse
+    index = len(selection.model_names)
+    block_sse, block_mean = _block_residuals(actual, cv_forecast, cycle_days)
+    updated = replace(
+        selection,
+        model_names=[*selection.model_names, name],
+        chosen=np.where(won, index, selection.chosen),
+        cv_mse=np.column_stack([selection.cv_mse, own_mse]),
+        forecasts=np.concatenate([selection.forecasts, forecast[None]]),
+        block_sse=np.where(won, block_sse, selection.block_sse),
+        block_mean=np.where(won, block_mean, selection.block_mean),
+        cv_forecast=np.where(won[:, None, None], cv_forecast, selection.cv_forecast),
+    )
+    return updated, won
 
 
 def _choose(cv_mse: np.ndarray, names: list[str]) -> np.ndarray:
