@@ -14,7 +14,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pickup_net.forecast.boosting import add_boosted
 from pickup_net.forecast.calendar import Calendar
 from pickup_net.forecast.calendar_effects import calendar_effects
 from pickup_net.forecast.candidates import SEASON_DAYS, SEASONAL_NAIVE
@@ -268,6 +267,8 @@ def forecast_demand(
     if effects is not None:
         selection = replace(selection, forecasts=selection.forecasts * effects.factors[None])
         if boosting:
+            from pickup_net.forecast.boosting import add_boosted  # LightGBM only when asked for
+
             selection, effects = add_boosted(
                 selection,
                 effects,
