@@ -177,7 +177,7 @@ def solve_location(
         offer(kicked)
         done.append("iterated local search")
     fixing_bound = min(incumbent.objective, ceiling)
-    narrow = _narrowed(inst, lagr.pair_bounds, fixing_bound, done)
+    narrow = _narrowed(inst, lagr.pair_bounds, incumbent, done)
     lower = lagr.lower_bound
     tol = fixing_tolerance(inst, fixing_bound)
     proven = lower >= fixing_bound - tol
@@ -206,6 +206,7 @@ def solve_location(
                 lagr.fixed_open,
                 lagr.fixed_closed,
                 limit.seconds_left(),
+                start=(incumbent.is_open, incumbent.assignment),
                 cutoff=fixing_bound - tol,
                 node_limit=_node_limit(limit),
             )
@@ -264,15 +265,17 @@ def _first_solution(inst: Instance, limit: SearchLimit, done: list[str]) -> _Inc
 
 
 def _narrowed(
-    inst: Instance, pair_bounds: np.ndarray | None, upper_bound: float, done: list[str]
+    inst: Instance, pair_bounds: np.ndarray | None, incumbent: _Incumbent, done: list[str]
 ) -> Instance:
     """The instance without the pairs whose Lagrangian bound shows no better solution uses them
-    (the searches after the bound only look for solutions cheaper than the incumbent)."""
+    (the searches after the bound only look for solutions cheaper than the incumbent, whose own
+    pairs stay so that a MIP can start from it)."""
+    upper_bound = incumbent.objective
     if pair_bounds is None or not np.isfinite(upper_bound):
         return inst
     keep = pair_bounds < upper_bound - fixing_tolerance(inst, upper_bound)
     done.append(f"pair fixing ({int(keep.sum())} of {inst.nnz} pairs left)")
-    return keep_pairs(inst, keep)
+    return keep_pairs(inst, keep | (incumbent.assignment[inst.row] == inst.shop))
 
 
 def _core(
