@@ -9,9 +9,11 @@ Usage::
 
 Writes ``DIR/<name>.json`` (``medians`` as 1-based vertex ids, ``assignment`` = the 1-based median
 serving each vertex, ``objective``, ``lower_bound``, ``proven_optimal``, ``seconds``) and
-``DIR/results.csv`` plus ``DIR/results.md``. ``--references`` also runs spopt's ``PMedian``
-(PuLP/CBC) and a plain strong-formulation MIP (OR-Tools + HiGHS) with the same time limit; every
-(instance, solver, limit) result is cached under ``DIR/cache/`` so a long table can be resumed.
+``DIR/results.csv`` plus ``DIR/results.md``. ``--steps N`` gives pickup_net a deterministic work
+limit (the time limit is then a safety net; ``clock_hit`` in the JSON says if it cut).
+``--references`` also runs spopt's ``PMedian`` (PuLP/CBC) and a plain strong-formulation MIP
+(OR-Tools + HiGHS) with the same time limit; every (instance, solver, limit) result is cached
+under ``DIR/cache/`` so a long table can be resumed.
 """
 
 from __future__ import annotations
@@ -99,10 +101,14 @@ def to_problem(inst: PMedianInstance) -> LocationProblem:
     )
 
 
-def run_ours(inst: PMedianInstance, time_limit_s: float, finisher: str = "auto") -> dict:
+def run_ours(
+    inst: PMedianInstance, time_limit_s: float, finisher: str = "auto", steps: int | None = None
+) -> dict:
     """Solve with pickup_net.location and return the JSON record."""
     start = time.monotonic()
-    result = solve_location(to_problem(inst), time_limit_s=time_limit_s, finisher=finisher)
+    result = solve_location(
+        to_problem(inst), time_limit_s=time_limit_s, finisher=finisher, steps=steps
+    )
     seconds = time.monotonic() - start
     medians = sorted(int(s) for s in result.open_shops)
     assignment = [int(result.assignment[str(v + 1)]) for v in range(inst.cost.shape[0])]
@@ -114,6 +120,8 @@ def run_ours(inst: PMedianInstance, time_limit_s: float, finisher: str = "auto")
         "proven_optimal": result.proven_optimal,
         "seconds": seconds,
         "method": result.method,
+        "steps": result.steps,
+        "clock_hit": result.clock_hit,
     }
 
 
@@ -321,6 +329,9 @@ def main() -> None:
     )
     parser.add_argument("--reference-max-n", type=int, default=400, help="largest n for references")
     parser.add_argument("--fresh", action="store_true", help="re-run pickup_net despite the cache")
+    parser.add_argument(
+        "--steps", type=int, help="deterministic work limit for pickup_net (time = safety net)"
+    )
     parser.add_argument("--city", action="store_true", help="10,000 shops x 50,000 points")
     parser.add_argument("--city-size", type=int, nargs=2, default=(10_000, 50_000))
     args = parser.parse_args()
@@ -337,8 +348,11 @@ def main() -> None:
     optima = load_optima()
     args.out.mkdir(parents=True, exist_ok=True)
     every = {"pickup_net": run_ours, "ortools_highs_plain": run_plain_mip, "spopt_cbc": run_spopt}
+    every["pickup_net"] = partial(run_ours, steps=args.steps)
     for finisher in ("tree", "HIGHS", "SCIP", "CP_SAT"):
-        every[f"pickup_net_{finisher.lower()}"] = partial(run_ours, finisher=finisher)
+        every[f"pickup_net_{finisher.lower()}"] = partial(
+            run_ours, finisher=finisher, steps=args.steps
+        )
     names = args.solvers.split(",") if args.solvers else ["pickup_net"]
     if args.references:
         names += ["ortools_highs_plain", "spopt_cbc"]
@@ -360,7 +374,8 @@ def main() -> None:
 
 def _cached(args: argparse.Namespace, inst: PMedianInstance, solver: str, run) -> dict:
     """Result of (instance, solver, limit) from the cache, or run and cache it."""
-    cache = args.out / "cache" / f"{inst.name}__{solver}__{args.time_limit:g}s.json"
+    work = f"__{args.steps}steps" if args.steps and solver.startswith("pickup_net") else ""
+    cache = args.out / "cache" / f"{inst.name}__{solver}__{args.time_limit:g}s{work}.json"
     if cache.exists() and not (args.fresh and solver.startswith("pickup_net")):
         return json.loads(cache.read_text())
     record = run(inst, args.time_limit)

@@ -38,8 +38,8 @@ def _answer(result: LocationResult) -> tuple:
 def test_steps_give_the_same_result_whatever_the_time_limit(capacitated: bool) -> None:
     """Equal steps give an equal result under a short and a long time limit (a safety net)."""
     problem = _problem(capacitated)
-    short = solve_location(problem, time_limit_s=30.0, seed=2, steps=40)
-    long = solve_location(problem, time_limit_s=300.0, seed=2, steps=40)
+    short = solve_location(problem, time_limit_s=30.0, seed=2, steps=20)
+    long = solve_location(problem, time_limit_s=300.0, seed=2, steps=20)
     assert _answer(short) == _answer(long)
     assert not short.clock_hit and short.steps > 0
     assert not short.proven_optimal  # the steps, not the search's end, stopped it

@@ -159,3 +159,11 @@ def restrict(inst: Instance, fixed_open: np.ndarray, fixed_closed: np.ndarray) -
         forced_open=fixed_open.copy(),
         forced_closed=fixed_closed.copy(),
     )
+
+
+def keep_pairs(inst: Instance, keep: np.ndarray) -> Instance:
+    """The instance with only the allowed pairs marked in `keep` (order and flags unchanged)."""
+    row = inst.row[keep]
+    indptr = np.zeros(inst.n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=inst.n), out=indptr[1:])
+    return replace(inst, indptr=indptr, shop=inst.shop[keep], cost=inst.cost[keep], row=row)

@@ -4,7 +4,10 @@ Relaxing ``sum_j x_ij + home_i = 1`` with multipliers ``lambda_i`` splits the pr
 shop's value is its fixed cost plus the cheapest set of customers it could serve at reduced cost
 ``c_ij - lambda_i`` within its capacity (a knapsack: solved exactly by dynamic programming for small
 integral demands, else bounded by its fractional relaxation, taking the best single dimension).
-The bound is improved by subgradient steps (Polyak step size, halved when stalling).
+The bound is improved by subgradient steps (Polyak step size, halved when stalling). Given a
+``stall_window`` the run also stops once that many steps closed less than ``STALL_PROGRESS`` of the
+gap still open to the incumbent: its measured rate would not close the gap, so the time is better
+spent by the phases after it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pickup_net.location.limit import SearchLimit
 
 _DP_MAX_CELLS = 2_000_000  # largest (binding shops x capacity) table solved exactly per customer
 _STALL = 20  # subgradient steps without progress before the step size is halved
+#: Share of the open gap the last ``stall_window`` steps must close for the run to go on.
+STALL_PROGRESS = 0.01
 
 
 @dataclass
@@ -34,6 +39,7 @@ class LagrangianOutcome:
     chosen: np.ndarray = field(repr=False)  # open set of the relaxation at the best multipliers
     raw_bound: float = -np.inf  # best bound before capping by the incumbent
     candidates: list[np.ndarray] = field(default_factory=list, repr=False)  # best open sets
+    pair_bounds: np.ndarray | None = field(default=None, repr=False)  # (nnz,) see pair_bounds
 
 
 def fixing_tolerance(inst: Instance, upper_bound: float) -> float:
@@ -51,6 +57,8 @@ def lagrangian_bound(
     on_open_set: Callable[[np.ndarray], float],
     max_iterations: int = 3000,
     alpha: float = 2.0,
+    stall_window: int | None = None,
+    want_pair_bounds: bool = False,
 ) -> LagrangianOutcome:
     """Subgradient optimisation of the Lagrangian dual; fixes hubs against ``upper_bound``.
 
@@ -58,7 +66,9 @@ def lagrangian_bound(
     bound is capped by the final incumbent cost (then it holds for every solution).
 
     ``on_open_set`` is offered the open set of the relaxation from time to time and returns the
-    cost of the solution it repaired from it (the incumbent may improve while bounding).
+    cost of the solution it repaired from it (the incumbent may improve while bounding). With
+    ``want_pair_bounds`` the outcome also carries, per allowed pair, a bound on every solution
+    that uses it (see :func:`pair_bounds`).
     """
     lam = start_costs.copy()
     fin = np.isfinite(lam)
@@ -71,6 +81,7 @@ def lagrangian_bound(
     stall, it = 0, 0
     tried: set[bytes] = set()
     seen: dict[bytes, tuple[float, np.ndarray]] = {}
+    history: list[float] = []
     while it < max_iterations and (limit.go() or it == 0):
         it += 1
         if knap.dims:
@@ -101,6 +112,9 @@ def lagrangian_bound(
         _fix(inst, bound, rho, y, upper_bound - tol, fixed_open, fixed_closed)
         if best_lb >= upper_bound - tol or alpha < 1e-5:
             break
+        history.append(best_lb)
+        if stall_window is not None and _stalled(history, stall_window, upper_bound):
+            break
         if pos is None:
             served = np.bincount(inst.row, weights=(take * y[inst.shop]), minlength=inst.n)
         else:
@@ -112,7 +126,11 @@ def lagrangian_bound(
         target = upper_bound if np.isfinite(upper_bound) else bound + 0.1 * abs(bound) + 1.0
         step = alpha * max(target - bound, 1e-6 * max(1.0, abs(bound))) / norm
         lam = lam + step * grad
+    pairs = None
+    if want_pair_bounds and np.isfinite(best_lb):
+        pairs = pair_bounds(inst, knap, best_lam, fixed_open, fixed_closed)
     return LagrangianOutcome(
+        pair_bounds=pairs,
         lower_bound=min(best_lb, upper_bound),
         fixed_open=fixed_open,
         fixed_closed=fixed_closed,
@@ -123,6 +141,54 @@ def lagrangian_bound(
         candidates=[y for _, y in sorted(seen.values(), key=lambda t: -t[0])[:8]],
         raw_bound=best_lb,
     )
+
+
+def pair_bounds(
+    inst: Instance,
+    knap: _Knapsacks,
+    lam: np.ndarray,
+    fixed_open: np.ndarray,
+    fixed_closed: np.ndarray,
+) -> np.ndarray:
+    """Lower bound, at multipliers `lam`, on every solution that assigns pair e (per pair).
+
+    Forcing customer i to shop j opens j and makes j's knapsack take i: j's value becomes at
+    least ``c_ij - lam_i`` plus its best knapsack in the capacity left after i (exact tables), and
+    never less than its free value plus ``max(0, c_ij - lam_i)``. The other hubs keep the
+    relaxation's best choice given the fixed ones (the dearest free chosen hub makes room for j
+    under a hub count). Like hub fixing, it holds for solutions cheaper than the incumbent the
+    fixing used; a pair whose bound reaches the incumbent cannot be in a better solution.
+    """
+    reduced = inst.cost - lam[inst.row]
+    if knap.dims:
+        rho, _ = knap.shop_values(reduced)
+    else:
+        rho = np.bincount(inst.shop, weights=np.minimum(reduced, 0.0), minlength=inst.m)
+    value = rho + inst.fixed
+    y = _choose(inst, value, fixed_open, fixed_closed)
+    bound = float(lam.sum() + np.minimum(0.0, inst.home - lam).sum() + value[y].sum())
+    forced = knap.forced_values(reduced, rho) + inst.fixed[inst.shop]
+    if inst.p is None:
+        make_room = 0.0
+    else:
+        free_chosen = y & ~fixed_open
+        make_room = value[free_chosen].max() if free_chosen.any() else np.inf
+    chosen = y[inst.shop]
+    out = np.where(chosen, bound - value[inst.shop], bound) + forced
+    if np.isfinite(make_room):
+        out[~chosen] -= make_room
+    else:
+        out[~chosen] = np.inf  # every hub is fixed: no room for another
+    out[fixed_closed[inst.shop]] = np.inf
+    return out
+
+
+def _stalled(history: list[float], window: int, upper_bound: float) -> bool:
+    """Whether the last `window` steps closed less than STALL_PROGRESS of the gap left open."""
+    if len(history) <= window or not np.isfinite(upper_bound):
+        return False
+    progress = history[-1] - history[-1 - window]
+    return progress < STALL_PROGRESS * (upper_bound - history[-1])
 
 
 def _choose(
@@ -214,6 +280,23 @@ class _Knapsacks:
         take = np.where(self.binding_pair, best_take, take)
         return rho, take
 
+    def forced_values(self, reduced: np.ndarray, rho: np.ndarray) -> np.ndarray:
+        """Per pair: a lower bound on its shop's knapsack value when the pair must be taken."""
+        inst = self.inst
+        out = rho[inst.shop] + np.maximum(reduced, 0.0)
+        for k in self.dims:
+            if not self.exact[k]:
+                continue
+            _, _, table, local = self._dp(reduced, k, with_table=True)
+            binding = np.flatnonzero(self.binding_pair)
+            shops = inst.shop[binding]
+            room = inst.capacity[shops, k] - inst.demand[inst.row[binding], k]
+            fits = room >= 0
+            value = np.full(binding.size, np.inf)
+            value[fits] = reduced[binding[fits]] + table[local[shops[fits]], room[fits].astype(int)]
+            out[binding] = np.maximum(out[binding], value)
+        return out
+
     def _fractional(self, reduced: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Fractional knapsack per binding shop in dimension k (a valid lower bound)."""
         inst = self.inst
@@ -239,8 +322,9 @@ class _Knapsacks:
         chosen[e] = frac
         return value, chosen
 
-    def _dp(self, reduced: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Exact 0-1 knapsack per binding shop in dimension k, by DP over customers."""
+    def _dp(self, reduced: np.ndarray, k: int, with_table: bool = False) -> tuple:
+        """Exact 0-1 knapsack per binding shop in dimension k, by DP over customers; with
+        `with_table` also the table (best value within each capacity) and the shops' rows in it."""
         inst = self.inst
         shops = np.flatnonzero(inst.binding)
         local = np.full(inst.m, -1)
@@ -271,6 +355,8 @@ class _Knapsacks:
             steps.append((w, e, rows, took))
         value = np.zeros(inst.m)
         value[shops] = dp[np.arange(shops.size), caps]
+        if with_table:
+            return value, None, dp, local
         chosen = np.zeros(inst.nnz)
         left = caps.copy()
         for w, e, rows, took in reversed(steps):

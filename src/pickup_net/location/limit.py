@@ -60,3 +60,10 @@ class SearchLimit:
             return SearchLimit(min(share * self.seconds, self.seconds_left()), None, self)
         steps = min(math.ceil(share * self.steps), self.steps - self.used)
         return SearchLimit(self.seconds_left(), max(0, steps), self)
+
+    def rest(self, share: float) -> SearchLimit:
+        """A sub-search's limit: `share` of what is left now (steps when counted, else seconds)."""
+        if self.steps is None:
+            return SearchLimit(share * self.seconds_left(), None, self)
+        steps = math.ceil(share * max(0, self.steps - self.used))
+        return SearchLimit(self.seconds_left(), steps, self)

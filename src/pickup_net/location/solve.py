@@ -1,4 +1,20 @@
-"""Solve a location problem: heuristic incumbent, Lagrangian bound and fixing, reduced MIP."""
+"""Solve a location problem: heuristic incumbent, Lagrangian bound and fixing, reduced MIP.
+
+How the budget (seconds, or steps when counted) is shared between the phases, measured as they
+run rather than by fixed shares:
+
+1. First solution: greedy, then swaps until no swap improves (capped at a tenth of the budget on
+   small capacitated problems, three tenths otherwise).
+2. Lagrangian bound: runs until it proves the incumbent or its bound stalls (the last
+   ``LAGRANGIAN_WINDOW`` steps closed less than ``lagrangian.STALL_PROGRESS`` of the gap left
+   open), never past ``LAGRANGIAN_SHARE`` of what is left, so the finisher keeps the rest.
+3. Kernel MIP (capacitated) or iterated local search (uncapacitated): at most half (three tenths)
+   of what is left, skipped once the bound proves the incumbent.
+4. Finisher (tree or reduced MIP): everything left; it stops as soon as it proves the incumbent.
+
+The reported bound is the best proven one (Lagrangian, tree or MIP, capped by the incumbent), so
+the gap is always measured against a valid bound.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +24,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pickup_net.location._instance import Instance, compile_problem
+from pickup_net.location._instance import Instance, compile_problem, keep_pairs
 from pickup_net.location.assign import HOME, assign
 from pickup_net.location.bnb import branch_and_bound
 from pickup_net.location.explain import home_reasons, hub_explanations
 from pickup_net.location.greedy import greedy_open
+from pickup_net.location.highs_model import solve_capacitated_highs
 from pickup_net.location.lagrangian import fixing_tolerance, lagrangian_bound
 from pickup_net.location.limit import SearchLimit
 from pickup_net.location.local_search import (
@@ -28,6 +45,12 @@ _SMALL_CAPACITATED = 40_000  # customers x shops up to which regret-scored swaps
 _CLOCK_TOL_S = 0.05  # a MIP that ended this close to the deadline was stopped by the clock
 #: Steps of a counted search per branch-and-bound node of each of its reduced MIPs.
 STEPS_PER_MIP_NODE = 100
+#: Share of the gap above the bound within which a pair's bound puts it in the kernel MIP's core.
+CORE_SHARE = 0.3
+#: Steps over which the Lagrangian's progress is measured before it may stop as stalled.
+LAGRANGIAN_WINDOW = 100
+#: Most of what is left the Lagrangian may use; the finisher keeps the rest.
+LAGRANGIAN_SHARE = 0.7
 
 
 @dataclass
@@ -66,7 +89,7 @@ def solve_location(
         Seed of the random kicks of the iterated local search.
     steps
         A deterministic work limit: search steps (one Lagrangian iteration, local-search move or
-        kick, tree node each), shared out by the same fixed shares as the time; each reduced
+        kick, tree node each), shared out between the phases like the time; each reduced
         MIP stops after one branch-and-bound node per ``STEPS_PER_MIP_NODE`` steps. With steps
         the result depends only on the problem, the seed and the steps, unless ``time_limit_s``
         (then a safety net) runs out first: ``clock_hit`` says so.
@@ -117,7 +140,9 @@ def solve_location(
         remaining = limit.seconds_left() if until is None else until - time.monotonic()
         if remaining <= 0:
             return False
-        exact = solve_reduced_mip(inst, is_open, ~is_open, remaining, node_limit=_node_limit(limit))
+        exact = solve_reduced_mip(
+            narrow, is_open, ~is_open, remaining, node_limit=_node_limit(limit)
+        )
         _note_clock(limit, exact)
         if exact.assignment is not None:
             objective = _objective(inst, is_open, exact.assignment)
@@ -130,35 +155,38 @@ def solve_location(
         inst,
         min(incumbent.objective, ceiling),
         _start_multipliers(inst, incumbent),
-        limit.part(0.4),
+        limit.rest(LAGRANGIAN_SHARE),
         offer,
+        stall_window=LAGRANGIAN_WINDOW,
+        want_pair_bounds=inst.capacitated,
     )
     done.append(f"lagrangian bound ({lagr.iterations} steps)")
-    if inst.capacitated:
-        _kernel_search(inst, lagr.candidates, incumbent, limit, 0.3)
+    open_gap = lagr.lower_bound < incumbent.objective - fixing_tolerance(inst, incumbent.objective)
+    if inst.capacitated and open_gap:
+        core = _core(inst, lagr.pair_bounds, lagr.lower_bound, incumbent)
+        _kernel_search(core, lagr.candidates, incumbent, limit, 0.5)
         done.append("kernel MIP over the relaxation's hubs")
-    if not inst.capacitated and lagr.lower_bound < incumbent.objective - fixing_tolerance(
-        inst, incumbent.objective
-    ):
+    if not inst.capacitated and open_gap:
         kicked = iterated_local_search(
             inst,
             incumbent.is_open,
-            limit.part(0.15),
+            limit.rest(0.3),
             seed,
             max_failures=max(60, 2 * int(incumbent.is_open.sum())),
         )
         offer(kicked)
         done.append("iterated local search")
     fixing_bound = min(incumbent.objective, ceiling)
+    narrow = _narrowed(inst, lagr.pair_bounds, incumbent, done)
     lower = lagr.lower_bound
     tol = fixing_tolerance(inst, fixing_bound)
     proven = lower >= fixing_bound - tol
     free = int((~lagr.fixed_open & ~lagr.fixed_closed).sum())
     if finisher == "auto":
-        finisher = "tree"
+        finisher = "HIGHS" if inst.capacitated else "tree"
     if not proven and finisher == "tree":
         tree = branch_and_bound(
-            inst,
+            narrow,
             lagr.fixed_open,
             lagr.fixed_closed,
             lagr.multipliers,
@@ -172,16 +200,27 @@ def solve_location(
         proven = tree.finished
         lower = max(lower, min(tree.lower_bound, fixing_bound))
     elif not proven and limit.seconds_left() > 0.2:
-        mip = solve_reduced_mip(
-            inst,
-            lagr.fixed_open,
-            lagr.fixed_closed,
-            limit.seconds_left(),
-            finisher,
-            hint_open=incumbent.is_open,
-            cutoff=fixing_bound - tol,
-            node_limit=_node_limit(limit),
-        )
+        if finisher == "HIGHS" and inst.capacitated:
+            mip = solve_capacitated_highs(
+                narrow,
+                lagr.fixed_open,
+                lagr.fixed_closed,
+                limit.seconds_left(),
+                start=(incumbent.is_open, incumbent.assignment),
+                cutoff=fixing_bound - tol,
+                node_limit=_node_limit(limit),
+            )
+        else:
+            mip = solve_reduced_mip(
+                narrow,
+                lagr.fixed_open,
+                lagr.fixed_closed,
+                limit.seconds_left(),
+                finisher,
+                hint_open=incumbent.is_open,
+                cutoff=fixing_bound - tol,
+                node_limit=_node_limit(limit),
+            )
         _note_clock(limit, mip)
         done.append(f"{mip.solver} reduced MIP ({free} free shops)")
         if mip.is_open is not None:
@@ -225,6 +264,32 @@ def _first_solution(inst: Instance, limit: SearchLimit, done: list[str]) -> _Inc
     return _Incumbent(is_open, assignment, objective)
 
 
+def _narrowed(
+    inst: Instance, pair_bounds: np.ndarray | None, incumbent: _Incumbent, done: list[str]
+) -> Instance:
+    """The instance without the pairs whose Lagrangian bound shows no better solution uses them
+    (the searches after the bound only look for solutions cheaper than the incumbent, whose own
+    pairs stay so that a MIP can start from it)."""
+    upper_bound = incumbent.objective
+    if pair_bounds is None or not np.isfinite(upper_bound):
+        return inst
+    keep = pair_bounds < upper_bound - fixing_tolerance(inst, upper_bound)
+    done.append(f"pair fixing ({int(keep.sum())} of {inst.nnz} pairs left)")
+    return keep_pairs(inst, keep | (incumbent.assignment[inst.row] == inst.shop))
+
+
+def _core(
+    inst: Instance, pair_bounds: np.ndarray | None, lower: float, incumbent: _Incumbent
+) -> Instance:
+    """A heuristic core: the incumbent's pairs and those whose Lagrangian pair bound lies in the
+    lower ``CORE_SHARE`` of the gap (the pairs good solutions are most likely to use)."""
+    if pair_bounds is None or not np.isfinite(incumbent.objective):
+        return inst
+    used = incumbent.assignment[inst.row] == inst.shop
+    threshold = lower + CORE_SHARE * (incumbent.objective - lower)
+    return keep_pairs(inst, used | (pair_bounds <= threshold))
+
+
 def _kernel_search(
     inst: Instance,
     candidates: list[np.ndarray],
@@ -233,7 +298,7 @@ def _kernel_search(
     share: float,
 ) -> None:
     """Solve the MIP restricted to the hubs of the incumbent and of the best relaxations, within
-    `share` of the time (counted searches: to its end, within the safety net)."""
+    `share` of the time left (counted searches: to its node limit, within the safety net)."""
     kernel = incumbent.is_open | inst.forced_open
     target = 3 * (inst.p if inst.p is not None else max(1, int(incumbent.is_open.sum())))
     for candidate in candidates:
@@ -242,11 +307,16 @@ def _kernel_search(
         kernel |= candidate
     seconds = limit.seconds_left()
     if not limit.counted:
-        seconds = min(seconds, share * limit.seconds)
+        seconds *= share
     if seconds <= 0:
         return
-    outcome = solve_reduced_mip(
-        inst, inst.forced_open, ~kernel | inst.forced_closed, seconds, node_limit=_node_limit(limit)
+    outcome = solve_capacitated_highs(
+        inst,
+        inst.forced_open,
+        ~kernel | inst.forced_closed,
+        seconds,
+        start=(incumbent.is_open, incumbent.assignment),
+        node_limit=_node_limit(limit),
     )
     _note_clock(limit, outcome)
     if outcome.is_open is not None and outcome.assignment is not None:
