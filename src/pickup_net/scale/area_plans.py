@@ -14,8 +14,9 @@ from pickup_net.scale.areas import District, split_city
 from pickup_net.scale.executor import executor, fan_out
 
 SPLIT_METHOD = (
-    "k-means on customers and candidate shops; customers follow their nearest candidate shop "
-    "within max_walk_m; fleet and n_hubs shared by order volume"
+    "k-means on customers and candidate shops; walking components kept whole unless too large; "
+    "customers follow their nearest candidate shop within max_walk_m; the fleet apportioned by "
+    "orders (districts without a van merged into the nearest with one); n_hubs shared by orders"
 )
 
 
@@ -66,10 +67,12 @@ def plan_city(
         method=SPLIT_METHOD,
         details={
             "wall_seconds": round(wall_s, 3),
+            "walking": split.walking,
             "districts": {
                 d.id: {"centre": list(d.centre), "customers": len(d.customer_ids),
                        "shops": len(d.shop_ids), "orders": len(d.scenario.orders),
                        "vans": {v.id: v.count for v in d.scenario.vehicle_types},
+                       "first_van": d.first_van,
                        "n_hubs": d.scenario.parameters.n_hubs}
                 for d in split.districts
             },
@@ -77,6 +80,9 @@ def plan_city(
     )  # fmt: skip
     joined = join_plans(scenario, split.districts, plans, stats)
     joined.warnings = [*split.warnings, *joined.warnings]
+    if "location" in joined.stages:
+        city_wide = split.walking["cut_pairs"] == 0 and scenario.parameters.n_hubs is None
+        joined.stages["location"].details["bound_scope"] = "city" if city_wide else "split"
     return joined
 
 

@@ -1,0 +1,68 @@
+"""A city with fewer vans than districts planned whole: the joined plan is a valid plan."""
+
+from collections import Counter
+
+import pytest
+from distributed import Client
+from plan_checks import check_plan
+
+from pickup_net.domain import Plan, Scenario
+from pickup_net.scale import plan_city
+
+FLEET = {"van-D1": 3, "e-van-D1": 1, "van-D2": 2}
+
+
+@pytest.fixture(scope="module")
+def one_e_van_city(small_city: Scenario) -> Scenario:
+    """The small city with one e-van, five vans, and a short walking reach (many components)."""
+    fleet = [v.model_copy(update={"count": FLEET[v.id]}) for v in small_city.vehicle_types
+             if v.id in FLEET]  # fmt: skip
+    params = small_city.parameters.model_copy(update={"max_walk_m": 250.0, "search_work": 2_000})
+    return small_city.model_copy(update={"vehicle_types": fleet, "parameters": params})
+
+
+@pytest.fixture(scope="module")
+def joined(one_e_van_city: Scenario, thread_client: Client) -> Plan:
+    """The city planned as three districts on the thread cluster."""
+    return plan_city(one_e_van_city, 3, client=thread_client)
+
+
+def test_joined_plan_passes_the_plan_checks(one_e_van_city: Scenario, joined: Plan) -> None:
+    """Every stop once, loads, shifts, stock balances and KPIs hold for the joined plan."""
+    check_plan(one_e_van_city, joined)
+
+
+def test_joined_plan_uses_no_more_vans_than_exist(one_e_van_city: Scenario, joined: Plan) -> None:
+    """Each day every route's van is one of the fleet's, used once, so no type runs over count."""
+    fleet = {v.id: v.count for v in one_e_van_city.vehicle_types}
+    own = {f"{t}-{k}" for t, n in fleet.items() for k in range(1, n + 1)}
+    districts = joined.stages["districts"].details["districts"].values()
+    assert len(districts) == 3
+    assert sum("e-van-D1" in d["vans"] for d in districts) == 1
+    for day in joined.days:
+        vans = [r.vehicle_id for r in day.routes]
+        assert len(vans) == len(set(vans)), f"a van twice on {day.date}"
+        assert set(vans) <= own
+        per_type = Counter(r.vehicle_type_id for r in day.routes)
+        assert all(per_type[t] <= n for t, n in fleet.items())
+
+
+def test_every_customer_and_shop_appears_once(one_e_van_city: Scenario, joined: Plan) -> None:
+    """Customers once in the plan, hubs once, and each shop in exactly one district."""
+    customers = Counter(c.customer_id for c in joined.customers)
+    assert set(customers) == {o.customer_id for o in one_e_van_city.orders}
+    assert max(customers.values()) == 1
+    hubs = [h.shop_id for h in joined.hubs]
+    assert len(hubs) == len(set(hubs))
+    districts = joined.stages["districts"].details["districts"]
+    assert sum(d["shops"] for d in districts.values()) == len(one_e_van_city.shops)
+
+
+def test_city_bound_is_never_above_the_objective(joined: Plan) -> None:
+    """The summed location bound is a city-wide bound (no walkable pair cut) below the objective."""
+    location = joined.stages["location"]
+    assert joined.stages["districts"].details["walking"]["cut_pairs"] == 0
+    assert location.details["bound_scope"] == "city"
+    assert location.lower_bound is not None and location.objective is not None
+    assert location.lower_bound <= location.objective + 1e-6
+    assert 0.0 <= location.gap <= 1.0
