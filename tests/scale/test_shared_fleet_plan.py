@@ -1,5 +1,7 @@
 """A city with fewer vans than districts planned whole: the joined plan is a valid plan."""
 
+import html
+import re
 from collections import Counter
 
 import pytest
@@ -7,6 +9,8 @@ from distributed import Client
 from plan_checks import check_plan
 
 from pickup_net.domain import Plan, Scenario
+from pickup_net.render.csp import inline_hashes
+from pickup_net.render.map import plan_map_html
 from pickup_net.scale import plan_city
 
 FLEET = {"van-D1": 3, "e-van-D1": 1, "van-D2": 2}
@@ -66,3 +70,21 @@ def test_city_bound_is_never_above_the_objective(joined: Plan) -> None:
     assert location.lower_bound is not None and location.objective is not None
     assert location.lower_bound <= location.objective + 1e-6
     assert 0.0 <= location.gap <= 1.0
+
+
+def test_city_map_has_one_layer_per_district_within_its_policy(joined: Plan) -> None:
+    """The city map draws each district's customers as one point layer with its cost and
+    coverage, no marker per home, and every script of the page allowed by hash in its policy."""
+    page = plan_map_html(joined)
+    districts = joined.stages["districts"].details["districts"]
+    for district_id, info in districts.items():
+        assert f"district {district_id}" in page
+        assert f"{district_id}: {info['customers']} customers" in page
+    assert page.count('"type": "Point"') == len(joined.customers)
+    assert " #1, trip " not in page
+    policy = html.unescape(
+        re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)[1]
+    )
+    scripts = inline_hashes(page.encode())["script"]
+    assert f"script-src {' '.join(scripts)};" in policy
+    assert "'unsafe-inline'" not in policy

@@ -1,10 +1,11 @@
 """Plan a whole city: split it into districts, plan them in parallel on Dask, join the plans."""
 
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from distributed import Client
+from distributed import Client, get_worker
 
 from pickup_net.domain import Plan, Scenario, StageStats
 from pickup_net.io.plan_inputs import load_inputs
@@ -20,6 +21,11 @@ SPLIT_METHOD = (
 )
 
 
+AreaProgress = Callable[[str | None, str, float], None]
+"""Called as ``(district id, stage, fraction of its plan done)``, or ``(None, phase, fraction of
+the city done)`` for the city's own phases (split, districts, join)."""
+
+
 class DistrictError(RuntimeError):
     """A district could not be planned; the message names it and the error."""
 
@@ -32,6 +38,7 @@ def plan_city(
     workers: int = 2,
     cache_dir: Path | None = None,
     on_district: Callable[[str, int, int], None] | None = None,
+    on_progress: AreaProgress | None = None,
 ) -> Plan:
     """Plan `scenario` as `districts` districts solved in parallel and joined into one `Plan`.
 
@@ -48,6 +55,9 @@ def plan_city(
         Street-graph cache shared by the workers (they must see the same path).
     on_district
         Called as ``on_district(district_id, done, total)`` when each district finishes.
+    on_progress
+        Progress of the city's phases and of every district's stages (`AreaProgress`), sent
+        from the workers as Dask events and called in the client's event-loop thread.
 
     Raises
     ------
@@ -56,11 +66,22 @@ def plan_city(
     JoinError
         When the district plans do not serve every customer exactly once.
     """
+    report = on_progress or (lambda *_: None)
     start = time.perf_counter()
+    report(None, "split", 0.0)
     split = split_city(scenario, districts)
     split_s = time.perf_counter() - start
+    report(None, "districts", 0.05)
     with executor(client, scheduler, workers) as running:
-        plans = _plan_districts(running, split.districts, cache_dir, on_district)
+        topic = f"pickup-net-city-{uuid.uuid4().hex}" if on_progress else None
+        if topic is not None:
+            running.subscribe_topic(topic, lambda event: report(*event[1]))
+        try:
+            plans = _plan_districts(running, split.districts, cache_dir, on_district, topic)
+        finally:
+            if topic is not None:
+                running.unsubscribe_topic(topic)
+    report(None, "join", 0.95)
     wall_s = time.perf_counter() - start
     stats = StageStats(
         seconds=round(split_s, 3),
@@ -73,8 +94,8 @@ def plan_city(
                        "shops": len(d.shop_ids), "orders": len(d.scenario.orders),
                        "vans": {v.id: v.count for v in d.scenario.vehicle_types},
                        "first_van": d.first_van,
-                       "n_hubs": d.scenario.parameters.n_hubs}
-                for d in split.districts
+                       "n_hubs": d.scenario.parameters.n_hubs, **_area_figures(p)}
+                for d, p in zip(split.districts, plans, strict=True)
             },
         },
     )  # fmt: skip
@@ -83,7 +104,20 @@ def plan_city(
     if "location" in joined.stages:
         city_wide = split.walking["cut_pairs"] == 0 and scenario.parameters.n_hubs is None
         joined.stages["location"].details["bound_scope"] = "city" if city_wide else "split"
+    report(None, "join", 1.0)
     return joined
+
+
+def _area_figures(area_plan: Plan) -> dict[str, float | int | None]:
+    """Cost and coverage of one district's plan, for the city's per-district table and map."""
+    k = area_plan.kpis
+    location = area_plan.stages.get("location")
+    parcels = location.details.get("parcels") if location else None
+    return {
+        "hubs": k.hubs_opened, "pickup_share": k.pickup_share, "vans_used": k.vans_used,
+        "km_driven": k.km_driven, "total_cost": k.total_cost, "unassigned": k.unassigned,
+        "cost_per_parcel": round(k.total_cost / parcels, 2) if parcels else None,
+    }  # fmt: skip
 
 
 def _plan_districts(
@@ -91,12 +125,13 @@ def _plan_districts(
     districts: list[District],
     cache_dir: Path | None,
     on_district: Callable[[str, int, int], None] | None,
+    topic: str | None,
 ) -> list[Plan]:
     """Submit one plan task per district, largest first, and collect the plans in order."""
     cache = Path(cache_dir) if cache_dir is not None else None
     biggest_first = sorted(districts, key=lambda d: -len(d.scenario.orders))
     plans: dict[str, Plan] = {}
-    for district, result, error in fan_out(client, _plan_area, biggest_first, cache):
+    for district, result, error in fan_out(client, _plan_area, biggest_first, cache, topic):
         if error is not None:
             raise DistrictError(f"district {district.id}: {error}")
         plans[district.id] = result
@@ -105,6 +140,15 @@ def _plan_districts(
     return [plans[d.id] for d in districts]
 
 
-def _plan_area(district: District, cache_dir: Path | None) -> Plan:
-    """One area's plan on a worker, its street network read there (from the shared cache)."""
-    return plan(load_inputs(district.scenario, cache_dir))
+def _plan_area(district: District, cache_dir: Path | None, topic: str | None) -> Plan:
+    """One area's plan on a worker, its street network read there (from the shared cache);
+    its stages are logged as events of `topic` when given."""
+    if topic is None:
+        return plan(load_inputs(district.scenario, cache_dir))
+    worker = get_worker()
+
+    def send(stage: str, fraction: float) -> None:
+        worker.log_event(topic, (district.id, stage, fraction))
+
+    send("inputs", 0.0)
+    return plan(load_inputs(district.scenario, cache_dir), progress=send)
