@@ -3,13 +3,15 @@
 import html
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from distributed import Client
 from plan_checks import check_plan
+from render.chromium import TILE_PNG, chromium
 
 from pickup_net.domain import Plan, Scenario
-from pickup_net.render.csp import inline_hashes
+from pickup_net.render.csp import TILE_ORIGIN, inline_hashes
 from pickup_net.render.map import plan_map_html
 from pickup_net.scale import plan_city
 
@@ -88,3 +90,28 @@ def test_city_map_has_one_layer_per_district_within_its_policy(joined: Plan) -> 
     scripts = inline_hashes(page.encode())["script"]
     assert f"script-src {' '.join(scripts)};" in policy
     assert "'unsafe-inline'" not in policy
+
+
+@pytest.mark.browser
+def test_city_map_opens_in_a_browser(joined: Plan, tmp_path: Path) -> None:
+    """Opened as a file in Chromium, the city map draws its district points on a canvas, lists
+    one layer per district and raises no error under its own policy."""
+    path = tmp_path / "map.html"
+    path.write_text(plan_map_html(joined), encoding="utf-8")
+    with chromium() as browser:
+        context = browser.new_context()
+        context.route(f"{TILE_ORIGIN}/**", lambda route: route.fulfill(
+            status=200, content_type="image/png", body=TILE_PNG))  # fmt: skip
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(path.as_uri())
+        page.wait_for_selector(".leaflet-overlay-pane canvas", timeout=10_000)
+        labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        context.close()
+    districts = joined.stages["districts"].details["districts"]
+    assert [x.strip() for x in labels if x.strip().startswith("district ")] == [
+        f"district {d}" for d in districts
+    ]
+    assert errors == []
