@@ -116,6 +116,7 @@ def _area_figures(area_plan: Plan) -> dict[str, float | int | None]:
     return {
         "hubs": k.hubs_opened, "pickup_share": k.pickup_share, "vans_used": k.vans_used,
         "km_driven": k.km_driven, "total_cost": k.total_cost, "unassigned": k.unassigned,
+        "parcels": parcels,
         "cost_per_parcel": round(k.total_cost / parcels, 2) if parcels else None,
     }  # fmt: skip
 
