@@ -1,19 +1,22 @@
 """A city with fewer vans than districts planned whole: the joined plan is a valid plan."""
 
 import html
+import math
 import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from distributed import Client
 from plan_checks import check_plan
 from render.chromium import TILE_PNG, chromium
 
 from pickup_net.domain import Plan, Scenario
+from pickup_net.network.projection import haversine_m
 from pickup_net.render.csp import TILE_ORIGIN, inline_hashes
-from pickup_net.render.map import plan_map_html
-from pickup_net.scale import plan_city
+from pickup_net.render.map import district_customers, plan_map_html
+from pickup_net.scale import plan_city, split_city
 
 FLEET = {"van-D1": 3, "e-van-D1": 1, "van-D2": 2}
 
@@ -29,8 +32,8 @@ def one_e_van_city(small_city: Scenario) -> Scenario:
 
 @pytest.fixture(scope="module")
 def joined(one_e_van_city: Scenario, thread_client: Client) -> Plan:
-    """The city planned as three districts on the thread cluster."""
-    return plan_city(one_e_van_city, 3, client=thread_client)
+    """The city planned as three districts on the thread cluster, with the border round."""
+    return plan_city(one_e_van_city, 3, client=thread_client, borders=True)
 
 
 def test_joined_plan_passes_the_plan_checks(one_e_van_city: Scenario, joined: Plan) -> None:
@@ -72,6 +75,27 @@ def test_city_bound_is_never_above_the_objective(joined: Plan) -> None:
     assert location.lower_bound is not None and location.objective is not None
     assert location.lower_bound <= location.objective + 1e-6
     assert 0.0 <= location.gap <= 1.0
+
+
+def test_border_round_is_kept_only_when_it_pays(one_e_van_city: Scenario, joined: Plan) -> None:
+    """The border round moved only homes out of walking reach of every candidate shop, and its
+    plans stand only when they cost less than the first round's."""
+    second = joined.stages["districts"].details["second_round"]
+    assert second["moved_customers"] > 0 and second["changed"]
+    if second["kept"]:
+        assert second["total_cost_second"] < second["total_cost_first"]
+        assert math.isclose(joined.kpis.total_cost, second["total_cost_second"], abs_tol=0.1)
+    else:
+        assert math.isclose(joined.kpis.total_cost, second["total_cost_first"], abs_tol=0.1)
+    before = {c: d.id for d in split_city(one_e_van_city, 3).districts for c in d.customer_ids}
+    after = {c.customer_id: area for area, cs in district_customers(joined).items() for c in cs}
+    assert after.keys() == before.keys()
+    moved = [c for c in joined.customers if after[c.customer_id] != before[c.customer_id]]
+    assert len(moved) == (second["moved_customers"] if second["kept"] else 0)
+    shops = np.array([[s.lon, s.lat] for s in one_e_van_city.shops if s.is_candidate])
+    for customer in moved:
+        here = np.repeat([[customer.lon, customer.lat]], len(shops), axis=0)
+        assert haversine_m(here, shops).min() > one_e_van_city.parameters.max_walk_m * 0.99
 
 
 def test_city_map_has_one_layer_per_district_within_its_policy(joined: Plan) -> None:

@@ -40,6 +40,13 @@ def plan_city_command(
     cache_dir: Annotated[
         Path | None, typer.Option("--cache-dir", help="Street-graph cache shared by workers.")
     ] = None,
+    borders: Annotated[
+        bool,
+        typer.Option(
+            "--borders/--no-borders",
+            help="Second round: border homes to the district with nearer routes (re-plans them).",
+        ),
+    ] = False,
 ) -> None:
     """Plan a city as districts solved in parallel on Dask, joined into one plan in OUT."""
     require_extra("batch", "plan-city")
@@ -70,7 +77,7 @@ def plan_city_command(
             plan = plan_city(
                 scenario, districts, scheduler=scheduler, workers=workers,
                 cache_dir=cache_dir or out / "cache", on_district=on_district,
-                on_progress=on_progress,
+                on_progress=on_progress, borders=borders,
             )  # fmt: skip
         except DistrictError as error:
             _console.print(f"[red]{error}")

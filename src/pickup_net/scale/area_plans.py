@@ -12,6 +12,7 @@ from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import plan
 from pickup_net.scale.area_join import join_plans
 from pickup_net.scale.areas import District, split_city
+from pickup_net.scale.borders import better_round, border_round
 from pickup_net.scale.executor import executor, fan_out
 
 SPLIT_METHOD = (
@@ -39,6 +40,7 @@ def plan_city(
     cache_dir: Path | None = None,
     on_district: Callable[[str, int, int], None] | None = None,
     on_progress: AreaProgress | None = None,
+    borders: bool = False,
 ) -> Plan:
     """Plan `scenario` as `districts` districts solved in parallel and joined into one `Plan`.
 
@@ -58,6 +60,9 @@ def plan_city(
     on_progress
         Progress of the city's phases and of every district's stages (`AreaProgress`), sent
         from the workers as Dask events and called in the client's event-loop thread.
+    borders
+        Also move border homes to the neighbouring district with nearer routes in the second
+        round (`scale.borders`); idle vans always go to districts that left stops out.
 
     Raises
     ------
@@ -78,6 +83,10 @@ def plan_city(
             running.subscribe_topic(topic, lambda event: report(*event[1]))
         try:
             plans = _plan_districts(running, split.districts, cache_dir, on_district, topic)
+            report(None, "second round", 0.9)
+            districts, plans, second = _second_round(
+                running, scenario, split.districts, plans, borders, cache_dir, topic
+            )
         finally:
             if topic is not None:
                 running.unsubscribe_topic(topic)
@@ -89,17 +98,18 @@ def plan_city(
         details={
             "wall_seconds": round(wall_s, 3),
             "walking": split.walking,
+            "second_round": second,
             "districts": {
                 d.id: {"centre": list(d.centre), "customers": len(d.customer_ids),
                        "shops": len(d.shop_ids), "orders": len(d.scenario.orders),
                        "vans": {v.id: v.count for v in d.scenario.vehicle_types},
                        "first_van": d.first_van,
                        "n_hubs": d.scenario.parameters.n_hubs, **_area_figures(p)}
-                for d, p in zip(split.districts, plans, strict=True)
+                for d, p in zip(districts, plans, strict=True)
             },
         },
     )  # fmt: skip
-    joined = join_plans(scenario, split.districts, plans, stats)
+    joined = join_plans(scenario, districts, plans, stats)
     joined.warnings = [*split.warnings, *joined.warnings]
     if "location" in joined.stages:
         city_wide = split.walking["cut_pairs"] == 0 and scenario.parameters.n_hubs is None
@@ -119,6 +129,35 @@ def _area_figures(area_plan: Plan) -> dict[str, float | int | None]:
         "parcels": parcels,
         "cost_per_parcel": round(k.total_cost / parcels, 2) if parcels else None,
     }  # fmt: skip
+
+
+def _second_round(
+    client: Client,
+    city: Scenario,
+    districts: list[District],
+    plans: list[Plan],
+    borders: bool,
+    cache_dir: Path | None,
+    topic: str | None,
+) -> tuple[list[District], list[Plan], dict]:
+    """Plan the districts the border round changes again; keep the round only when better.
+
+    Returns the districts and plans that stand, and what the round did.
+    """
+    second = border_round(city, districts, plans, borders)
+    again = [d for d in second.districts if d.id in second.changed]
+    replanned = dict(
+        zip(second.changed, _plan_districts(client, again, cache_dir, None, topic), strict=True)
+    )
+    candidate = [replanned.get(d.id, p) for d, p in zip(districts, plans, strict=True)]
+    kept = bool(again) and better_round(plans, candidate)
+    details = {
+        "changed": second.changed, "moved_customers": second.moved_customers,
+        "moved_vans": second.moved_vans, "kept": kept,
+        "total_cost_first": round(sum(p.kpis.total_cost for p in plans), 2),
+        "total_cost_second": round(sum(p.kpis.total_cost for p in candidate), 2),
+    }  # fmt: skip
+    return (second.districts, candidate, details) if kept else (districts, plans, details)
 
 
 def _plan_districts(
