@@ -19,10 +19,11 @@ def join_plans(
 
     Districts share the fleet: a district's ``van-k`` is renamed to the city's van
     ``van-{first_van + k}``, so every van of the joined plan is one of the fleet's and appears
-    at most once a day. Stage statistics add up the districts' seconds, objectives and
-    bounds and list every district's figures in ``details["districts"]``; the summed bound is a
-    bound for the district split, not for the undivided city problem. Days join by date and
-    costs add up; baselines are not joined (each plan prices its own).
+    at most once a day. Customers and hubs are listed district by district, in district order.
+    Stage statistics add up the districts' seconds, objectives and bounds and list every
+    district's figures in ``details["districts"]``; the summed bound bounds the undivided city
+    only when the split cut no walkable pair (`plan_city` says which in ``bound_scope``). Days
+    join by date and costs add up; baselines are not joined (each plan prices its own).
 
     Raises
     ------
