@@ -85,16 +85,23 @@ class MemoryPeak:
 
 
 def scale_run(
-    customers: int, features: object, extract: Path, limit_s: float, cache_dir: Path, out: Path
+    customers: int,
+    features: object,
+    extract: Path,
+    limits: tuple[float, int | None],
+    cache_dir: Path,
+    out: Path,
 ) -> dict:
     """Generate one city and plan it in districts; return its row of the results table."""
     start = time.perf_counter()
     place = extract.name.split(".")[0]
+    limit_s, work = limits
     settings = CitySettings(name=f"{place}-{customers}", customers=customers,
                             shops=customers // 10, customers_per_van=500)  # fmt: skip
     parameters = Parameters(hub_fixed_cost=25_000, walk_cost_per_km=2_000,
                             home_delivery_cost=6_000, location_time_limit_s=limit_s,
-                            routing_time_limit_s=limit_s, forecast_zone="customer")  # fmt: skip
+                            routing_time_limit_s=limit_s, forecast_zone="customer",
+                            search_work=work)  # fmt: skip
     city = generate_city(features, extract, settings, parameters)  # type: ignore[arg-type]
     generate_s = time.perf_counter() - start
     districts = max(1, math.ceil(customers / CUSTOMERS_PER_DISTRICT))
@@ -117,6 +124,9 @@ def scale_run(
             for t in fleet}  # fmt: skip
     k = joined.kpis
     return {
+        "commit": _commit(),
+        "run_utc": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+        "load_avg_1min": round(os.getloadavg()[0], 1),
         "extract": place,
         "customers": customers,
         "candidate_shops": len(city.shops),
@@ -126,6 +136,8 @@ def scale_run(
         "walking_components": districts["walking"]["components"],
         "largest_component": districts["walking"]["largest_component"],
         "cut_walk_pairs": districts["walking"]["cut_pairs"],
+        "limit_s": limit_s,
+        "search_work": work,
         "generate_s": round(generate_s, 1),
         "plan_s": round(plan_s, 1),
         "peak_rss_mb": round(memory.peak_bytes / 2**20),
@@ -190,7 +202,9 @@ cut_walk_pairs walkable customer-shop pairs (one walking component spans the cit
 is the split's (a restriction of the city problem). vans_used_*: routes on day one and on the
 busiest day of the horizon; within_fleet: on every day no vehicle type runs more vans than the
 shared fleet has. routed_total: the plan's total cost over its horizon; cost_per_parcel: that
-over the parcels it serves. Per-district stage figures: `scale_<extract>_<customers>.json`.
+over the parcels it serves. limit_s: location and routing limits per district (with search_work
+set, the work limit stops the searches and the limits become safety nets, 5x); routing_engine
+auto; forecast zones are customers. Per-district stage figures: `scale_<extract>_<customers>.json`.
 """
 SWEEP_NOTES = """
 parallel_s: the sweep on a 2-worker LocalCluster (cluster started before the clock);
@@ -204,8 +218,13 @@ share the 2 cores four ways. total_cost_*: sum of the variants' total cost in ea
 def _write(rows: list[dict], out: Path, stem: str, title: str, notes: str = "") -> None:
     table = pd.DataFrame(rows)
     table.to_csv(out / f"{stem}.csv", index=False)
+    code = (
+        f"commits {', '.join(dict.fromkeys(map(str, table['commit'])))} (column `commit`)"
+        if "commit" in table
+        else f"commit {_commit()}"
+    )
     note = (
-        f"# {title}\n\nCode: commit {_commit()}. "
+        f"# {title}\n\nCode: {code}. "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
         f"{psutil.virtual_memory().total / 2**30:.0f} GB, Python {platform.python_version()}. "
         "Other sessions were working on the machine (tests, editors) during the run; timed runs "
@@ -240,6 +259,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 20_000])
     parser.add_argument("--extract", type=Path, nargs="+", default=[EXTRACT])
     parser.add_argument("--limit", type=float, default=20, help="stage limits per district (s)")
+    parser.add_argument("--work", type=int, help="search_work per district (limits: safety nets)")
+    parser.add_argument("--append", action="store_true", help="keep the rows of scale.csv in --out")
     parser.add_argument("--variants", type=int, default=12)
     parser.add_argument("--quick", action="store_true", help="1,000 customers and 4 variants")
     parser.add_argument("--skip-scale", action="store_true")
@@ -250,18 +271,18 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     cache_dir = args.out / "cache"
     if not args.skip_scale:
-        rows = []
+        earlier = args.out / "scale.csv"
+        rows = pd.read_csv(earlier).to_dict("records") if args.append and earlier.exists() else []
         for extract in args.extract:
             features = read_osm_features(extract)
             for n in sizes:
                 try:
-                    rows.append(scale_run(n, features, extract, args.limit, cache_dir, args.out))
+                    limits = (args.limit, args.work)
+                    rows.append(scale_run(n, features, extract, limits, cache_dir, args.out))
                 except DistrictError as error:
                     rows.append({"extract": extract.name, "customers": n, "error": str(error)})
                 title = "City-scale plans (districts on a 2-worker LocalCluster, one fleet)"
-                limits = (f"\nLocation and routing limits: {args.limit:g} s per district; "
-                          "routing_engine auto; forecast_zone customer.\n")  # fmt: skip
-                _write(rows, args.out, "scale", title, SCALE_NOTES + limits)
+                _write(rows, args.out, "scale", title, SCALE_NOTES)
     if not args.skip_sweep:
         row = sweep_run(variants, cache_dir)
         title = "Sweep of the bundled scenario: parallel vs sequential"
