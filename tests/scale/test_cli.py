@@ -59,7 +59,7 @@ def test_plan_city_command_shows_progress_districts_and_city_bound(
     assert result.exit_code == 0, result.output
     plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     districts = plan["stages"]["districts"]["details"]["districts"]
-    assert "city: writing files" in result.output
+    assert "city: files written" in result.output
     for district_id in districts:
         assert f"{district_id}: done" in result.output
         assert re.search(

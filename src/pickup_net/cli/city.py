@@ -59,17 +59,25 @@ def plan_city_command(
     with Progress(*columns, console=_console) as progress:
         city = progress.add_task("city: split", total=1.0)
         areas: dict[str, TaskID] = {}
+        finished: set[str] = set()  # late events of a finished district do not overwrite it
 
         def on_progress(area: str | None, stage: str, fraction: float) -> None:
             if area is None:
                 progress.update(city, completed=fraction, description=f"city: {stage}")
+                return
+            if stage == "inputs":  # a district's plan starts (again, in the second round)
+                finished.discard(area)
+            if area in finished:
                 return
             if area not in areas:
                 areas[area] = progress.add_task(area, total=1.0)
             progress.update(areas[area], completed=fraction, description=f"{area}: {stage}")
 
         def on_district(district_id: str, done: int, total: int) -> None:
-            progress.update(areas.get(district_id, city), description=f"{district_id}: done")
+            finished.add(district_id)
+            if district_id not in areas:
+                areas[district_id] = progress.add_task(district_id, total=1.0)
+            progress.update(areas[district_id], completed=1.0, description=f"{district_id}: done")
             progress.update(city, completed=0.05 + 0.9 * done / total,
                             description=f"city: districts {done}/{total} done")  # fmt: skip
 
@@ -83,7 +91,8 @@ def plan_city_command(
             _console.print(f"[red]{error}")
             raise typer.Exit(1) from None
         progress.update(city, description="city: writing files")
-    write_plan(plan, out)
+        write_plan(plan, out)
+        progress.update(city, description="city: files written")
     _console.print(_district_table(plan))
     _console.print(_location_line(plan))
     k = plan.kpis
