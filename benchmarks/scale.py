@@ -1,11 +1,13 @@
 """City-scale and sweep benchmark: time and peak memory of full plans, parallel sweep speed-up.
 
-Scale: for each size (customers), a city generated on the real Fontibón extract with one
-candidate shop per 10 customers and one van per 500 (plus the e-vans of the default fleet), split
-into districts of about 1,500 customers planned on a 2-worker LocalCluster (20 s location and
+Scale: for each size (customers), a city generated on a real extract (Fontibón by default,
+``--extract`` for another, e.g. Santa Maria) with one candidate shop per 10 customers and one van
+per 500 (plus the e-vans of the default fleet, one shared fleet for the city), split into
+districts of about 1,500 customers planned on a 2-worker LocalCluster (``--limit`` s location and
 routing limits per district; forecast zones are customers). Time counts the split, the district
-plans and the join (the cluster is started before the clock); peak memory is the largest sum of
-the resident memory of this process and all its children (the Dask workers), sampled every 0.2 s.
+plans with their baselines and the join (the cluster is started before the clock); peak memory is
+the largest sum of the resident memory of this process and all its children (the Dask workers),
+sampled every 0.2 s.
 
 Sweep: the 12 variants of ``scenarios/fontibon-sweep.yaml`` on a 2-worker LocalCluster against the
 same 12 planned one after another in this process; the ratio is sequential / parallel time.
@@ -20,6 +22,7 @@ import json
 import math
 import os
 import platform
+import subprocess
 import tempfile
 import threading
 import time
@@ -81,15 +84,25 @@ class MemoryPeak:
             self._stop.wait(self.interval_s)
 
 
-def scale_run(customers: int, features: object, cache_dir: Path, out: Path) -> dict:
+def scale_run(
+    customers: int,
+    features: object,
+    extract: Path,
+    limits: tuple[float, int | None],
+    cache_dir: Path,
+    out: Path,
+) -> dict:
     """Generate one city and plan it in districts; return its row of the results table."""
     start = time.perf_counter()
-    settings = CitySettings(name=f"fontibon-{customers}", customers=customers,
+    place = extract.name.split(".")[0]
+    limit_s, work = limits
+    settings = CitySettings(name=f"{place}-{customers}", customers=customers,
                             shops=customers // 10, customers_per_van=500)  # fmt: skip
     parameters = Parameters(hub_fixed_cost=25_000, walk_cost_per_km=2_000,
-                            home_delivery_cost=6_000, location_time_limit_s=20,
-                            routing_time_limit_s=20, forecast_zone="customer")  # fmt: skip
-    city = generate_city(features, EXTRACT, settings, parameters)  # type: ignore[arg-type]
+                            home_delivery_cost=6_000, location_time_limit_s=limit_s,
+                            routing_time_limit_s=limit_s, forecast_zone="customer",
+                            search_work=work)  # fmt: skip
+    city = generate_city(features, extract, settings, parameters)  # type: ignore[arg-type]
     generate_s = time.perf_counter() - start
     districts = max(1, math.ceil(customers / CUSTOMERS_PER_DISTRICT))
     with dask_client(workers=2) as client:
@@ -98,30 +111,50 @@ def scale_run(customers: int, features: object, cache_dir: Path, out: Path) -> d
             start = time.perf_counter()
             joined = plan_city(city, districts, client=client, cache_dir=cache_dir)
             plan_s = time.perf_counter() - start
-    (out / f"scale_{customers}.json").write_text(
+    (out / f"scale_{place}_{customers}.json").write_text(
         json.dumps({name: s.model_dump() for name, s in joined.stages.items()}, indent=1,
                    default=str), encoding="utf-8")  # fmt: skip
     location = joined.stages.get("location")
     per_district = location.details.get("districts", {}) if location else {}
     gaps = [d["gap"] for d in per_district.values() if d.get("gap") is not None]
+    districts = joined.stages["districts"].details
+    parcels = sum(d.get("parcels") or 0.0 for d in districts["districts"].values())
+    fleet = {v.id: v.count for v in city.vehicle_types}
+    most = {t: max(sum(r.vehicle_type_id == t for r in day.routes) for day in joined.days)
+            for t in fleet}  # fmt: skip
     k = joined.kpis
     return {
+        "commit": _commit(),
+        "run_utc": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+        "load_avg_1min": round(os.getloadavg()[0], 1),
+        "extract": place,
         "customers": customers,
         "candidate_shops": len(city.shops),
         "synthetic_shops": sum(s.synthetic for s in city.shops),
         "orders": len(city.orders),
-        "vans_available": sum(v.count for v in city.vehicle_types),
-        "districts": len(joined.stages["districts"].details["districts"]),
+        "districts": len(districts["districts"]),
+        "walking_components": districts["walking"]["components"],
+        "largest_component": districts["walking"]["largest_component"],
+        "cut_walk_pairs": districts["walking"]["cut_pairs"],
+        "limit_s": limit_s,
+        "search_work": work,
         "generate_s": round(generate_s, 1),
         "plan_s": round(plan_s, 1),
         "peak_rss_mb": round(memory.peak_bytes / 2**20),
         "hubs": k.hubs_opened,
         "pickup_share": k.pickup_share,
-        "vans_used": k.vans_used,
-        "km_driven": k.km_driven,
-        "total_cost": k.total_cost,
+        "vans_available": sum(fleet.values()),
+        "vans_used_day1": k.vans_used,
+        "vans_used_max_day": max(len(day.routes) for day in joined.days),
+        "within_fleet": all(most[t] <= n for t, n in fleet.items()),
+        "km_driven_day1": k.km_driven,
+        "routed_total": k.total_cost,
+        "cost_per_parcel": round(k.total_cost / parcels, 2) if parcels else None,
         "unassigned": k.unassigned,
-        "location_gap_joined": location.gap if location else None,
+        "location_objective": location.objective if location else None,
+        "location_bound": location.lower_bound if location else None,
+        "location_gap": location.gap if location else None,
+        "bound_scope": location.details.get("bound_scope") if location else None,
         "location_gap_max_district": max(gaps) if gaps else None,
     }
 
@@ -161,11 +194,17 @@ def sweep_run(variants: int, cache_dir: Path) -> dict:
 
 
 SCALE_NOTES = """
-plan_s: wall seconds of split + district plans + join; peak_rss_mb: this process plus the Dask
-workers. location_gap_joined: (sum of district objectives - sum of district Lagrangian bounds) /
-sum of objectives; location_gap_max_district: the worst district. The bounds are bounds of each
-district problem (the split itself is a restriction). Per-district stage figures:
-`scale_<customers>.json`.
+plan_s: wall seconds of split + district plans (with their baselines) + join; peak_rss_mb: this
+process plus the Dask workers. location_objective / location_bound / location_gap: sums over the
+districts and (objective - bound) / objective. bound_scope "city": no walkable pair is cut and
+n_hubs is free, so the summed bound bounds the city's location model; "split": the districts cut
+cut_walk_pairs walkable customer-shop pairs (one walking component spans the city), so the bound
+is the split's (a restriction of the city problem). vans_used_*: routes on day one and on the
+busiest day of the horizon; within_fleet: on every day no vehicle type runs more vans than the
+shared fleet has. routed_total: the plan's total cost over its horizon; cost_per_parcel: that
+over the parcels it serves. limit_s: location and routing limits per district (with search_work
+set, the work limit stops the searches and the limits become safety nets, 5x); routing_engine
+auto; forecast zones are customers. Per-district stage figures: `scale_<extract>_<customers>.json`.
 """
 SWEEP_NOTES = """
 parallel_s: the sweep on a 2-worker LocalCluster (cluster started before the clock);
@@ -179,14 +218,31 @@ share the 2 cores four ways. total_cost_*: sum of the variants' total cost in ea
 def _write(rows: list[dict], out: Path, stem: str, title: str, notes: str = "") -> None:
     table = pd.DataFrame(rows)
     table.to_csv(out / f"{stem}.csv", index=False)
+    code = (
+        f"commits {', '.join(dict.fromkeys(map(str, table['commit'])))} (column `commit`)"
+        if "commit" in table
+        else f"commit {_commit()}"
+    )
     note = (
-        f"# {title}\n\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"# {title}\n\nCode: {code}. "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
         f"{psutil.virtual_memory().total / 2**30:.0f} GB, Python {platform.python_version()}. "
         "Other sessions were working on the machine (tests, editors) during the run; timed runs "
         "held /tmp/pickup-bench.lock.\n\n"
     )
     (out / f"{stem}.md").write_text(note + _markdown(table) + notes, "utf-8")
     print(table.to_string(index=False))
+
+
+def _commit() -> str:
+    """The checked-out commit, marked when the working tree differs from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
+                              check=False).stdout.strip()  # fmt: skip
+
+    dirty = git("status", "--porcelain", "--untracked-files=no", "src", "benchmarks/scale.py")
+    return git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if dirty else "")
 
 
 def _markdown(table: pd.DataFrame) -> str:
@@ -201,6 +257,10 @@ def main() -> None:
     """Run the scale and sweep benchmarks and write their tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 20_000])
+    parser.add_argument("--extract", type=Path, nargs="+", default=[EXTRACT])
+    parser.add_argument("--limit", type=float, default=20, help="stage limits per district (s)")
+    parser.add_argument("--work", type=int, help="search_work per district (limits: safety nets)")
+    parser.add_argument("--append", action="store_true", help="keep the rows of scale.csv in --out")
     parser.add_argument("--variants", type=int, default=12)
     parser.add_argument("--quick", action="store_true", help="1,000 customers and 4 variants")
     parser.add_argument("--skip-scale", action="store_true")
@@ -211,16 +271,18 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     cache_dir = args.out / "cache"
     if not args.skip_scale:
-        features = read_osm_features(EXTRACT)
-        rows = []
-        for n in sizes:
-            try:
-                rows.append(scale_run(n, features, cache_dir, args.out))
-            except DistrictError as error:
-                rows.append({"customers": n, "error": str(error)})
-            _write(
-                rows, args.out, "scale", "City-scale plans (districts on a 2-worker LocalCluster)"
-            )
+        earlier = args.out / "scale.csv"
+        rows = pd.read_csv(earlier).to_dict("records") if args.append and earlier.exists() else []
+        for extract in args.extract:
+            features = read_osm_features(extract)
+            for n in sizes:
+                try:
+                    limits = (args.limit, args.work)
+                    rows.append(scale_run(n, features, extract, limits, cache_dir, args.out))
+                except DistrictError as error:
+                    rows.append({"extract": extract.name, "customers": n, "error": str(error)})
+                title = "City-scale plans (districts on a 2-worker LocalCluster, one fleet)"
+                _write(rows, args.out, "scale", title, SCALE_NOTES)
     if not args.skip_sweep:
         row = sweep_run(variants, cache_dir)
         title = "Sweep of the bundled scenario: parallel vs sequential"

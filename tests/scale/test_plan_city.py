@@ -20,7 +20,8 @@ def hub_city(small_city: Scenario) -> Scenario:
 def test_city_plan_serves_every_customer_exactly_once(
     hub_city: Scenario, thread_client: Client
 ) -> None:
-    """Three districts planned in parallel join into one plan covering each customer once."""
+    """Districts (at most three) planned in parallel join into one plan covering each customer
+    once, each district's end reported."""
     done: list[tuple[str, int, int]] = []
     plan = plan_city(hub_city, 3, client=thread_client, on_district=lambda *a: done.append(a))
 
@@ -29,7 +30,9 @@ def test_city_plan_serves_every_customer_exactly_once(
     assert set(served) == city_customers
     assert max(served.values()) == 1
     assert plan.kpis.customers == len(city_customers)
-    assert sorted(n for _, n, _ in done) == [1, 2, 3]
+    districts = plan.stages["districts"].details["districts"]
+    assert 1 <= len(districts) <= 3
+    assert sorted(n for _, n, _ in done) == list(range(1, len(districts) + 1))
 
     assert plan.kpis.hubs_opened >= 2
     hub_ids = [h.shop_id for h in plan.hubs]
@@ -42,7 +45,6 @@ def test_city_plan_serves_every_customer_exactly_once(
     vehicle_ids = [r.vehicle_id for r in plan.routes]
     assert len(vehicle_ids) == len(set(vehicle_ids))
 
-    districts = plan.stages["districts"].details["districts"]
     assert sum(d["customers"] for d in districts.values()) == len(city_customers)
     location = plan.stages["location"]
     assert set(location.details["districts"]) == set(districts)

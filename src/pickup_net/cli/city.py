@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from pickup_net.cli import app
@@ -33,6 +40,13 @@ def plan_city_command(
     cache_dir: Annotated[
         Path | None, typer.Option("--cache-dir", help="Street-graph cache shared by workers.")
     ] = None,
+    borders: Annotated[
+        bool,
+        typer.Option(
+            "--borders/--no-borders",
+            help="Second round: border homes to the district with nearer routes (re-plans them).",
+        ),
+    ] = False,
 ) -> None:
     """Plan a city as districts solved in parallel on Dask, joined into one plan in OUT."""
     require_extra("batch", "plan-city")
@@ -40,24 +54,47 @@ def plan_city_command(
     from pickup_net.scale import DistrictError, plan_city
 
     scenario = load_or_exit(scenario_file)
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
                TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=_console) as progress:
-        task = progress.add_task("districts", total=None)
+        city = progress.add_task("city: split", total=1.0)
+        areas: dict[str, TaskID] = {}
+        finished: set[str] = set()  # late events of a finished district do not overwrite it
+
+        def on_progress(area: str | None, stage: str, fraction: float) -> None:
+            if area is None:
+                progress.update(city, completed=fraction, description=f"city: {stage}")
+                return
+            if stage == "inputs":  # a district's plan starts (again, in the second round)
+                finished.discard(area)
+            if area in finished:
+                return
+            if area not in areas:
+                areas[area] = progress.add_task(area, total=1.0)
+            progress.update(areas[area], completed=fraction, description=f"{area}: {stage}")
 
         def on_district(district_id: str, done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total, description=f"{district_id} done")
+            finished.add(district_id)
+            if district_id not in areas:
+                areas[district_id] = progress.add_task(district_id, total=1.0)
+            progress.update(areas[district_id], completed=1.0, description=f"{district_id}: done")
+            progress.update(city, completed=0.05 + 0.9 * done / total,
+                            description=f"city: districts {done}/{total} done")  # fmt: skip
 
         try:
             plan = plan_city(
                 scenario, districts, scheduler=scheduler, workers=workers,
                 cache_dir=cache_dir or out / "cache", on_district=on_district,
+                on_progress=on_progress, borders=borders,
             )  # fmt: skip
         except DistrictError as error:
             _console.print(f"[red]{error}")
             raise typer.Exit(1) from None
-    write_plan(plan, out)
+        progress.update(city, description="city: writing files")
+        write_plan(plan, out)
+        progress.update(city, description="city: files written")
     _console.print(_district_table(plan))
+    _console.print(_location_line(plan))
     k = plan.kpis
     _console.print(
         f"{k.customers} customers, {k.hubs_opened} hubs, pickup {k.pickup_share:.0%}, "
@@ -112,8 +149,9 @@ def city_scenario_command(
 
 
 def _district_table(plan: Plan) -> Table:
-    """Customers, solver quality and seconds per district."""
-    table = Table("district", "customers", "hubs: gap", "routes: objective", "stage seconds")
+    """Customers, vans, cost and coverage, solver quality and seconds per district."""
+    table = Table("district", "customers", "vans", "hubs", "pickup", "total cost", "per parcel",
+                  "hubs: gap", "stage seconds")  # fmt: skip
     per_stage = {
         name: stats.details.get("districts", {})
         for name, stats in plan.stages.items()
@@ -121,15 +159,33 @@ def _district_table(plan: Plan) -> Table:
     }
     for district_id, info in plan.stages["districts"].details["districts"].items():
         gap = per_stage.get("location", {}).get(district_id, {}).get("gap")
-        objective = per_stage.get("routing", {}).get(district_id, {}).get("objective")
         seconds = sum(
             parts.get(district_id, {}).get("seconds", 0.0) for parts in per_stage.values()
         )
+        per_parcel = info.get("cost_per_parcel")
         table.add_row(
             district_id,
             str(info["customers"]),
+            f"{info.get('vans_used', '')}/{sum(info['vans'].values())}",
+            str(info.get("hubs", "")),
+            f"{info.get('pickup_share', 0.0):.0%}",
+            f"{info.get('total_cost', 0.0):,.0f}",
+            "" if per_parcel is None else f"{per_parcel:,.0f}",
             "" if gap is None else f"{gap:.2%}",
-            "" if objective is None else f"{objective:,.0f}",
             f"{seconds:.1f}",
         )
     return table
+
+
+def _location_line(plan: Plan) -> str:
+    """The city's location objective, summed bound and gap, and what the bound bounds."""
+    location = plan.stages.get("location")
+    if location is None or location.objective is None or location.lower_bound is None:
+        return "location: no bound"
+    scope = location.details.get("bound_scope", "split")
+    whose = "the city's" if scope == "city" else "the split's (see the warnings)"
+    gap = "" if location.gap is None else f", gap {location.gap:.2%}"
+    return (
+        f"location: objective {location.objective:,.0f}, bound {location.lower_bound:,.0f}{gap} "
+        f"- {whose} bound"
+    )

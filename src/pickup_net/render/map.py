@@ -1,9 +1,11 @@
 """One self-contained Leaflet map per plan (folium), with Leaflet inlined so it works offline."""
 
+from itertools import accumulate
+
 import folium
 from markupsafe import escape
 
-from pickup_net.domain import Plan, Route
+from pickup_net.domain import CustomerAssignment, Plan, Route
 from pickup_net.io.leaflet_assets import leaflet_assets
 from pickup_net.render.csp import TILE_URL, with_policy_meta
 from pickup_net.render.geojson import hubs_geojson, routes_geojson
@@ -25,11 +27,16 @@ def plan_map_html(plan: Plan) -> str:
     """The map of `plan`: depot, hubs, catchments, the first day's routes and home deliveries,
     one layer each, and one layer per later day (hidden until chosen) with its routes and homes.
 
+    A city plan (joined from districts, `scale.plan_city`) draws on a canvas instead and shows
+    its customers as one point layer per district, with the district's cost and coverage as
+    its tooltip, in place of one marker per home delivery.
+
     Base tiles load from OpenStreetMap when online; every plan layer is drawn without them.
     The page carries its Content-Security-Policy (`render.csp`), also when opened as a file.
     """
     points = [(c.lat, c.lon) for c in plan.customers] + [(h.lat, h.lon) for h in plan.hubs]
-    fmap = folium.Map(tiles=None, control_scale=True)
+    areas = district_customers(plan)
+    fmap = folium.Map(tiles=None, control_scale=True, **({"prefer_canvas": True} if areas else {}))
     fmap.default_js, fmap.default_css = [], []
     css, js = leaflet_assets()
     header = fmap.get_root().header
@@ -54,13 +61,16 @@ def plan_map_html(plan: Plan) -> str:
         if index == 0:
             routes = folium.FeatureGroup(name="routes")
             homes = folium.FeatureGroup(name="home deliveries")
-            _draw_routes(lines, day_routes, routes, homes)
+            _draw_routes(lines, day_routes, routes, None if areas else homes)
             routes.add_to(fmap)
-            homes.add_to(fmap)
+            if not areas:
+                homes.add_to(fmap)
         else:
             layer = folium.FeatureGroup(name=f"routes {date}", show=False)
-            _draw_routes(lines, day_routes, layer, layer)
+            _draw_routes(lines, day_routes, layer, None if areas else layer)
             later.append(layer)
+    for index, (area_id, customers) in enumerate(areas.items()):
+        _district_layer(plan, area_id, customers, _COLOURS[index % len(_COLOURS)]).add_to(fmap)
     hub_layer = folium.FeatureGroup(name="hubs")
     for hub in plan.hubs:
         folium.CircleMarker(
@@ -91,11 +101,57 @@ def plan_map_html(plan: Plan) -> str:
     return with_policy_meta(fmap.get_root().render())
 
 
+def district_customers(plan: Plan) -> dict[str, list[CustomerAssignment]]:
+    """The customers of each district of a city plan (empty for any other plan): a joined plan
+    lists them district by district, as many as each district's figures say."""
+    stage = plan.stages.get("districts")
+    districts = stage.details.get("districts", {}) if stage else {}
+    counts = [int(d.get("customers", 0)) for d in districts.values()]
+    if not districts or sum(counts) != len(plan.customers):
+        return {}
+    bounds = list(accumulate(counts, initial=0))
+    return {
+        area: plan.customers[start:stop]
+        for area, start, stop in zip(districts, bounds, bounds[1:], strict=False)
+    }
+
+
+def _district_layer(
+    plan: Plan, area_id: str, customers: list[CustomerAssignment], colour: str
+) -> folium.FeatureGroup:
+    """One district's customers as one canvas point layer whose tooltip (escaped) gives the
+    district's customers, pickup share, cost and vans."""
+    info = plan.stages["districts"].details["districts"][area_id]
+    per_parcel = info.get("cost_per_parcel")
+    text = (
+        f"{area_id}: {len(customers)} customers, {info.get('hubs', 0)} hubs, pickup "
+        f"{info.get('pickup_share', 0.0):.0%}, {info.get('vans_used', 0)} of "
+        f"{sum(info.get('vans', {}).values())} vans, cost {info.get('total_cost', 0.0):,.0f} "
+        f"{plan.currency}" + ("" if per_parcel is None else f" ({per_parcel:,.0f} per parcel)")
+    )
+    layer = folium.FeatureGroup(name=f"district {area_id}")
+    points = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {},
+             "geometry": {"type": "Point", "coordinates": [round(c.lon, 6), round(c.lat, 6)]}}
+            for c in customers
+        ],
+    }  # fmt: skip
+    folium.GeoJson(
+        points,
+        marker=folium.CircleMarker(radius=2, color=colour, fill=True, fill_opacity=0.7, weight=1),
+        tooltip=TextTooltip(text),
+    ).add_to(layer)
+    return layer
+
+
 def _draw_routes(
     lines: list[dict], routes: list[Route], line_layer: folium.FeatureGroup,
-    home_layer: folium.FeatureGroup,
+    home_layer: folium.FeatureGroup | None,
 ) -> None:  # fmt: skip
-    """One day's route lines and home-delivery markers, text escaped in every tooltip."""
+    """One day's route lines and home-delivery markers (none without `home_layer`), text
+    escaped in every tooltip."""
     for i, route in enumerate(lines):
         colour = _COLOURS[i % len(_COLOURS)]
         props = route["properties"]
@@ -110,7 +166,7 @@ def _draw_routes(
                 f"{props['distance_m'] / 1000:.1f} km"
             ),
         ).add_to(line_layer)
-    for route in routes:
+    for route in routes if home_layer is not None else ():
         for order, visit in enumerate(route.visits, start=1):
             if visit.kind == "home":
                 folium.CircleMarker(

@@ -17,11 +17,13 @@ def join_plans(
 ) -> Plan:
     """One `Plan` for `city` from the plans of its `districts` (same order).
 
-    Vans keep their ids prefixed by their district (``D03:van-2``) because each district plans
-    its own share of the fleet. Stage statistics add up the districts' seconds, objectives and
-    bounds and list every district's figures in ``details["districts"]``; the summed bound is a
-    bound for the district split, not for the undivided city problem. Days join by date and
-    costs add up; baselines are not joined (each plan prices its own).
+    Districts share the fleet: a district's ``van-k`` is renamed to the city's van
+    ``van-{first_van + k}``, so every van of the joined plan is one of the fleet's and appears
+    at most once a day. Customers and hubs are listed district by district, in district order.
+    Stage statistics add up the districts' seconds, objectives and bounds and list every
+    district's figures in ``details["districts"]``; the summed bound bounds the undivided city
+    only when the split cut no walkable pair (`plan_city` says which in ``bound_scope``). Days
+    join by date and costs add up; baselines are not joined (each plan prices its own).
 
     Raises
     ------
@@ -40,7 +42,7 @@ def join_plans(
         first.model_dump(include={n for n in Plan.model_fields if n not in joined}),
     )
     joined["routes"] = [
-        _prefixed(route, district.id)
+        _city_van(route, district)
         for district, p in zip(districts, plans, strict=True)
         for route in p.routes
     ]
@@ -48,7 +50,7 @@ def join_plans(
         Day(
             date=same_days[0].date,
             routes=[
-                _prefixed(route, district.id)
+                _city_van(route, district)
                 for district, day in zip(districts, same_days, strict=True)
                 for route in day.routes
             ],
@@ -89,8 +91,12 @@ def _check_exactly_once(city: Scenario, served: list[str]) -> None:
         )
 
 
-def _prefixed(route: Route, district_id: str) -> Route:
-    return route.model_copy(update={"vehicle_id": f"{district_id}:{route.vehicle_id}"})
+def _city_van(route: Route, district: District) -> Route:
+    """`route` with its district's van id replaced by the city's (``van-2`` -> ``van-7``)."""
+    prefix = f"{route.vehicle_type_id}-"
+    number = int(route.vehicle_id.removeprefix(prefix))
+    first = district.first_van[route.vehicle_type_id]
+    return route.model_copy(update={"vehicle_id": f"{prefix}{first + number}"})
 
 
 def _joined_stages(districts: Sequence[District], plans: Sequence[Plan]) -> dict[str, StageStats]:

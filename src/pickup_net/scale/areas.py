@@ -4,9 +4,16 @@ Districts come from k-means on the metric positions of customers and candidate s
 belongs to the district of its nearest centre. Every customer belongs to exactly one district:
 the district of its nearest candidate shop when that shop is within `max_walk_m` in a straight
 line (so border customers stay with the shops they can walk to), otherwise the district of its
-nearest centre. A district left without candidate shops hands its customers and shops to the
-nearest district that has some. Each district plans with all depots, a share of every vehicle
-type proportional to its orders (at least one van of each type), and a share of `n_hubs`.
+nearest centre. Walking components (`scale.components`) no larger than `COMPONENT_CAP` times an
+even district's share move whole into the district holding most of their points, so the split
+cuts no walkable pair unless a component is too large to plan in one piece; the cut pairs are
+counted. A district left without candidate shops hands its customers and shops to the nearest
+district that has some.
+
+The fleet is shared, not copied: each vehicle type (a type belongs to one depot) is apportioned
+to the districts by their orders, at least zero each, so the districts together hold exactly the
+fleet; a district left without any van hands its customers and shops to the nearest district
+with vans. Each district plans with all depots, its vans and a share of `n_hubs`.
 """
 
 from collections import defaultdict
@@ -19,6 +26,11 @@ from scipy.spatial import cKDTree
 
 from pickup_net.domain import Order, Scenario
 from pickup_net.network.projection import to_metric_xy, utm_epsg
+from pickup_net.scale.components import Components, cut_pairs, walking_components
+
+COMPONENT_CAP = 1.5
+"""A walking component stays whole when it holds at most this many times an even district's
+points; a larger one is split geographically (its cut pairs counted)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,9 @@ class District:
     customer_ids: tuple[str, ...]
     shop_ids: tuple[str, ...]
     centre: tuple[float, float]
+    first_van: dict[str, int]
+    """Per vehicle type, how many vans of that type earlier districts hold: this district's
+    ``van-k`` is the city's ``van-{first_van + k}``."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,8 @@ class Split:
 
     districts: list[District]
     warnings: list[str]
+    walking: dict[str, int]
+    """Walking components: how many, the largest (points), and walkable pairs the split cut."""
 
 
 def split_city(scenario: Scenario, n_districts: int, seed: int | None = None) -> Split:
@@ -77,8 +94,38 @@ def split_city(scenario: Scenario, n_districts: int, seed: int | None = None) ->
     walk_m, nearest_shop = cKDTree(candidate_xy).query(customer_xy)
     near = walk_m <= scenario.parameters.max_walk_m
     customer_of[near] = shop_of[candidate][nearest_shop[near]]
+    components = walking_components(customer_xy, candidate_xy, scenario.parameters.max_walk_m)
+    cap = COMPONENT_CAP * len(points) / k
+    customer_of, shop_of[candidate] = _keep_whole(components, customer_of, shop_of[candidate], cap)
     shop_of, customer_of = _merge_without_candidates(centres, shop_of, customer_of, candidate)
-    return _build(scenario, centres, epsg, customer_ids, customer_of, shop_of)
+    orders = _orders_per_customer(scenario.orders, customer_ids)
+    vans, shop_of, customer_of = _share_fleet(scenario, centres, orders, shop_of, customer_of)
+    sizes = np.bincount(np.concatenate([components.customer_label, components.shop_label]))
+    walking = {
+        "components": components.count,
+        "largest_component": int(sizes.max()) if len(sizes) else 0,
+        "cut_pairs": cut_pairs(components, customer_of, shop_of[candidate]),
+        "pairs": len(components.pairs),
+    }
+    districts = _build(scenario, centres, epsg, customer_ids, customer_of, shop_of, vans)
+    return Split(districts, _bound_warnings(scenario, walking), walking)
+
+
+def _bound_warnings(scenario: Scenario, walking: dict[str, int]) -> list[str]:
+    """Why the summed district bounds may not bound the undivided city, when they may not."""
+    warnings = []
+    if walking["cut_pairs"]:
+        warnings.append(
+            f"the districts cut {walking['cut_pairs']} of {walking['pairs']} walkable "
+            f"customer-shop pairs (largest walking component: {walking['largest_component']} "
+            "points): the summed location bound is the split's, not the city's"
+        )
+    if scenario.parameters.n_hubs is not None:
+        warnings.append(
+            "n_hubs is shared out between districts by orders: the summed location bound is the "
+            "split's, not the city's"
+        )
+    return warnings
 
 
 def _customer_positions(orders: list[Order]) -> dict[str, tuple[float, float]]:
@@ -91,6 +138,68 @@ def _customer_positions(orders: list[Order]) -> dict[str, tuple[float, float]]:
 
 def _nearest(centres: np.ndarray, xy: np.ndarray) -> np.ndarray:
     return cKDTree(centres).query(xy)[1].astype(int)
+
+
+def _orders_per_customer(orders: list[Order], customer_ids: list[str]) -> np.ndarray:
+    index = {c: i for i, c in enumerate(customer_ids)}
+    return np.bincount([index[o.customer_id] for o in orders], minlength=len(customer_ids))
+
+
+def _keep_whole(
+    components: Components, customer_of: np.ndarray, shop_of: np.ndarray, cap: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move every component of at most `cap` points into the district holding most of them."""
+    labels = np.concatenate([components.customer_label, components.shop_label])
+    areas = np.concatenate([customer_of, shop_of])
+    counts = np.zeros((components.count, int(areas.max()) + 1), dtype=int)
+    np.add.at(counts, (labels, areas), 1)
+    whole = counts.sum(axis=1) <= cap
+    target = np.where(whole, counts.argmax(axis=1), -1)[labels]
+    moved = np.where(target >= 0, target, areas)
+    return moved[: len(customer_of)], moved[len(customer_of) :]
+
+
+def _share_fleet(
+    scenario: Scenario,
+    centres: np.ndarray,
+    orders: np.ndarray,
+    shop_of: np.ndarray,
+    customer_of: np.ndarray,
+) -> tuple[dict[str, dict[int, int]], np.ndarray, np.ndarray]:
+    """Apportion the fleet to the districts by orders (at least zero each); merge the smallest
+    district without a van into the nearest district with one until none is left.
+
+    Returns the vans per vehicle type and district, and the districts of shops and customers.
+    """
+    while True:
+        used = np.union1d(customer_of, shop_of)
+        demand = np.array([orders[customer_of == d].sum() for d in used], dtype=float)
+        vans = _apportion_types(scenario, demand)
+        total = np.sum(list(vans.values()), axis=0) if vans else np.zeros(len(used), dtype=int)
+        if len(used) == 1 or total.sum() == 0 or total.min() > 0:
+            keyed = {t: dict(zip(used.tolist(), parts, strict=True)) for t, parts in vans.items()}
+            return keyed, shop_of, customer_of
+        lacking = used[total == 0]
+        smallest = lacking[np.argmin(demand[total == 0])]
+        having = used[total > 0]
+        target = having[_nearest(centres[having], centres[[smallest]])[0]]
+        shop_of = np.where(shop_of == smallest, target, shop_of)
+        customer_of = np.where(customer_of == smallest, target, customer_of)
+
+
+def _apportion_types(scenario: Scenario, demand: np.ndarray) -> dict[str, list[int]]:
+    """Vans of each type per district: type after type, each by what the districts still lack
+    of their share of the whole fleet, so small types do not all land in the same district."""
+    if demand.sum() == 0:
+        demand = np.ones_like(demand)
+    target = demand / demand.sum() * sum(v.count for v in scenario.vehicle_types)
+    given = np.zeros(len(demand))
+    vans = {}
+    for vehicle in scenario.vehicle_types:
+        lack = np.clip(target - given, 0.0, None)
+        vans[vehicle.id] = apportion(vehicle.count, lack if lack.sum() > 0 else demand)
+        given += vans[vehicle.id]
+    return vans
 
 
 def _merge_without_candidates(
@@ -114,7 +223,8 @@ def _build(
     customer_ids: list[str],
     customer_of: np.ndarray,
     shop_of: np.ndarray,
-) -> Split:
+    vans: dict[str, dict[int, int]],
+) -> list[District]:
     """Make one sub-scenario per non-empty district, numbered D01.. in k-means order."""
     orders_of: dict[int, list[Order]] = defaultdict(list)
     district_of_customer = dict(zip(customer_ids, customer_of.tolist(), strict=True))
@@ -125,15 +235,7 @@ def _build(
     names = {d: f"D{i + 1:0{width}d}" for i, d in enumerate(used)}
     total_orders = len(scenario.orders)
     shares = np.array([len(orders_of[d]) / total_orders for d in used])
-    warnings: list[str] = []
-    vans = {}
-    for vehicle in scenario.vehicle_types:
-        vans[vehicle.id] = apportion(vehicle.count, shares, minimum=1)
-        if sum(vans[vehicle.id]) > vehicle.count:
-            warnings.append(
-                f"vehicle type {vehicle.id!r}: {vehicle.count} vans for {len(used)} districts; "
-                f"each district got at least one ({sum(vans[vehicle.id])} in total)"
-            )
+    first_van = dict.fromkeys(vans, 0)
     n_hubs = scenario.parameters.n_hubs
     hubs = apportion(n_hubs, shares, minimum=1) if n_hubs is not None else None
     lonlat = _to_lonlat(centres, epsg)
@@ -150,7 +252,9 @@ def _build(
             }
         )
         fleet = [
-            v.model_copy(update={"count": vans[v.id][position]}) for v in scenario.vehicle_types
+            v.model_copy(update={"count": vans[v.id][d]})
+            for v in scenario.vehicle_types
+            if vans[v.id][d] > 0
         ]
         sub = scenario.model_copy(  # valid by construction: every reference stays inside
             update={
@@ -168,9 +272,11 @@ def _build(
                 customer_ids=tuple(dict.fromkeys(o.customer_id for o in orders_of[d])),
                 shop_ids=tuple(s.id for s in shops),
                 centre=(round(float(lonlat[d, 0]), 7), round(float(lonlat[d, 1]), 7)),
+                first_van=dict(first_van),
             )
         )
-    return Split(districts, warnings)
+        first_van = {t: n + vans[t][d] for t, n in first_van.items()}
+    return districts
 
 
 def apportion(total: int, shares: np.ndarray, minimum: int = 0) -> list[int]:
