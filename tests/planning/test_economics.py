@@ -120,6 +120,20 @@ def test_hubs_that_cannot_pay_are_not_opened(no_pay: Plan) -> None:
     assert details["break_even"]["hub_fee_per_day"] < 200_000
 
 
+def test_forced_hubs_that_do_not_pay_say_what_they_cost() -> None:
+    """A shop forced open where hubs cannot pay: the plan keeps it, and says how much more it
+    costs than the all-home baseline it rules out."""
+    scenario = small_scenario(0, 8, 4, hub_fixed_cost=200_000, open_shops=["S0"], **FAST)
+    result = plan(plan_inputs(scenario))
+    assert [h.shop_id for h in result.hubs] == ["S0"]
+    home = next(b for b in result.baselines if b.name == "all_home")
+    assert home.total_cost < result.kpis.total_cost
+    why = result.stages["location"].details["why"]
+    extra = f"{result.kpis.total_cost - home.total_cost:,.0f} COP"
+    assert why.startswith(f"the hubs fixed by open_shops or n_hubs cost {extra}"), why
+    assert why in result.warnings
+
+
 def _paying_scenario(seed: int) -> Scenario:
     """Dense pickup demand, free hubs (no fee, no handling, cheap shelves), homes far from the
     depot with long hand-overs: a scenario where hubs clearly pay."""

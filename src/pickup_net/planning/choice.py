@@ -41,7 +41,7 @@ def choose(
     allowed = [item for item in found if _allowed(item[1], params)]
     baseline, priced = cheapest(allowed) if allowed else (None, method)
     if baseline is None or not better(priced, method):
-        why = ""
+        why = _forced_dearer(method, found, currency)
         if not method.hub_ids:
             why = "hubs do not pay here: the location model priced by routing opens none" + (
                 f" (one hub would pay at a hub fee below {pays_at['hub_fee_per_day']:,.0f} "
@@ -63,6 +63,23 @@ def choose(
             f"{n}-hub network of the location-routing method, so the plan keeps the greedy hubs"
         )
     return Choice(priced, baseline.name, why)
+
+
+def _forced_dearer(kept: Priced, found: Sequence[tuple[Baseline, Priced]], currency: str) -> str:
+    """The sentence saying what the planner's fixed hubs (`open_shops`, `n_hubs`) cost against
+    a baseline they rule out that routes cheaper; empty when none does."""
+    if not found:
+        return ""
+    baseline, priced = cheapest(found)
+    if not better(priced, kept):
+        return ""
+    extra = kept.total - priced.total
+    share = f" ({extra / priced.total:.0%})" if priced.total else ""
+    return (
+        f"the hubs fixed by open_shops or n_hubs cost {extra:,.0f} {currency}{share} more than "
+        f"the {baseline.name.replace('_', '-')} baseline ({priced.total:,.0f} {currency}, "
+        f"{baseline.hubs_opened} hubs), which they rule out"
+    )
 
 
 def _allowed(priced: Priced, params: Parameters) -> bool:
