@@ -134,9 +134,9 @@ def test_hub_count_keeps_problem_whole() -> None:
     assert split_components(problem) == [problem]
 
 
-def test_shared_ids_refused() -> None:
-    """Components that share a shop id are refused, naming the field."""
-    problem = LocationProblem(
+def _one_pair() -> LocationProblem:
+    """One customer, one shop, one allowed pair."""
+    return LocationProblem(
         customer_ids=["c0"],
         shop_ids=["s0"],
         demand=np.ones(1),
@@ -145,21 +145,18 @@ def test_shared_ids_refused() -> None:
         home_cost=np.full(1, 5.0),
         fixed_cost=np.ones(1),
     )
+
+
+def test_shared_ids_refused() -> None:
+    """Components that share a customer id are refused, naming the field."""
+    problem = _one_pair()
     with pytest.raises(ValueError, match=r"problems\[1\]\.customer_ids"):
         solve_components([problem, problem], time_limit_s=1.0)
 
 
 def test_combine_gap_is_on_the_total() -> None:
     """The combined gap is (sum objective - sum bound) / sum objective, not a mean of gaps."""
-    problem = LocationProblem(
-        customer_ids=["c0"],
-        shop_ids=["s0"],
-        demand=np.ones(1),
-        capacity=np.ones(1),
-        assign_cost=np.ones((1, 1)),
-        home_cost=np.full(1, 5.0),
-        fixed_cost=np.ones(1),
-    )
+    problem = _one_pair()
     result = solve_location(problem, time_limit_s=1.0)
     loose = type(result)(
         **{**vars(result), "lower_bound": 1.0, "gap": 0.5, "proven_optimal": False}
