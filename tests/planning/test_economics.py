@@ -15,6 +15,7 @@ from plan_checks import check_baselines
 from pickup_net.domain import Budget, Depot, Plan, Ref, Scenario
 from pickup_net.planning import plan, plan_inputs
 from pickup_net.planning.baselines import all_home_location, baselines, greedy_location
+from pickup_net.planning.choice import versus
 from pickup_net.planning.horizon import DemandLookup
 from pickup_net.planning.hub_choice import location_problem
 from pickup_net.planning.hub_observations import HubObservations
@@ -132,6 +133,16 @@ def test_forced_hubs_that_do_not_pay_say_what_they_cost() -> None:
     extra = f"{result.kpis.total_cost - home.total_cost:,.0f} COP"
     assert why.startswith(f"the hubs fixed by open_shops or n_hubs cost {extra}"), why
     assert why in result.warnings
+
+
+def test_a_choice_made_on_stops_left_out_says_so() -> None:
+    """The sentence explaining a choice names the stops left out when they decided it, and the
+    money otherwise."""
+    by_stops = versus(5_403_573, 0, 5_323_839, 12, "COP")
+    assert by_stops == (
+        "leaves 0 stops unrouted over the days against 12 (5,403,573 COP against 5,323,839 COP)"
+    )
+    assert versus(100.0, 3, 120.0, 3, "EUR") == "routes at 100 EUR against 120 EUR"
 
 
 def _paying_scenario(seed: int) -> Scenario:

@@ -50,17 +50,18 @@ def choose(
                 else ""
             )
         return Choice(method, METHOD, why)
-    money = f"{priced.total:,.0f} {currency} against {method.total:,.0f} {currency}"
+    reason = versus(priced.total, priced.dropped, method.total, method.dropped, currency)
     n = len(method.hub_ids)
     if baseline.name == "all_home":
         why = (
-            f"hubs do not pay here: serving every customer at home routes at {money} for "
-            f"the {n}-hub network the location-routing method found, so the plan opens no hub"
+            f"{'' if priced.dropped < method.dropped else 'hubs do not pay here: '}serving every "
+            f"customer at home {reason} for the {n}-hub network the location-routing method "
+            "found, so the plan opens no hub"
         )
     else:
         why = (
-            f"the greedy choice of {baseline.hubs_opened} hubs routes at {money} for the "
-            f"{n}-hub network of the location-routing method, so the plan keeps the greedy hubs"
+            f"the greedy choice of {baseline.hubs_opened} hubs {reason} for the {n}-hub "
+            "network of the location-routing method, so the plan keeps the greedy hubs"
         )
     return Choice(priced, baseline.name, why)
 
@@ -68,10 +69,11 @@ def choose(
 def _forced_dearer(kept: Priced, found: Sequence[tuple[Baseline, Priced]], currency: str) -> str:
     """The sentence saying what the planner's fixed hubs (`open_shops`, `n_hubs`) cost against
     a baseline they rule out that routes cheaper; empty when none does."""
-    if not found:
+    no_worse = [item for item in found if item[1].dropped <= kept.dropped]
+    if not no_worse:
         return ""
-    baseline, priced = cheapest(found)
-    if not better(priced, kept):
+    baseline, priced = min(no_worse, key=lambda item: item[1].total)
+    if priced.total >= kept.total:
         return ""
     extra = kept.total - priced.total
     share = f" ({extra / priced.total:.0%})" if priced.total else ""
@@ -80,6 +82,16 @@ def _forced_dearer(kept: Priced, found: Sequence[tuple[Baseline, Priced]], curre
         f"the {baseline.name.replace('_', '-')} baseline ({priced.total:,.0f} {currency}, "
         f"{baseline.hubs_opened} hubs), which they rule out"
     )
+
+
+def versus(
+    total: float, dropped: int, other_total: float, other_dropped: int, currency: str
+) -> str:
+    """Why one routed result beats another, in words: fewer stops left out first, else money."""
+    money = f"{total:,.0f} {currency} against {other_total:,.0f} {currency}"
+    if dropped < other_dropped:
+        return f"leaves {dropped} stops unrouted over the days against {other_dropped} ({money})"
+    return f"routes at {money}"
 
 
 def _allowed(priced: Priced, params: Parameters) -> bool:
