@@ -1,10 +1,12 @@
 """The LightGBM candidate with calendar features: tried only on long histories, chosen per series
 only where it wins the rolling-origin comparison."""
 
+import sys
 from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -54,6 +56,17 @@ def test_short_history_or_no_option_never_tries_the_boosted_candidate() -> None:
     default = forecast_demand(long, start, 7, calendar=PAYDAYS, all_candidates=True)
     assert BOOSTED not in default.candidates
     assert not boosting_fits(10_000, 365)
+
+
+def test_boosting_without_its_extra_names_the_install_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without LightGBM installed, asking for the boosted candidate names the extra to install."""
+    monkeypatch.setitem(sys.modules, "lightgbm", None)
+    monkeypatch.delitem(sys.modules, "pickup_net.forecast.boosting", raising=False)
+    history = _month_start_history(MIN_BOOST_DAYS + 60, seed=1)
+    with pytest.raises(ImportError, match=r"pip install 'pickup-net\[boost\]'"):
+        forecast_demand(history, date(2024, 2, 10), 7, calendar=PAYDAYS, boosting=True)
 
 
 @settings(max_examples=25, deadline=None, derandomize=True, database=None)

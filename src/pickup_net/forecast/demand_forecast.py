@@ -267,7 +267,13 @@ def forecast_demand(
     if effects is not None:
         selection = replace(selection, forecasts=selection.forecasts * effects.factors[None])
         if boosting:
-            from pickup_net.forecast.boosting import add_boosted  # LightGBM only when asked for
+            try:
+                from pickup_net.forecast.boosting import add_boosted  # LightGBM only when asked
+            except ImportError as error:
+                raise ImportError(
+                    "boosting=True needs the 'boost' extra (mlforecast, lightgbm): "
+                    "pip install 'pickup-net[boost]'"
+                ) from error
 
             selection, effects = add_boosted(
                 selection,
