@@ -17,12 +17,11 @@ from pickup_net.planning import plan, plan_inputs
 from pickup_net.planning.baselines import all_home_location, baselines, greedy_location
 from pickup_net.planning.choice import versus
 from pickup_net.planning.horizon import DemandLookup
-from pickup_net.planning.hub_choice import location_problem
 from pickup_net.planning.hub_observations import HubObservations
 from pickup_net.planning.priced import Located, Priced, locate, price_choice
 from pickup_net.planning.progress import StageClock
 from pickup_net.planning.route_prices import location_prices
-from pickup_net.planning.routed_location import depot_matrix
+from pickup_net.planning.routed_location import depot_matrix, located_problem
 from pickup_net.render.map import economics_panel
 from pickup_net.scale.report import results_table
 from pickup_net.scale.sweep_result import VariantResult
@@ -228,9 +227,6 @@ def test_prices_remember_the_hubs_of_earlier_rounds() -> None:
     stock, share, shelf = seen.arrays([s.id for s in located.shops])
     assert np.all(stock > 0) and np.all((share >= 0) & (share <= 1)) and np.all(shelf >= 1)
     assert np.all(prices.visit_per_day >= stock)
-    problem = location_problem(
-        scenario.parameters, scenario.vehicle_types, located.walkers, located.demand,
-        located.shops, located.walk, depot_matrix(located), prices,
-    )  # fmt: skip
+    problem = located_problem(inputs, located, depot_matrix(located), prices)
     storage = np.array([s.storage_liters for s in located.shops])
     assert np.allclose(problem.capacity[:, 1] * shelf, storage)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pickup_net.domain import Parameters, Shop, VehicleType
-from pickup_net.location import LocationProblem, LocationResult, solve_location
+from pickup_net.location import LocationProblem
 from pickup_net.network import Matrices
 from pickup_net.planning.history import Customer
 
@@ -73,29 +73,6 @@ def home_delivery_estimate(
     return min(per_delivery(vehicle) for vehicle in fleet)
 
 
-def choose_hubs(
-    params: Parameters,
-    fleet: Sequence[VehicleType],
-    customers: Sequence[Customer],
-    demand: dict[str, CustomerDemand],
-    shops: Sequence[Shop],
-    walk: Matrices,
-    depot: Matrices,
-    time_limit_s: float,
-    prices: LocationPrices | None = None,
-    steps: int | None = None,
-) -> LocationResult:
-    """Solve the location stage for the customers who accept pickup.
-
-    `walk` holds walking metres from `customers` to `shops`; `depot` holds driving metres and
-    seconds from the nearest-first depots to `customers`; `prices`, when given, replace the
-    estimates by routed prices (an explicit `home_delivery_cost` still wins for homes).
-    `steps`: the search's work limit (None: its time limit alone).
-    """
-    problem = location_problem(params, fleet, customers, demand, shops, walk, depot, prices)
-    return solve_location(problem, time_limit_s=time_limit_s, seed=params.seed, steps=steps)
-
-
 def location_problem(
     params: Parameters,
     fleet: Sequence[VehicleType],
@@ -106,7 +83,8 @@ def location_problem(
     depot: Matrices,
     prices: LocationPrices | None = None,
 ) -> LocationProblem:
-    """The location model of `choose_hubs`, priced by estimates or by `prices`."""
+    """The location model of the customers who accept pickup, priced by estimates or by
+    `prices`."""
     pickups = np.array([demand[c.id].pickups_per_day for c in customers])
     liters = np.array([demand[c.id].liters_per_cycle for c in customers])
     walk_m = walk.meters

@@ -8,7 +8,6 @@ from pickup_net.planning.break_even import break_even
 from pickup_net.planning.calendar_days import calendar_of
 from pickup_net.planning.choice import choose
 from pickup_net.planning.horizon import OUTPUTS_RESERVE_S
-from pickup_net.planning.hub_choice import location_problem
 from pickup_net.planning.inputs import PlanInputs
 from pickup_net.planning.priced import Located, Priced, depot_places, locate, parcels, price_choice
 from pickup_net.planning.progress import ProgressCallback, StageClock
@@ -17,6 +16,7 @@ from pickup_net.planning.routed_location import (
     better,
     depot_matrix,
     locate_by_routing,
+    located_problem,
 )
 
 LOCATION_SHARE = 0.6
@@ -226,13 +226,4 @@ def _priced_problem(
     inputs: PlanInputs, located: Located, search: RoutedLocation
 ) -> LocationProblem:
     """The location model at the routed prices of the best round (for the break-even view)."""
-    return location_problem(
-        inputs.parameters,
-        inputs.scenario.vehicle_types,
-        located.walkers,
-        located.demand,
-        located.shops,
-        located.walk,
-        depot_matrix(located),
-        search.prices,
-    )
+    return located_problem(inputs, located, depot_matrix(located), search.prices)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from pickup_net.domain import Ref
 from pickup_net.domain.budget import BudgetClock
-from pickup_net.location import LocationResult
+from pickup_net.location import LocationProblem, LocationResult, solve_location
 from pickup_net.network import Matrices
-from pickup_net.planning.hub_choice import LocationPrices, choose_hubs
+from pickup_net.planning.hub_choice import LocationPrices, location_problem
 from pickup_net.planning.hub_observations import HubObservations
 from pickup_net.planning.inputs import PlanInputs
 from pickup_net.planning.priced import Located, Priced, price_choice
@@ -139,7 +139,17 @@ def _solve(
 ) -> LocationResult:
     """One location solve of the customers who accept pickup, at `prices`, within `steps`
     search steps when the budget has a work limit."""
-    return choose_hubs(
+    problem = located_problem(inputs, located, depot, prices)
+    return solve_location(
+        problem, time_limit_s=max(0.05, time_limit_s), seed=inputs.parameters.seed, steps=steps
+    )
+
+
+def located_problem(
+    inputs: PlanInputs, located: Located, depot: Matrices, prices: LocationPrices | None
+) -> LocationProblem:
+    """The location model of the customers who accept pickup, at `prices` (None: estimates)."""
+    return location_problem(
         inputs.parameters,
         inputs.scenario.vehicle_types,
         located.walkers,
@@ -147,9 +157,7 @@ def _solve(
         located.shops,
         located.walk,
         depot,
-        max(0.05, time_limit_s),
         prices,
-        steps,
     )
 
 
