@@ -51,7 +51,7 @@ def _search(problem: LocationProblem) -> tuple[bool, float]:
     inst = compile_problem(problem)
     best = [np.inf]
 
-    def offer(is_open: np.ndarray) -> float:
+    def offer(is_open: np.ndarray, seed: np.ndarray | None = None) -> float:
         best[0] = min(best[0], assign(inst, is_open)[1])
         return best[0]
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 from pickup_net.location import LocationProblem, solve_location
 from pickup_net.location._instance import compile_problem
+from pickup_net.location.assign import HOME, assign
 from pickup_net.location.lagrangian import lagrangian_bound
 from pickup_net.location.limit import SearchLimit
 from tests.location.conftest import brute_force, dense_costs, describe, small_problems
@@ -36,7 +38,7 @@ def test_pair_bounds_never_above_best_solution_using_the_pair(
         np.inf,
         start,
         SearchLimit(30.0, iterations),
-        lambda _: np.inf,
+        lambda *_: np.inf,
         want_pair_bounds=True,
     )
     assert out.pair_bounds is not None
@@ -107,9 +109,9 @@ def test_lagrangian_stops_when_its_bound_stalls() -> None:
     problem = _orlib_like(0, 30, 3)
     inst, start = compile_problem(problem), _cheapest_options(problem)
     upper = 1.05 * solve_location(problem, time_limit_s=60.0).objective
-    free = lagrangian_bound(inst, upper, start, SearchLimit(60.0, 400), lambda _: upper)
+    free = lagrangian_bound(inst, upper, start, SearchLimit(60.0, 400), lambda *_: upper)
     stalled = lagrangian_bound(
-        inst, upper, start, SearchLimit(60.0, 400), lambda _: upper, stall_window=20
+        inst, upper, start, SearchLimit(60.0, 400), lambda *_: upper, stall_window=20
     )
     assert stalled.iterations < free.iterations
     assert stalled.raw_bound <= free.raw_bound + 1e-9
@@ -121,3 +123,34 @@ def test_rest_shares_what_is_left() -> None:
     for _ in range(40):
         limit.go()
     assert limit.rest(0.5).steps == 30
+
+
+@FAST
+@given(small_problems(capacitated=True), st.data())
+def test_seeded_assignment_is_feasible_and_never_worse_than_its_seed(
+    problem: LocationProblem, data: st.DataObject
+) -> None:
+    """A seeded capacitated assignment respects capacities and costs no more than a full seed."""
+    note(describe(problem))
+    inst = compile_problem(problem)
+    assume(inst.capacitated)
+    is_open = np.array(data.draw(st.lists(st.booleans(), min_size=inst.m, max_size=inst.m)))
+    seed = np.array(
+        data.draw(st.lists(st.integers(HOME, inst.m - 1), min_size=inst.n, max_size=inst.n))
+    )
+    assignment, objective = assign(inst, is_open, seed)
+    cost = dense_costs(problem)
+    at_shop = assignment != HOME
+    assert np.all(is_open[assignment[at_shop]])
+    load = np.zeros_like(problem.capacity)
+    np.add.at(load, assignment[at_shop], problem.demand[at_shop])
+    assert np.all(load <= problem.capacity + 1e-9)
+    paid = np.where(at_shop, cost[np.arange(inst.n), np.maximum(assignment, 0)], problem.home_cost)
+    if np.isfinite(objective):
+        assert objective == pytest.approx(paid.sum() + inst.fixed[is_open].sum())
+    seed_load = np.zeros_like(problem.capacity)
+    seeded = seed != HOME
+    np.add.at(seed_load, seed[seeded], problem.demand[seeded])
+    seed_paid = np.where(seeded, cost[np.arange(inst.n), np.maximum(seed, 0)], problem.home_cost)
+    if np.all(is_open[seed[seeded]]) and np.all(seed_load <= problem.capacity):
+        assert objective <= seed_paid.sum() + inst.fixed[is_open].sum() + 1e-6

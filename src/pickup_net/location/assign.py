@@ -54,18 +54,27 @@ def assign_uncapacitated(inst: Instance, is_open: np.ndarray) -> tuple[np.ndarra
     return near.phi1, float(near.d1.sum()) + open_cost(inst, is_open)
 
 
-def assign_capacitated(inst: Instance, is_open: np.ndarray) -> tuple[np.ndarray, float]:
+def assign_capacitated(
+    inst: Instance, is_open: np.ndarray, seed: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
     """Regret-ordered greedy assignment under capacities, then improving shifts.
 
     Returns (assignment, objective); objective is inf when some customer that must be assigned
-    finds no open shop with room.
+    finds no open shop with room. ``seed`` (a shop per customer, HOME for none) is placed first
+    where it is open and has room (see :func:`capacitated_score`).
     """
-    phi, unplaced, total = capacitated_score(inst, is_open)
+    phi, unplaced, total = capacitated_score(inst, is_open, seed)
     return phi, (np.inf if unplaced else total)
 
 
-def capacitated_score(inst: Instance, is_open: np.ndarray) -> tuple[np.ndarray, int, float]:
-    """Regret assignment; returns (assignment, customers left unplaced, cost of the placed)."""
+def capacitated_score(
+    inst: Instance, is_open: np.ndarray, seed: np.ndarray | None = None
+) -> tuple[np.ndarray, int, float]:
+    """Regret assignment; returns (assignment, customers left unplaced, cost of the placed).
+
+    With a ``seed`` (e.g. the customers each open shop's Lagrangian knapsack takes, the classic
+    Lagrangian heuristic) those customers are placed first and only the rest by regret.
+    """
     near = nearest_two(inst, is_open)
     with np.errstate(invalid="ignore"):
         regret = np.nan_to_num(near.d2 - near.d1, nan=0.0)
@@ -76,7 +85,11 @@ def capacitated_score(inst: Instance, is_open: np.ndarray) -> tuple[np.ndarray, 
     cost = np.full(inst.n, np.inf)
     opened = is_open[inst.shop]
     unplaced = 0
+    if seed is not None:
+        _place_seed(inst, opened, seed, phi, cost, residual)
     for i in order:
+        if phi[i] != HOME:
+            continue
         lo, hi = inst.indptr[i], inst.indptr[i + 1]
         d = inst.demand[i]
         placed = False
@@ -97,6 +110,28 @@ def capacitated_score(inst: Instance, is_open: np.ndarray) -> tuple[np.ndarray, 
     _improve_shifts(inst, opened, phi, cost, residual)
     placed_cost = float(cost[np.isfinite(cost)].sum())
     return phi, int(np.isinf(cost).sum()), placed_cost + open_cost(inst, is_open)
+
+
+def _place_seed(
+    inst: Instance,
+    opened: np.ndarray,
+    seed: np.ndarray,
+    phi: np.ndarray,
+    cost: np.ndarray,
+    residual: np.ndarray,
+) -> None:
+    """Place each seeded customer at its seed shop when that pair exists, is open, beats home
+    delivery and the shop has room."""
+    seeded = np.flatnonzero(seed >= 0)
+    for i in seeded:
+        lo, hi = inst.indptr[i], inst.indptr[i + 1]
+        hit = lo + np.flatnonzero(inst.shop[lo:hi] == seed[i])
+        if hit.size == 0 or not opened[hit[0]] or inst.cost[hit[0]] >= inst.home[i]:
+            continue
+        j, d = seed[i], inst.demand[i]
+        if np.all(residual[j] >= d - 1e-9):
+            residual[j] -= d
+            phi[i], cost[i] = j, inst.cost[hit[0]]
 
 
 def _improve_shifts(
@@ -131,8 +166,11 @@ def _improve_shifts(
                 improved = True
 
 
-def assign(inst: Instance, is_open: np.ndarray) -> tuple[np.ndarray, float]:
-    """Assignment and objective for an open set, capacity-aware when capacities can bind."""
+def assign(
+    inst: Instance, is_open: np.ndarray, seed: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """Assignment and objective for an open set, capacity-aware when capacities can bind (then
+    starting from ``seed``, a shop per customer or HOME, where it fits)."""
     if inst.capacitated:
-        return assign_capacitated(inst, is_open)
+        return assign_capacitated(inst, is_open, seed)
     return assign_uncapacitated(inst, is_open)

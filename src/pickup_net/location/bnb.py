@@ -32,7 +32,7 @@ def branch_and_bound(
     fixed_closed: np.ndarray,
     multipliers: np.ndarray,
     incumbent_cost: Callable[[], float],
-    offer: Callable[[np.ndarray], float],
+    offer: Callable[[np.ndarray, np.ndarray | None], float],
     settle: Callable[[np.ndarray], bool],
     limit: SearchLimit,
     root_bound: float,

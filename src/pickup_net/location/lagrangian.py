@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pickup_net.location._instance import Instance
+from pickup_net.location.assign import HOME
 from pickup_net.location.limit import SearchLimit
 
 _DP_MAX_CELLS = 2_000_000  # largest (binding shops x capacity) table solved exactly per customer
@@ -54,7 +55,7 @@ def lagrangian_bound(
     upper_bound: float,
     start_costs: np.ndarray,
     limit: SearchLimit,
-    on_open_set: Callable[[np.ndarray], float],
+    on_open_set: Callable[[np.ndarray, np.ndarray | None], float],
     max_iterations: int = 3000,
     alpha: float = 2.0,
     stall_window: int | None = None,
@@ -65,8 +66,10 @@ def lagrangian_bound(
     Bounds computed after fixing hold for solutions cheaper than the incumbent, so the returned
     bound is capped by the final incumbent cost (then it holds for every solution).
 
-    ``on_open_set`` is offered the open set of the relaxation from time to time and returns the
-    cost of the solution it repaired from it (the incumbent may improve while bounding). With
+    ``on_open_set`` is offered the open set of the relaxation from time to time, with the shop
+    whose knapsack alone takes each customer (HOME if none or several; None without capacities),
+    and returns the cost of the solution it repaired from them (the incumbent may improve while
+    bounding). With
     ``want_pair_bounds`` the outcome also carries, per allowed pair, a bound on every solution
     that uses it (see :func:`pair_bounds`).
     """
@@ -107,7 +110,8 @@ def lagrangian_bound(
             seen[key] = (bound, y)
         if key not in tried and (it % 5 == 1 or stall == 0):
             tried.add(key)
-            upper_bound = min(upper_bound, on_open_set(y))
+            seed = None if pos is not None else _knapsack_seed(inst, take, y)
+            upper_bound = min(upper_bound, on_open_set(y, seed))
         tol = fixing_tolerance(inst, upper_bound)
         _fix(inst, bound, rho, y, upper_bound - tol, fixed_open, fixed_closed)
         if best_lb >= upper_bound - tol or alpha < 1e-5:
@@ -181,6 +185,16 @@ def pair_bounds(
         out[~chosen] = np.inf  # every hub is fixed: no room for another
     out[fixed_closed[inst.shop]] = np.inf
     return out
+
+
+def _knapsack_seed(inst: Instance, take: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per customer, the one open shop whose knapsack takes it (HOME if none or several)."""
+    taken = np.flatnonzero((take > 0.5) & y[inst.shop])
+    count = np.bincount(inst.row[taken], minlength=inst.n)
+    alone = taken[count[inst.row[taken]] == 1]
+    seed = np.full(inst.n, HOME, dtype=np.int64)
+    seed[inst.row[alone]] = inst.shop[alone]
+    return seed
 
 
 def _stalled(history: list[float], window: int, upper_bound: float) -> bool:

@@ -116,8 +116,8 @@ def solve_location(
     incumbent = _first_solution(inst, limit, done)
     tried: set[bytes] = set()
 
-    def offer(is_open: np.ndarray) -> float:
-        assignment, objective = assign(inst, is_open)
+    def offer(is_open: np.ndarray, seed: np.ndarray | None = None) -> float:
+        assignment, objective = assign(inst, is_open, seed)
         incumbent.offer(is_open.copy(), assignment, objective)
         key = np.packbits(is_open).tobytes()
         near = objective <= incumbent.objective * 1.05 + 1e-9
@@ -128,8 +128,8 @@ def solve_location(
             incumbent.offer(polished, assignment, objective)
         return min(incumbent.objective, ceiling)
 
-    def offer_plain(is_open: np.ndarray) -> float:
-        assignment, objective = assign(inst, is_open)
+    def offer_plain(is_open: np.ndarray, seed: np.ndarray | None = None) -> float:
+        assignment, objective = assign(inst, is_open, seed)
         incumbent.offer(is_open.copy(), assignment, objective)
         return min(incumbent.objective, ceiling)
 
