@@ -132,7 +132,8 @@ class ShopView(BaseModel):
     storage_liters: float
     days: list[ShopDay] = Field(description="Every day of the horizon, from plan_date.")
     peaks: list[PeakReady] = Field(
-        description="Each peak day of the plan with what to keep ready for it (hubs only)."
+        default_factory=list,
+        description="Each peak day of the plan with what to keep ready for it (hubs only).",
     )
     earnings: Earnings
     stock: list[StockItem] = Field(description="The first day's stock lines, by product id.")
