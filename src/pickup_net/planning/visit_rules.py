@@ -38,7 +38,8 @@ Deliveries = dict[str, dict[str, int]]
 @dataclass
 class DayLoop:
     """What a visit rule sees: the hubs, each day's levels and delivery days, the catchments'
-    demand, each day's home deliveries and the driving matrix they are routed on."""
+    demand, each day's home deliveries, the driving matrix they are routed on and any day's cap
+    on the litres brought to hubs."""
 
     scenario: Scenario
     hubs: Sequence[Shop]
@@ -47,6 +48,9 @@ class DayLoop:
     demand_of: DemandOf
     homes: list[list[HomeDelivery]]
     drive: DriveMatrix
+    hub_liters: Mapping[int, float] = field(default_factory=dict)
+    """Day -> the most litres the vans may bring to hubs that day, where routing showed the
+    fleet's full trips to be out of reach (see `horizon.plan_days`)."""
 
     @property
     def days(self) -> int:
@@ -134,8 +138,11 @@ class InventoryRouting:
             possible=np.array([[loop.possible[s.id][t] for t in days] for s in loop.hubs]),
             day_liters=np.array(
                 [
-                    sum(v.count * v.capacity_liters for v in vans) * trips
-                    - self._home_load([h.liters for h in home], t)
+                    min(
+                        sum(v.count * v.capacity_liters for v in vans) * trips
+                        - self._home_load([h.liters for h in home], t),
+                        loop.hub_liters.get(t, np.inf),
+                    )
                     for t, home in zip(days, homes, strict=True)
                 ]
             ),
