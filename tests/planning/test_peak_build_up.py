@@ -1,7 +1,7 @@
 """A peak the vans cannot carry on the day is stocked on the days before, and the plan says so."""
 
 import json
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from builders import small_scenario
@@ -19,7 +19,7 @@ VAN_LITERS = 300.0
 """One van, one trip a day: enough for an ordinary day's homes and hub refills, not the peak's."""
 
 
-def _scenario(peak: bool) -> Scenario:
+def _scenario(peak: bool, **parameters: object) -> Scenario:
     """Two hubs forced open among three shops, 120 customers mostly walking to them, one small
     van; with `peak`, a promotion at four times the usual demand on day `PEAK_DAY`."""
     base = small_scenario(
@@ -31,8 +31,8 @@ def _scenario(peak: bool) -> Scenario:
         visit_rule="irp",
         home_delivery_cost=20_000,
         max_walk_m=2_500,
-        max_trips_per_van=1,
         search_work=5,
+        **{"max_trips_per_van": 1, **parameters},
     )
     day = base.parameters.plan_date + timedelta(days=PEAK_DAY)
     vans = [
@@ -97,3 +97,20 @@ def test_build_up_is_said_on_the_terminal_and_the_shop_files(
         for peak in json.loads(files[f"shops/{hub.shop_id}.json"])["peaks"]
     ]
     assert messages and all("units ready by Monday (Promo" in m for m in messages), messages
+
+
+def test_trips_the_shift_cannot_hold_are_planned_again() -> None:
+    """A van allowed three trips but working three hours makes one: the days whose routing left
+    stops out are planned again at what was routed, so every stop is routed and the peak's stock
+    comes on the days before."""
+    scenario = _scenario(True, max_trips_per_van=3)
+    short = [
+        v.model_copy(update={"capacity_liters": 200.0, "shift_end": time(10)})
+        for v in scenario.vehicle_types
+    ]
+    scenario = scenario.model_copy(update={"vehicle_types": short})
+    result = plan(plan_inputs(scenario))
+    check_plan(scenario, result)
+    assert not [w for w in result.warnings if "could not be routed" in w], "no stop dropped"
+    assert not [u for u in result.unassigned if u.kind in ("home", "replenish")]
+    assert build_up_lines(result)[0].startswith("Build-up for Promo")
