@@ -2,13 +2,17 @@
 
 import json
 from datetime import time, timedelta
+from pathlib import Path
 
 import pytest
 from builders import small_scenario
 from plan_checks import check_plan
+from typer.testing import CliRunner
 
+from pickup_net.cli import app
 from pickup_net.domain import Plan, Scenario
 from pickup_net.domain.scenario import CalendarEvent
+from pickup_net.io.scenario_writer import write_scenario
 from pickup_net.planning import plan, plan_inputs
 from pickup_net.render.build_up import build_up_lines
 from pickup_net.render.plan_files import plan_files
@@ -114,3 +118,11 @@ def test_trips_the_shift_cannot_hold_are_planned_again() -> None:
     assert not [w for w in result.warnings if "could not be routed" in w], "no stop dropped"
     assert not [u for u in result.unassigned if u.kind in ("home", "replenish")]
     assert build_up_lines(result)[0].startswith("Build-up for Promo")
+
+
+def test_plan_command_prints_the_build_up(tmp_path: Path) -> None:
+    """`pickup-net plan` on the scenario with the promotion prints its build-up line."""
+    path = write_scenario(_scenario(True), tmp_path / "s")
+    result = CliRunner().invoke(app, ["plan", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Build-up for Promo (Monday 2026-03-09)" in " ".join(result.output.split())
