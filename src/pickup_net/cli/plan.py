@@ -15,6 +15,7 @@ from rich.table import Table
 from pickup_net.cli import app
 from pickup_net.cli.calendar_days import calendar_tables
 from pickup_net.cli.scenario_input import load_or_exit, print_errors
+from pickup_net.render.build_up import build_up_lines
 
 if TYPE_CHECKING:
     from pickup_net.domain import Plan
@@ -75,6 +76,8 @@ def plan(
     _out.print(kpi_table(result))
     for table in calendar_tables(result):
         _out.print(table)
+    for line in build_up_lines(result):
+        _out.print(line, highlight=False)
     for warning in result.warnings:
         _err.print(f"[yellow]warning[/yellow] {warning}", highlight=False)
     _out.print(f"wrote {len(written)} files to {out}/")

@@ -12,11 +12,13 @@
   shelf were empty, and the van takes back what was left (no stock carries over).
 """
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+from scipy.stats import norm
 
 from pickup_net.domain import Scenario, Shop
 from pickup_net.forecast import CycleDemand, zero_demand
@@ -25,6 +27,7 @@ from pickup_net.planning.van_routes import DriveMatrix, HomeDelivery
 from pickup_net.planning.visit_prices import visit_prices
 from pickup_net.planning.visit_schedule import ScheduleProblem, solve_schedule
 from pickup_net.stock import HubDemand, plan_stock, stock_targets
+from pickup_net.stock.targets import DEFAULT_FILL_RATE
 
 OnHand = Mapping[str, Mapping[str, float]]
 """hub id -> product id -> units on the shelf this morning."""
@@ -35,7 +38,8 @@ Deliveries = dict[str, dict[str, int]]
 @dataclass
 class DayLoop:
     """What a visit rule sees: the hubs, each day's levels and delivery days, the catchments'
-    demand, each day's home deliveries and the driving matrix they are routed on."""
+    demand, each day's home deliveries, the driving matrix they are routed on and any day's cap
+    on the litres brought to hubs."""
 
     scenario: Scenario
     hubs: Sequence[Shop]
@@ -44,6 +48,9 @@ class DayLoop:
     demand_of: DemandOf
     homes: list[list[HomeDelivery]]
     drive: DriveMatrix
+    hub_liters: Mapping[int, float] = field(default_factory=dict)
+    """Day -> the most litres the vans may bring to hubs that day, where routing showed the
+    fleet's full trips to be out of reach (see `horizon.plan_days`)."""
 
     @property
     def days(self) -> int:
@@ -131,20 +138,35 @@ class InventoryRouting:
             possible=np.array([[loop.possible[s.id][t] for t in days] for s in loop.hubs]),
             day_liters=np.array(
                 [
-                    sum(v.count * v.capacity_liters for v in vans) * trips
-                    - sum(h.liters for h in home)
-                    for home in homes
+                    min(
+                        sum(v.count * v.capacity_liters for v in vans) * trips
+                        - self._home_load([h.liters for h in home], t),
+                        loop.hub_liters.get(t, np.inf),
+                    )
+                    for t, home in zip(days, homes, strict=True)
                 ]
             ),
             day_kg=np.array(
                 [
-                    sum(v.count * v.capacity_kg for v in vans) * trips - sum(h.kg for h in home)
-                    for home in homes
+                    sum(v.count * v.capacity_kg for v in vans) * trips
+                    - self._home_load([h.kg for h in home], t)
+                    for t, home in zip(days, homes, strict=True)
                 ]
             ),
             trip_liters=max(v.capacity_liters for v in vans),
             trip_kg=max(v.capacity_kg for v in vans),
         )
+
+    def _home_load(self, loads: Sequence[float], day: int) -> float:
+        """The vans' room a day's home parcels take: their load on the plan date (booked), and
+        on a later day (one draw of the forecast) their load plus a margin at the plan's service
+        level, each stop's load taken as the spread of a Poisson count of such stops, so that
+        the hubs' stock leaves room for a busier day of homes than the one drawn."""
+        total = float(sum(loads))
+        if day == 0:
+            return total
+        level = self.loop.scenario.parameters.service_level or DEFAULT_FILL_RATE
+        return total + float(norm.ppf(level)) * math.sqrt(sum(x * x for x in loads))
 
     def _price(self, day: int) -> np.ndarray:
         """Route-cost estimate of each hub's visit on `day` (computed once per day)."""

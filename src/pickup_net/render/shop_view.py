@@ -5,11 +5,13 @@ The CLI writes it as `shops/<shop_id>.json` and the API serves it (with the plan
 shop's answer) at `/shop/assignment` and on the shop page, so both always say the same thing.
 """
 
+import math
 from datetime import date, datetime, time, timedelta
 
 from pydantic import BaseModel, Field
 
 from pickup_net.domain import Day, Plan, Product, Route, Scenario, StopVisit
+from pickup_net.render.build_up import peaks, ready_units, usual
 from pickup_net.render.geojson import clock
 
 ARRIVAL_SLACK_S = 15 * 60
@@ -77,6 +79,27 @@ class ShopDay(BaseModel):
     )
 
 
+class PeakReady(BaseModel):
+    """What the shop keeps ready for a peak day of the plan (a declared event that raised the
+    forecast): the units by that day, against an ordinary day, and how many arrive before it."""
+
+    event: str = Field(description="The event's name (several joined by commas).")
+    date: str = Field(description="The peak day, ISO 8601.")
+    weekday: int = Field(description="0 Monday ... 6 Sunday.")
+    keep_ready_units: int = Field(
+        description="Opening stock plus that day's delivery on the peak day, rounded up."
+    )
+    usual_units: int = Field(
+        description="The same on an ordinary day: the median over the days before the peak's "
+        "eve, rounded up."
+    )
+    delivered_before_units: int = Field(
+        description="Of keep_ready_units, what is already on the shelf that morning (brought "
+        "on the days before), rounded up."
+    )
+    message: str = Field(description='One line for the owner: "keep N units ready by Friday".')
+
+
 class Earnings(BaseModel):
     """What the shop earns over the plan's days, by the plan's own money rule: the hub fee per
     day as hub plus the handling fee per expected pickup."""
@@ -108,6 +131,10 @@ class ShopView(BaseModel):
     stock_liters: float
     storage_liters: float
     days: list[ShopDay] = Field(description="Every day of the horizon, from plan_date.")
+    peaks: list[PeakReady] = Field(
+        default_factory=list,
+        description="Each peak day of the plan with what to keep ready for it (hubs only).",
+    )
     earnings: Earnings
     stock: list[StockItem] = Field(description="The first day's stock lines, by product id.")
     van: VanVisit | None = Field(description="The first van visit of the first day, if any.")
@@ -150,6 +177,7 @@ def shop_view(plan: Plan, shop_id: str, scenario: Scenario | None = None) -> Sho
         stock_liters=hub.stock_liters if hub else 0.0,
         storage_liters=hub.storage_liters if hub else (shop.storage_liters if shop else 0.0),
         days=days,
+        peaks=_peaks(plan, shop_id) if hub else [],
         earnings=_earnings(plan, shop_id),
         stock=sorted(stock, key=lambda item: item.product_id),
         van=first[0] if first else None,
@@ -192,6 +220,32 @@ def _day(day: Day, shop_id: str, products: dict[str, Product]) -> ShopDay:
         expected_pickups=round(sum(line.expected_pickups for line in lines), 4),
         products=sorted(lines, key=lambda line: line.product_id),
     )
+
+
+def _peaks(plan: Plan, shop_id: str) -> list[PeakReady]:
+    """What `shop_id` keeps ready for each peak day of `plan` (none where it keeps nothing)."""
+    out = []
+    for peak in peaks(plan):
+        day = plan.days[peak.index]
+        ready = math.ceil(ready_units(day, shop_id) - 1e-6)
+        if ready <= 0:
+            continue
+        ordinary = usual([ready_units(d, shop_id) for d in plan.days[: peak.index - 1]])
+        before = math.ceil(sum(s.opening_units for s in day.stock if s.shop_id == shop_id) - 1e-6)
+        out.append(
+            PeakReady(
+                event=peak.name,
+                date=peak.date.isoformat(),
+                weekday=peak.date.weekday(),
+                keep_ready_units=ready,
+                usual_units=math.ceil(ordinary - 1e-6),
+                delivered_before_units=before,
+                message=f"keep {ready} units ready by {peak.weekday} ({peak.name}, "
+                f"{peak.date.isoformat()}) against {math.ceil(ordinary - 1e-6)} on an ordinary "
+                f"day; {before} of them are on your shelf by {peak.weekday} morning",
+            )
+        )
+    return out
 
 
 def _visits(day: date, routes: list[Route], shop_id: str) -> list[VanVisit]:

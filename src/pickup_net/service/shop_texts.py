@@ -41,6 +41,8 @@ TEXTS: dict[Language, dict[str, str]] = {
         "brings_line": "{units} × {product} ({liters} L)",
         "pickups_day": "Recogidas esperadas: {units} unidades",
         "keep_ready": "Tenga listo el {day} (aprox.):",
+        "peak_ready": "{event} ({day} {date}): tenga {units} unidades listas para el {day}; un "
+        "día normal, {usual}.",
         "earnings": "Lo que usted gana",
         "earn_total": "{total} {currency} en {days} días como punto de recogida",
         "earn_fee": "Tarifa del punto: {fee} {currency} por día × {days} días = {amount}",
@@ -94,6 +96,8 @@ TEXTS: dict[Language, dict[str, str]] = {
         "brings_line": "{units} × {product} ({liters} L)",
         "pickups_day": "Expected pickups: {units} units",
         "keep_ready": "Keep ready on {day} (about):",
+        "peak_ready": "{event} ({day} {date}): keep {units} units ready by {day}; {usual} on "
+        "an ordinary day.",
         "earnings": "What you earn",
         "earn_total": "{total} {currency} over {days} days as a pickup point",
         "earn_fee": "Pickup point fee: {fee} {currency} a day × {days} days = {amount}",
