@@ -52,6 +52,12 @@ def backtest_command(
     keep_hubs: bool = typer.Option(
         False, "--keep-hubs", help="Keep the first week's hubs for every week and policy."
     ),
+    replan_every: int = typer.Option(
+        0,
+        "--replan-every",
+        min=0,
+        help="Re-plan the rest of each week every D evenings on the shelves as counted (0: never).",
+    ),
     forecast_only: bool = typer.Option(
         False, "--forecast-only", help="Score the forecast and stock only; no rolling operation."
     ),
@@ -115,6 +121,7 @@ def backtest_command(
                     Budget(work=work or loaded.parameters.search_work),
                     progress=lambda step: status.update(f"planning and replaying {step}"),
                     keep_hubs=keep_hubs,
+                    replan_every=replan_every,
                 )
             except ValueError as error:
                 _err.print(f"[red]error[/red] {error}", highlight=False)
