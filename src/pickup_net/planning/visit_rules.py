@@ -25,6 +25,7 @@ from pickup_net.planning.van_routes import DriveMatrix, HomeDelivery
 from pickup_net.planning.visit_prices import visit_prices
 from pickup_net.planning.visit_schedule import ScheduleProblem, solve_schedule
 from pickup_net.stock import HubDemand, plan_stock, stock_targets
+from pickup_net.stock.quantity import hub_fill_rate_units
 
 OnHand = Mapping[str, Mapping[str, float]]
 """hub id -> product id -> units on the shelf this morning."""
@@ -124,8 +125,8 @@ class InventoryRouting:
             stockout=np.array([p.stockout_cost for p in products]),
             opening=np.array([[on_hand[s.id].get(p.id, 0.0) for p in products] for s in loop.hubs]),
             mean=mean,
-            cover=self._cover(day, mean),
-            ceiling=self._ceiling(day),
+            cover=(cover := self._cover(day, mean)),
+            ceiling=np.maximum(self._ceiling(day), cover[:, :, -1]),
             storage_liters=np.array([s.storage_liters for s in loop.hubs]),
             visit_cost=np.stack([self._price(t) for t in days], axis=1),
             possible=np.array([[loop.possible[s.id][t] for t in days] for s in loop.hubs]),
@@ -192,35 +193,52 @@ class InventoryRouting:
         )
 
     def _cover(self, day: int, mean: np.ndarray) -> np.ndarray:
-        """(hub, product, day) cover from `day` on: the stock that serves the demand of `day`
-        through each later day at the product's target, the days' demands taken as independent
-        (their means and variances add up)."""
+        """(hub, product, day) cover from `day` on: the stock that serves the demand from the
+        plan's first day through each later day at the target, less the demand expected before
+        `day` (this morning's shelf is the expected one: a plan run as planned carries the
+        uncertainty of every day since its start, not only of the days from this morning).
+
+        A plan-wide fill rate is met over each hub's products, as in the stock stage (every
+        product stocked to the same stock-out risk, `hub_fill_rate_units`); otherwise each
+        product meets its own target. The days' demands are taken as independent."""
         loop = self.loop
         products = loop.scenario.products
-        targets = stock_targets(products, loop.scenario.parameters.service_level)
-        variance = np.stack(
-            [
-                np.array(
-                    [
-                        [_law(loop.demand_of(s.id, t, 1), p.id).variance for p in products]
-                        for s in loop.hubs
-                    ]
-                )
-                for t in range(day, loop.days)
-            ],
-            axis=2,
-        )
-        means, variances = np.cumsum(mean, axis=2), np.cumsum(variance, axis=2)
+        level = loop.scenario.parameters.service_level
+        targets = stock_targets(products, level)
+        before = np.stack([self._mean(t) for t in range(day)], axis=2) if day else None
+        laws = [self._variance(t) for t in range(loop.days)]
+        variances = np.cumsum(np.stack(laws, axis=2), axis=2)
+        means = np.cumsum(np.stack([self._mean(t) for t in range(loop.days)], axis=2), axis=2)
         cover = np.zeros(mean.shape)
-        for (h, k, t), total in np.ndenumerate(means):
-            target = targets[products[k].id]
-            law = CycleDemand(float(total), float(variances[h, k, t]))
-            cover[h, k, t] = (
-                law.units_for_fill_rate(target.level)
-                if target.rule == "fill rate"
-                else law.quantile(target.level)
-            )
-        return cover
+        for h in range(len(loop.hubs)):
+            for t in range(day, loop.days):
+                cumulative = [
+                    CycleDemand(float(means[h, k, t]), float(variances[h, k, t]))
+                    for k in range(len(products))
+                ]
+                if level is not None:
+                    cover[h, :, t - day] = hub_fill_rate_units(cumulative, level)
+                    continue
+                for k, law in enumerate(cumulative):
+                    target = targets[products[k].id]
+                    cover[h, k, t - day] = (
+                        law.units_for_fill_rate(target.level)
+                        if target.rule == "fill rate"
+                        else law.quantile(target.level)
+                    )
+        if before is not None:
+            cover = cover - before.sum(axis=2)[:, :, None]
+        return np.maximum(cover, 0.0)
+
+    def _variance(self, day: int) -> np.ndarray:
+        """(hub, product) variance of the demand of `day`."""
+        loop = self.loop
+        return np.array(
+            [
+                [_law(loop.demand_of(s.id, day, 1), p.id).variance for p in loop.scenario.products]
+                for s in loop.hubs
+            ]
+        )
 
 
 def _law(laws: Mapping[str, CycleDemand], product_id: str) -> CycleDemand:
