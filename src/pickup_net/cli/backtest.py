@@ -128,7 +128,7 @@ def backtest_command(
                 raise typer.Exit(1) from None
         report["operation"] = operation.to_dict()
         if out is not None:
-            _write(out, operation, _note(loaded, weeks, work, keep_hubs))
+            _write(out, operation, _note(loaded, weeks, work, keep_hubs, replan_every))
     if as_json:
         typer.echo(json.dumps(_finite(report)))
         return
@@ -137,7 +137,9 @@ def backtest_command(
         _out.print(_operation_table(report["operation"]))
 
 
-def _note(scenario: "Scenario", weeks: int, work: int | None, keep_hubs: bool) -> str:
+def _note(
+    scenario: "Scenario", weeks: int, work: int | None, keep_hubs: bool, replan_every: int
+) -> str:
     """What was replayed, with which hubs and limits (the heading of backtest.md)."""
     params = scenario.parameters
     hubs = ", ".join(params.open_shops) or (f"n_hubs={params.n_hubs}" if params.n_hubs else "")
@@ -145,7 +147,13 @@ def _note(scenario: "Scenario", weeks: int, work: int | None, keep_hubs: bool) -
         f"{scenario.name}: {weeks} held-out weeks before {scenario.plan_date}, hubs forced: "
         f"{hubs or 'none'}{' (the first week chose them, kept after)' if keep_hubs else ''}; "
         f"target fill rate {params.service_level}; work limit "
-        f"{work or params.search_work} per weekly plan."
+        f"{work or params.search_work} per plan"
+        + (
+            f"; irp_replan re-plans the rest of each week every {replan_every} evening(s) on the "
+            "shelves as counted."
+            if replan_every
+            else "."
+        )
     )
 
 
