@@ -58,6 +58,11 @@ def backtest_command(
         min=0,
         help="Re-plan the rest of each week every D evenings on the shelves as counted (0: never).",
     ),
+    policies: str | None = typer.Option(
+        None,
+        "--policies",
+        help="Comma-separated policies to replay: irp, irp_replan, daily_reload (default: all).",
+    ),
     forecast_only: bool = typer.Option(
         False, "--forecast-only", help="Score the forecast and stock only; no rolling operation."
     ),
@@ -122,6 +127,7 @@ def backtest_command(
                     progress=lambda step: status.update(f"planning and replaying {step}"),
                     keep_hubs=keep_hubs,
                     replan_every=replan_every,
+                    policies=policies.split(",") if policies else (),
                 )
             except ValueError as error:
                 _err.print(f"[red]error[/red] {error}", highlight=False)

@@ -140,6 +140,7 @@ def replay_operation(
     progress: Callable[[str], None] | None = None,
     keep_hubs: bool = False,
     replan_every: int = 0,
+    policies: Sequence[str] = (),
 ) -> OperationResult:
     """Replay the last `weeks` weeks before the scenario's plan date with inventory routing
     and the daily reload (and inventory routing re-planned on counts, `irp_replan`), stock
@@ -153,11 +154,13 @@ def replay_operation(
     rest of the week every D days, on the evening after the day, from the shelves as replayed
     (the owners' counts), keeping the week's hubs; 0 leaves it out.
 
+    `policies`: replay only these (keys of `RULE_OF`, in this order); default all that apply.
+
     Raises
     ------
     ValueError
-        When `weeks` < 1, `replan_every` < 0, or the orders do not start before the first
-        held-out week.
+        When `weeks` < 1, `replan_every` < 0, a policy is unknown (or `irp_replan` without
+        `replan_every`), or the orders do not start before the first held-out week.
     """
     if weeks < 1:
         raise ValueError(f"weeks: {weeks} must be >= 1")
@@ -170,7 +173,13 @@ def replay_operation(
             f"weeks: {weeks} held-out weeks start {first}, but the orders start {earliest}: "
             "nothing left to plan from"
         )
-    policies = ("irp", "irp_replan", "daily_reload") if replan_every else ("irp", "daily_reload")
+    policies = tuple(policies) or tuple(p for p in RULE_OF if replan_every or p != "irp_replan")
+    for policy in policies:
+        if policy not in RULE_OF or (policy == "irp_replan" and not replan_every):
+            raise ValueError(
+                f"policies: {policy!r} is not one of {', '.join(RULE_OF)} "
+                "(irp_replan needs replan_every >= 1)"
+            )
     result = OperationResult(scenario.parameters.service_level, replan_every, policies)
     for policy in policies:
         shelves: dict[tuple[str, str], float] = {}
