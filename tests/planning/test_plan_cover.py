@@ -8,16 +8,21 @@ from hypothesis import strategies as st
 
 from pickup_net.domain import Scenario
 from pickup_net.forecast import CycleDemand
+from pickup_net.planning.replenishment import HubLevels
 from pickup_net.planning.visit_rules import DayLoop, InventoryRouting
 
 
-def _routing(scenario: Scenario, days: int, daily: dict[str, CycleDemand]) -> InventoryRouting:
-    """The inventory-routing rule of one hub whose catchment asks `daily` every day."""
+def _routing(
+    scenario: Scenario, days: int, daily: dict[str, CycleDemand], level: int = 0
+) -> InventoryRouting:
+    """The inventory-routing rule of one hub whose catchment asks `daily` every day, with the
+    order-up-to and safety level `level` for every product and day."""
     hub = scenario.shops[0]
+    levels = {p: level for p in daily}
     loop = DayLoop(
         scenario=scenario,
         hubs=[hub],
-        levels=[{} for _ in range(days)],
+        levels=[{hub.id: HubLevels(hub.id, levels, levels)} for _ in range(days)],
         possible={hub.id: [True] * days},
         demand_of=lambda _hub, _day, n: {
             p: CycleDemand(law.mean * n, law.variance * n) for p, law in daily.items()
@@ -73,3 +78,18 @@ def test_a_sliver_of_the_hubs_demand_gets_no_cover_of_its_own() -> None:
     assert cover[0, ids.index(fast), 0] >= 6
     served = CycleDemand(6.0, 12.0).fill_rate(cover[0, ids.index(fast), 0])
     assert (served * 6.0) / 6.02 >= 0.95
+
+
+def test_the_ceiling_is_the_days_order_up_to_level_not_the_rest_of_the_week() -> None:
+    """A morning's maximum level is that day's order-up-to level, raised only to what the cover
+    needs after a visit: far below a week's demand (it was the order-up-to level of the rest of
+    the horizon, and the backtest's shelves held about ten days of pickups)."""
+    product = SCENARIO.products[0].id
+    routing = _routing(SCENARIO, 7, {product: CycleDemand(6.0, 12.0)}, level=10)
+    k = [p.id for p in SCENARIO.products].index(product)
+    for day in (0, 3):
+        mean = _means(routing, day, 7)
+        cover = routing._cover(day, mean)
+        ceiling = routing._ceiling(day, cover, mean)
+        assert ceiling[0, k] >= max(10, cover[0, k, 0])
+        assert ceiling[0, k] < 6.0 * 3

@@ -24,7 +24,7 @@ from pickup_net.planning.replenishment import DemandOf, HubLevels, delivery, nee
 from pickup_net.planning.van_routes import DriveMatrix, HomeDelivery
 from pickup_net.planning.visit_prices import visit_prices
 from pickup_net.planning.visit_schedule import ScheduleProblem, solve_schedule
-from pickup_net.stock import HubDemand, plan_stock, stock_targets
+from pickup_net.stock import stock_targets
 from pickup_net.stock.quantity import hub_fill_rate_units
 
 OnHand = Mapping[str, Mapping[str, float]]
@@ -126,7 +126,7 @@ class InventoryRouting:
             opening=np.array([[on_hand[s.id].get(p.id, 0.0) for p in products] for s in loop.hubs]),
             mean=mean,
             cover=(cover := self._cover(day, mean)),
-            ceiling=np.maximum(self._ceiling(day), cover[:, :, -1]),
+            ceiling=self._ceiling(day, cover, mean),
             storage_liters=np.array([s.storage_liters for s in loop.hubs]),
             visit_cost=np.stack([self._price(t) for t in days], axis=1),
             possible=np.array([[loop.possible[s.id][t] for t in days] for s in loop.hubs]),
@@ -163,34 +163,21 @@ class InventoryRouting:
             )
         return self._means[day]
 
-    def _ceiling(self, day: int) -> np.ndarray:
-        """(hub, product) maximum level from `day` on: the order-up-to level of the rest of the
-        horizon (or that day's own order-up-to level when higher), within storage and pickup
-        capacity."""
+    def _ceiling(self, day: int, cover: np.ndarray, mean: np.ndarray) -> np.ndarray:
+        """(hub, product) maximum level from `day` on: that day's order-up-to level (the demand
+        until the next possible visit plus the lead time, at the target, within storage and
+        pickup capacity), raised only where the `cover` needs a fuller shelf after some visit
+        (its demand of that day plus the safety stock of the days since the plan's start)."""
         loop = self.loop
-        products = loop.scenario.products
-        demands = [
-            HubDemand(
-                hub_id=s.id,
-                storage_liters=s.storage_liters,
-                max_pickups_per_day=s.max_pickups_per_day,
-                demand=loop.demand_of(s.id, day, loop.days - day),
-                cycle_days=loop.days - day,
-            )
-            for s in loop.hubs
-        ]
-        plan = plan_stock(demands, products, loop.scenario.parameters.service_level)
-        whole = {(line.hub_id, line.product_id): line.units for line in plan.lines}
-        return np.array(
+        level = np.array(
             [
-                [
-                    max(whole.get((s.id, p.id), 0), loop.levels[day][s.id].max_units.get(p.id, 0))
-                    for p in products
-                ]
+                [loop.levels[day][s.id].max_units.get(p.id, 0) for p in loop.scenario.products]
                 for s in loop.hubs
             ],
             dtype=float,
         )
+        used = np.cumsum(mean, axis=2) - mean
+        return np.maximum(level, (cover - used).max(axis=2, initial=0.0))
 
     def _cover(self, day: int, mean: np.ndarray) -> np.ndarray:
         """(hub, product, day) cover from `day` on: the stock that serves the demand from the
