@@ -49,7 +49,7 @@ class OperationWeek:
     hubs: list[str]
     demand_units: float
     expected_units: float
-    """Pickups the plans in force expected at the hubs over the week (the forecast replayed)."""
+    """Pickups the plans in force expected to serve at the hubs (E[min(demand, shelf)] a day)."""
     served_units: float
     start_on_hand_units: float
     stranded_units: float
