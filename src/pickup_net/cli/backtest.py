@@ -53,10 +53,11 @@ def backtest_command(
         False, "--keep-hubs", help="Keep the first week's hubs for every week and policy."
     ),
     replan_every: int = typer.Option(
-        0,
+        1,
         "--replan-every",
         min=0,
-        help="Re-plan the rest of each week every D evenings on the shelves as counted (0: never).",
+        help="Also replay irp_replan: the rest of each week re-planned every D evenings on the "
+        "shelves as counted (default every evening; 0: leave it out).",
     ),
     policies: str | None = typer.Option(
         None,
