@@ -59,11 +59,13 @@ def test_too_many_weeks_is_refused() -> None:
 
 
 def test_cli_writes_the_operation_csv_and_markdown(tmp_path: Path) -> None:
-    """`backtest --hubs 2 --out DIR --json` reports both policies and writes backtest.csv/.md."""
+    """`backtest --hubs 2 --replan-every 0 --out DIR --json` reports the week as planned and the
+    daily reload, and writes backtest.csv/.md."""
     scenario = small_scenario(3, n_customers=40, n_shops=4, days=42, **LIMITS)
     path = write_scenario(scenario, tmp_path / "s")
     out = tmp_path / "out"
-    args = ["--weeks", "1", "--hubs", "2", "--work", "20", "--out", str(out), "--json"]
+    args = ["--weeks", "1", "--hubs", "2", "--work", "20", "--replan-every", "0"]
+    args += ["--out", str(out), "--json"]
     result = CliRunner().invoke(app, ["backtest", str(path), *args])
     assert result.exit_code == 0, result.output
     operation = json.loads(result.stdout)["operation"]

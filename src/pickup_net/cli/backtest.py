@@ -52,6 +52,18 @@ def backtest_command(
     keep_hubs: bool = typer.Option(
         False, "--keep-hubs", help="Keep the first week's hubs for every week and policy."
     ),
+    replan_every: int = typer.Option(
+        1,
+        "--replan-every",
+        min=0,
+        help="Also replay irp_replan: the rest of each week re-planned every D evenings on the "
+        "shelves as counted (default every evening; 0: leave it out).",
+    ),
+    policies: str | None = typer.Option(
+        None,
+        "--policies",
+        help="Comma-separated policies to replay: irp, irp_replan, daily_reload (default: all).",
+    ),
     forecast_only: bool = typer.Option(
         False, "--forecast-only", help="Score the forecast and stock only; no rolling operation."
     ),
@@ -115,13 +127,15 @@ def backtest_command(
                     Budget(work=work or loaded.parameters.search_work),
                     progress=lambda step: status.update(f"planning and replaying {step}"),
                     keep_hubs=keep_hubs,
+                    replan_every=replan_every,
+                    policies=policies.split(",") if policies else (),
                 )
             except ValueError as error:
                 _err.print(f"[red]error[/red] {error}", highlight=False)
                 raise typer.Exit(1) from None
         report["operation"] = operation.to_dict()
         if out is not None:
-            _write(out, operation, _note(loaded, weeks, work, keep_hubs))
+            _write(out, operation, _note(loaded, weeks, work, keep_hubs, replan_every))
     if as_json:
         typer.echo(json.dumps(_finite(report)))
         return
@@ -130,7 +144,9 @@ def backtest_command(
         _out.print(_operation_table(report["operation"]))
 
 
-def _note(scenario: "Scenario", weeks: int, work: int | None, keep_hubs: bool) -> str:
+def _note(
+    scenario: "Scenario", weeks: int, work: int | None, keep_hubs: bool, replan_every: int
+) -> str:
     """What was replayed, with which hubs and limits (the heading of backtest.md)."""
     params = scenario.parameters
     hubs = ", ".join(params.open_shops) or (f"n_hubs={params.n_hubs}" if params.n_hubs else "")
@@ -138,7 +154,13 @@ def _note(scenario: "Scenario", weeks: int, work: int | None, keep_hubs: bool) -
         f"{scenario.name}: {weeks} held-out weeks before {scenario.plan_date}, hubs forced: "
         f"{hubs or 'none'}{' (the first week chose them, kept after)' if keep_hubs else ''}; "
         f"target fill rate {params.service_level}; work limit "
-        f"{work or params.search_work} per weekly plan."
+        f"{work or params.search_work} per plan"
+        + (
+            f"; irp_replan re-plans the rest of each week every {replan_every} evening(s) on the "
+            "shelves as counted."
+            if replan_every
+            else "."
+        )
     )
 
 

@@ -26,7 +26,8 @@ from pickup_net.planning.replenishment import DemandOf, HubLevels, delivery, nee
 from pickup_net.planning.van_routes import DriveMatrix, HomeDelivery
 from pickup_net.planning.visit_prices import visit_prices
 from pickup_net.planning.visit_schedule import ScheduleProblem, solve_schedule
-from pickup_net.stock import HubDemand, plan_stock, stock_targets
+from pickup_net.stock import stock_targets
+from pickup_net.stock.quantity import hub_fill_rate_units
 from pickup_net.stock.targets import DEFAULT_FILL_RATE
 
 OnHand = Mapping[str, Mapping[str, float]]
@@ -131,8 +132,8 @@ class InventoryRouting:
             stockout=np.array([p.stockout_cost for p in products]),
             opening=np.array([[on_hand[s.id].get(p.id, 0.0) for p in products] for s in loop.hubs]),
             mean=mean,
-            cover=self._cover(day, mean),
-            ceiling=self._ceiling(day),
+            cover=(cover := self._cover(day, mean)),
+            ceiling=self._ceiling(day, cover, mean),
             storage_liters=np.array([s.storage_liters for s in loop.hubs]),
             visit_cost=np.stack([self._price(t) for t in days], axis=1),
             possible=np.array([[loop.possible[s.id][t] for t in days] for s in loop.hubs]),
@@ -184,65 +185,69 @@ class InventoryRouting:
             )
         return self._means[day]
 
-    def _ceiling(self, day: int) -> np.ndarray:
-        """(hub, product) maximum level from `day` on: the order-up-to level of the rest of the
-        horizon (or that day's own order-up-to level when higher), within storage and pickup
-        capacity."""
+    def _ceiling(self, day: int, cover: np.ndarray, mean: np.ndarray) -> np.ndarray:
+        """(hub, product) maximum level from `day` on: that day's order-up-to level (the demand
+        until the next possible visit plus the lead time, at the target, within storage and
+        pickup capacity), raised only where the `cover` needs a fuller shelf after some visit
+        (its demand of that day plus the safety stock of the days since the plan's start)."""
         loop = self.loop
-        products = loop.scenario.products
-        demands = [
-            HubDemand(
-                hub_id=s.id,
-                storage_liters=s.storage_liters,
-                max_pickups_per_day=s.max_pickups_per_day,
-                demand=loop.demand_of(s.id, day, loop.days - day),
-                cycle_days=loop.days - day,
-            )
-            for s in loop.hubs
-        ]
-        plan = plan_stock(demands, products, loop.scenario.parameters.service_level)
-        whole = {(line.hub_id, line.product_id): line.units for line in plan.lines}
-        return np.array(
+        level = np.array(
             [
-                [
-                    max(whole.get((s.id, p.id), 0), loop.levels[day][s.id].max_units.get(p.id, 0))
-                    for p in products
-                ]
+                [loop.levels[day][s.id].max_units.get(p.id, 0) for p in loop.scenario.products]
                 for s in loop.hubs
             ],
             dtype=float,
         )
+        used = np.cumsum(mean, axis=2) - mean
+        return np.maximum(level, (cover - used).max(axis=2, initial=0.0))
 
     def _cover(self, day: int, mean: np.ndarray) -> np.ndarray:
-        """(hub, product, day) cover from `day` on: the stock that serves the demand of `day`
-        through each later day at the product's target, the days' demands taken as independent
-        (their means and variances add up)."""
+        """(hub, product, day) cover from `day` on: the stock that serves the demand from the
+        plan's first day through each later day at the target, less the demand expected before
+        `day` (this morning's shelf is the expected one: a plan run as planned carries the
+        uncertainty of every day since its start, not only of the days from this morning).
+
+        A plan-wide fill rate is met over each hub's products, as in the stock stage (every
+        product stocked to the same stock-out risk, `hub_fill_rate_units`); otherwise each
+        product meets its own target. The days' demands are taken as independent."""
         loop = self.loop
         products = loop.scenario.products
-        targets = stock_targets(products, loop.scenario.parameters.service_level)
-        variance = np.stack(
-            [
-                np.array(
-                    [
-                        [_law(loop.demand_of(s.id, t, 1), p.id).variance for p in products]
-                        for s in loop.hubs
-                    ]
-                )
-                for t in range(day, loop.days)
-            ],
-            axis=2,
-        )
-        means, variances = np.cumsum(mean, axis=2), np.cumsum(variance, axis=2)
+        level = loop.scenario.parameters.service_level
+        targets = stock_targets(products, level)
+        before = np.stack([self._mean(t) for t in range(day)], axis=2) if day else None
+        laws = [self._variance(t) for t in range(loop.days)]
+        variances = np.cumsum(np.stack(laws, axis=2), axis=2)
+        means = np.cumsum(np.stack([self._mean(t) for t in range(loop.days)], axis=2), axis=2)
         cover = np.zeros(mean.shape)
-        for (h, k, t), total in np.ndenumerate(means):
-            target = targets[products[k].id]
-            law = CycleDemand(float(total), float(variances[h, k, t]))
-            cover[h, k, t] = (
-                law.units_for_fill_rate(target.level)
-                if target.rule == "fill rate"
-                else law.quantile(target.level)
-            )
-        return cover
+        for h in range(len(loop.hubs)):
+            for t in range(day, loop.days):
+                cumulative = [
+                    CycleDemand(float(means[h, k, t]), float(variances[h, k, t]))
+                    for k in range(len(products))
+                ]
+                if level is not None:
+                    cover[h, :, t - day] = hub_fill_rate_units(cumulative, level)
+                    continue
+                for k, law in enumerate(cumulative):
+                    target = targets[products[k].id]
+                    cover[h, k, t - day] = (
+                        law.units_for_fill_rate(target.level)
+                        if target.rule == "fill rate"
+                        else law.quantile(target.level)
+                    )
+        if before is not None:
+            cover = cover - before.sum(axis=2)[:, :, None]
+        return np.maximum(cover, 0.0)
+
+    def _variance(self, day: int) -> np.ndarray:
+        """(hub, product) variance of the demand of `day`."""
+        loop = self.loop
+        return np.array(
+            [
+                [_law(loop.demand_of(s.id, day, 1), p.id).variance for p in loop.scenario.products]
+                for s in loop.hubs
+            ]
+        )
 
 
 def _law(laws: Mapping[str, CycleDemand], product_id: str) -> CycleDemand:
