@@ -70,8 +70,16 @@ def baselines(
 
     All-home is the method's own routing when the method opens no hub (the same problem). Greedy
     uses the method's hub count; when that is zero, it screens `GREEDY_COUNTS` with a short
-    routing limit and routes the best count in full.
+    routing limit and routes the best count in full. A greedy choice identical to the method's
+    (the same hubs and assignment, as when every candidate shop is forced) is the method's own
+    routing.
     """
+
+    def priced(location: LocationResult, limit_s: float) -> Priced:
+        if _same_choice(location, method.location):
+            return method
+        return price_choice(inputs, located, location, limit_s, spend)
+
     if method.hub_ids:
         home = price_choice(inputs, located, all_home_location(located), routing_s, spend)
         home_note = "every customer served at home"
@@ -81,15 +89,10 @@ def baselines(
     note = f"{count} hubs, as many as the location-routing method opened"
     if count == 0:
         screen_s = max(0.05, SCREEN_SHARE * routing_s)
-        tried = {
-            n: price_choice(inputs, located, greedy_location(inputs, located, n), screen_s, spend)
-            for n in GREEDY_COUNTS
-        }
+        tried = {n: priced(greedy_location(inputs, located, n), screen_s) for n in GREEDY_COUNTS}
         count = min(tried, key=lambda n: (tried[n].dropped, tried[n].total))
         note = f"best of {', '.join(map(str, GREEDY_COUNTS))} hubs screened by short routing"
-    greedy = price_choice(
-        inputs, located, greedy_location(inputs, located, count), routing_s, spend
-    )
+    greedy = priced(greedy_location(inputs, located, count), routing_s)
     return [
         (baseline_record("all_home", home, located, home_note), home),
         (baseline_record("greedy", greedy, located, note), greedy),
@@ -110,6 +113,11 @@ def baseline_record(name: str, priced: Priced, located: Located, note: str) -> B
         costs=priced.costs,
         note=note,
     )
+
+
+def _same_choice(a: LocationResult, b: LocationResult) -> bool:
+    """Whether two hub choices open the same hubs and serve every walker the same way."""
+    return set(a.open_shops) == set(b.open_shops) and a.assignment == b.assignment
 
 
 def cheapest(found: Sequence[tuple[Baseline, Priced]]) -> tuple[Baseline, Priced]:
