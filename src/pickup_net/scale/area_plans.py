@@ -128,20 +128,20 @@ def plan_city(
 def _city_model(
     client: Client, city: Scenario, districts: list[District], cache_dir: Path | None
 ) -> CityLocation:
-    """The city's location model on `client`: the location time and work the districts would
-    have spent on their own models (time shared by the workers, work summed)."""
+    """The city's location model on `client`, with what the districts' own models would have
+    had: their location time side by side on the workers, and one district's search steps (a
+    step of the city model covers every district's customers at once)."""
     params = city.parameters
     budget = Budget().with_work(params.search_work)
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     limit_s = budget.start().stage_limit_s(params.location_time_limit_s)
-    steps = budget.location_steps()
     return city_location(
         client,
         city,
         districts,
         cache_dir,
         limit_s * max(1.0, len(districts) / workers),
-        None if steps is None else steps * len(districts),
+        budget.location_steps(),
     )
 
 
