@@ -1,13 +1,13 @@
 """One location model over the whole city, solved once, split only where the split costs nothing.
 
-The model is the plan core's own first-round model (`planning.routed_location.located_problem`:
+The model is the plan core's own first-round model (`planning.hub_choice.location_problem`:
 estimated home prices, hub fees, walks within `max_walk_m`, pickups and storage limits). It is
-built area by area on the workers (each area's customers against the candidate shops within
-walking reach of them in a straight line, so no walkable pair is lost, on the area's street
-network) and stacked into one sparse problem over all customers and shops of the city. That
-problem is cut only at its walking components (`location.split_components`), whose optima and
-bounds add up exactly, and each component is solved on a worker: the sum of their proven bounds
-is a lower bound of the city's model, not of a split of it.
+built area by area on the workers (`scale.area_model`: each area's customers against the
+candidate shops within walking reach of them in a straight line, so no walkable pair is lost, on
+the area's street network) and stacked into one sparse problem over the whole city. That problem
+is cut only at its walking components (`location.split_components`), whose optima and bounds add
+up exactly, and each component is solved on a worker: the sum of their proven bounds is a lower
+bound of the city's model, not of a split of it.
 """
 
 import time
@@ -20,14 +20,11 @@ import scipy.sparse as sp
 from distributed import Client
 from scipy.spatial import cKDTree
 
-from pickup_net.domain import Budget, Scenario
-from pickup_net.io.plan_inputs import load_inputs
+from pickup_net.domain import Scenario
 from pickup_net.location import LocationProblem, LocationResult, solve_location
 from pickup_net.location.components import ComponentsResult, combine, split_components
 from pickup_net.network.projection import to_metric_xy, utm_epsg
-from pickup_net.planning.priced import locate
-from pickup_net.planning.progress import StageClock
-from pickup_net.planning.routed_location import depot_matrix, located_problem
+from pickup_net.scale.area_model import area_model
 from pickup_net.scale.areas import District
 from pickup_net.scale.executor import fan_out
 
@@ -235,27 +232,8 @@ def _area_scenarios(city: Scenario, areas: Sequence[District]) -> list[tuple[str
 
 
 def _area_model(part: tuple[str, Scenario], cache_dir: Path | None) -> LocationProblem:
-    """An area's rows of the city model on a worker: the plan core's network and forecast stages
-    and its first-round location model, as a sparse problem (only walkable pairs kept)."""
-    _, scenario = part
-    inputs = load_inputs(scenario, cache_dir)
-    located = locate(inputs, StageClock(None), Budget().start())
-    problem = located_problem(inputs, located, depot_matrix(located), None)
-    cost = np.asarray(problem.assign_cost)
-    rows, cols = np.nonzero(np.isfinite(cost))
-    sparse = sp.csr_array((cost[rows, cols], (rows, cols)), shape=cost.shape)
-    return LocationProblem(
-        customer_ids=problem.customer_ids,
-        shop_ids=problem.shop_ids,
-        demand=problem.demand,
-        capacity=problem.capacity,
-        assign_cost=sparse,
-        home_cost=problem.home_cost,
-        fixed_cost=problem.fixed_cost,
-        n_hubs=problem.n_hubs,
-        force_open=problem.force_open,
-        force_closed=problem.force_closed,
-    )
+    """An area's rows of the city model, on a worker."""
+    return area_model(part[1], cache_dir)
 
 
 def _solve_component(
