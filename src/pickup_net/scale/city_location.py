@@ -27,12 +27,19 @@ from pickup_net.network.projection import to_metric_xy, utm_epsg
 from pickup_net.scale.area_model import area_model
 from pickup_net.scale.areas import District
 from pickup_net.scale.executor import fan_out
+from pickup_net.scale.shared_fees import CitySolution, fee_shares, join_areas
 
 METHOD = (
-    "one location model over the city (the plan core's first-round model: estimated home "
-    "prices), built per area on the workers, split only at walking components, solved per "
-    "component"
+    "one location model over the city (the plan core's first-round model), built per area on "
+    "the workers; solved per walking component, or as areas sharing border fees when one "
+    "component is too large; the bound is the city's"
 )
+
+
+WHOLE_PAIRS = 150_000
+"""Walkable pairs above which one walking component is not solved whole but as areas sharing
+border fees: measured, a component of 1.1 M pairs (20,000 customers) ran 162 Lagrangian steps in
+300 s on a loaded 2-core machine and left a 39% gap."""
 
 
 class CityLocationError(RuntimeError):
@@ -41,9 +48,11 @@ class CityLocationError(RuntimeError):
 
 @dataclass(frozen=True)
 class CityLocation:
-    """The city model's answer: totals over its components, its hubs and each walker's hub."""
+    """The city model's answer (hubs, each walker's hub, objective and city-wide bound), how it
+    was decomposed, and the model's size."""
 
-    totals: ComponentsResult
+    solution: CitySolution
+    decomposition: str
     components: int
     customers: int
     shops: int
@@ -54,27 +63,31 @@ class CityLocation:
     @property
     def hubs(self) -> list[str]:
         """The hubs the city model opens, sorted."""
-        return sorted(s for r in self.totals.results for s in r.open_shops)
+        return self.solution.open_shops
 
     @property
     def assignment(self) -> dict[str, str | None]:
         """Walker id -> hub id, or None for home delivery."""
-        return {c: s for r in self.totals.results for c, s in r.assignment.items()}
+        return self.solution.assignment
 
     def details(self) -> dict:
         """The figures for the joined plan's location stage."""
+        results = self.solution.results
         return {
             "bound_scope": "city",
+            "decomposition": self.decomposition,
             "components": self.components,
+            "subproblems": len(results),
             "customers": self.customers,
             "shops": self.shops,
             "walk_pairs": self.pairs,
-            "proven_optimal": self.totals.proven_optimal,
+            "proven_optimal": self.solution.gap <= 1e-9,
             "hubs": self.hubs,
             "build_seconds": round(self.build_s, 3),
             "solve_seconds": round(self.solve_s, 3),
-            "component_methods": sorted({r.method for r in self.totals.results}),
-            "steps": sum(r.steps for r in self.totals.results),
+            "subproblem_methods": sorted({r.method for r in results}),
+            "subproblem_gap_max": round(max((r.gap for r in results), default=0.0), 6),
+            "steps": sum(r.steps for r in results),
         }
 
 
@@ -88,24 +101,46 @@ def city_location(
 ) -> CityLocation:
     """Build the city's location model per area of `areas` on the workers and solve it whole.
 
-    `time_limit_s` and `steps` are for all components together (shared by their walkable pairs).
+    Walking components are solved apart (`time_limit_s` and `steps` shared by their walkable
+    pairs). When one component holds more than `WHOLE_PAIRS` walkable pairs (and `n_hubs` is
+    free), the areas' subproblems sharing border fees (`scale.shared_fees`) are solved instead,
+    each with `steps` and its share of `time_limit_s` on the workers.
 
     Raises
     ------
     CityLocationError
-        When an area's part of the model or a component's solve fails (naming which).
+        When an area's part of the model or a subproblem's solve fails (naming which).
     """
     start = time.perf_counter()
-    problem = city_problem(client, city, areas, cache_dir)
+    parts = city_parts(client, city, areas, cache_dir)
+    problem = stack(parts, city.parameters.n_hubs)
     build_s = time.perf_counter() - start
     components = split_components(problem)
-    totals = solve_components_on(client, components, time_limit_s, city.parameters.seed, steps)
+    largest = max(_pairs(c) for c in components)
+    seed = city.parameters.seed
+    if problem.n_hubs is None and len(parts) > 1 and largest > WHOLE_PAIRS:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        share_s = time_limit_s * min(1.0, workers / len(parts))
+        results = _solve_all(client, fee_shares(problem, parts), share_s, seed, steps)
+        solution = join_areas(problem, results)
+        how = "areas sharing the fees of border shops (one walking component too large)"
+    else:
+        totals = solve_components_on(client, components, time_limit_s, seed, steps)
+        solution = CitySolution(
+            open_shops=sorted(s for r in totals.results for s in r.open_shops),
+            assignment={c: h for r in totals.results for c, h in r.assignment.items()},
+            objective=totals.objective,
+            lower_bound=totals.lower_bound,
+            results=totals.results,
+        )
+        how = "walking components"
     return CityLocation(
-        totals=totals,
+        solution=solution,
+        decomposition=how,
         components=len(components),
         customers=problem.n_customers,
         shops=len(problem.shop_ids),
-        pairs=int(sp.csr_array(problem.assign_cost).nnz),
+        pairs=_pairs(problem),
         build_s=build_s,
         solve_s=time.perf_counter() - start - build_s,
     )
@@ -114,8 +149,15 @@ def city_location(
 def city_problem(
     client: Client, city: Scenario, areas: Sequence[District], cache_dir: Path | None
 ) -> LocationProblem:
-    """The city's location model, its rows built area by area on the workers (`areas` only
-    group the customers: every walkable pair is kept, whichever area its shop belongs to).
+    """The city's location model (`city_parts` stacked into one sparse problem)."""
+    return stack(city_parts(client, city, areas, cache_dir), city.parameters.n_hubs)
+
+
+def city_parts(
+    client: Client, city: Scenario, areas: Sequence[District], cache_dir: Path | None
+) -> list[LocationProblem]:
+    """The city's location model area by area, built on the workers (`areas` only group the
+    customers: every walkable pair is kept, whichever area its shop belongs to).
 
     Raises
     ------
@@ -131,7 +173,7 @@ def city_problem(
         built[part[0]] = problem
     if not built:
         raise CityLocationError("no customer has a candidate shop within walking reach")
-    return stack([built[a.id] for a in areas if a.id in built], city.parameters.n_hubs)
+    return [built[a.id] for a in areas if a.id in built]
 
 
 def solve_components_on(
@@ -141,23 +183,40 @@ def solve_components_on(
     seed: int,
     steps: int | None,
 ) -> ComponentsResult:
-    """Solve independent components in parallel on `client`, largest first, each with a share of
-    `time_limit_s` and `steps` by its walkable pairs (wall time: the workers run side by side)."""
-    sizes = [max(1, int(sp.csr_array(c.assign_cost).nnz)) for c in components]
+    """Solve independent components in parallel on `client`, each with a share of `time_limit_s`
+    and `steps` by its walkable pairs (wall time: the workers run side by side)."""
+    sizes = [max(1, _pairs(c)) for c in components]
     total = float(sum(sizes))
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    tasks = [
-        (k, component, min(1.0, workers * size / total) * time_limit_s,
-         None if steps is None else max(1, round(steps * size / total)))
-        for k, (component, size) in sorted(enumerate(zip(components, sizes, strict=True)),
-                                           key=lambda item: -item[1][1])
-    ]  # fmt: skip
+    limits = [min(1.0, workers * size / total) * time_limit_s for size in sizes]
+    shares = [None if steps is None else max(1, round(steps * size / total)) for size in sizes]
+    return combine(_solve_all(client, components, limits, seed, shares))
+
+
+def _solve_all(
+    client: Client,
+    problems: Sequence[LocationProblem],
+    limits: Sequence[float] | float,
+    seed: int,
+    steps: Sequence[int | None] | int | None,
+) -> list[LocationResult]:
+    """Solve `problems` on `client`, largest first, each within its limit and steps; results in
+    the order given."""
+    n = len(problems)
+    limits = list(limits) if isinstance(limits, Sequence) else [limits] * n
+    steps = list(steps) if isinstance(steps, Sequence) else [steps] * n
+    tasks = sorted(zip(range(n), problems, limits, steps, strict=True), key=lambda t: -_pairs(t[1]))
     results: dict[int, LocationResult] = {}
     for task, result, error in fan_out(client, _solve_component, tasks, seed):
         if error is not None:
-            raise CityLocationError(f"location component {task[0]}: {error}")
+            raise CityLocationError(f"location subproblem {task[0]}: {error}")
         results[task[0]] = result
-    return combine([results[k] for k in range(len(components))])
+    return [results[k] for k in range(n)]
+
+
+def _pairs(problem: LocationProblem) -> int:
+    """How many walkable pairs a problem has."""
+    return int(sp.csr_array(problem.assign_cost).nnz)
 
 
 def stack(parts: Sequence[LocationProblem], n_hubs: int | None) -> LocationProblem:

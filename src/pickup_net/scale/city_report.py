@@ -10,7 +10,7 @@ from pickup_net.scale.city_location import METHOD, CityLocation
 def city_stage(city: CityLocation, districts: StageStats | None, all_home: dict) -> StageStats:
     """The joined plan's location stage: the city model's objective, proven bound and gap
     (`bound_scope` "city"), with the districts' own (fixed-network) figures kept beside them."""
-    totals = city.totals
+    totals = city.solution
     details = {
         **city.details(),
         "all_home": all_home,
