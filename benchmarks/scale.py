@@ -155,6 +155,8 @@ def scale_run(
         "location_gap": location.gap,
         "bound_scope": location.details["bound_scope"],
         "location_components": location.details["components"],
+        "location_decomposition": location.details["decomposition"],
+        "location_subproblems": location.details["subproblems"],
         "location_proven": location.details["proven_optimal"],
         "location_steps": location.details["steps"],
         "city_model_build_s": location.details["build_seconds"],
@@ -201,12 +203,14 @@ SCALE_NOTES = """
 plan_s: wall seconds of split + the city location model + district plans (with their baselines)
 + join; peak_rss_mb: this process plus the Dask workers. location_*: the one location model over
 the city (the plan core's first-round model over all customers and candidate shops): its
-objective, the sum of its walking components' proven bounds (a bound of the whole city's model:
-bound_scope city) and the gap between them; location_components: walking components it was split
-into; location_steps: search steps all components used; city_model_build_s / _solve_s: building
-it on the workers (area by area) and solving it. cut_walk_pairs: walkable pairs the districts
-cut (the city model keeps them); moved_to_hub_district: customers moved to the district of the
-hub the city model gave them. Every district routes the city model's hubs (forced open, its other
+objective, its proven lower bound (a bound of the whole city's model: bound_scope city) and the
+gap between them; location_components: walking components of the model; location_decomposition:
+components solved whole, or areas sharing the fees of border shops when one component is too
+large (location_subproblems: how many; their summed bounds still bound the whole city's model);
+location_steps: search steps all subproblems used; city_model_build_s / _solve_s: building it on
+the workers (area by area) and solving it. cut_walk_pairs: walkable pairs the districts cut (the
+city model keeps them); moved_to_hub_district: customers moved to the district of the hub the
+city model gave them. Every district routes the city model's hubs (forced open, its other
 candidates closed). all_home_total: the districts' all-home baselines summed, against
 routed_total (the plan's total cost over its horizon); cost_per_parcel: routed_total over the
 parcels it serves. vans_used_*: routes on day one and on the busiest day; within_fleet: on every
