@@ -159,8 +159,8 @@ def scale_run(
         "location_subproblems": location.details["subproblems"],
         "location_proven": location.details["proven_optimal"],
         "location_steps": location.details["steps"],
-        "city_model_build_s": location.details["build_seconds"],
-        "city_model_solve_s": location.details["solve_seconds"],
+        "city_model_build_s": location.details["seconds"]["build"],
+        "city_model_solve_s": location.details["seconds"]["solve"],
         "moved_to_hub_district": districts["moved_to_hub_district"],
     }
 

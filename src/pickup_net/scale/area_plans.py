@@ -10,6 +10,7 @@ from distributed import Client, get_worker
 from pickup_net.domain import Budget, Plan, Scenario, StageStats
 from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import plan
+from pickup_net.planning.routed_location import MAX_ROUNDS
 from pickup_net.scale.area_join import join_plans
 from pickup_net.scale.areas import District, split_city
 from pickup_net.scale.borders import better_round, border_round
@@ -128,20 +129,20 @@ def plan_city(
 def _city_model(
     client: Client, city: Scenario, districts: list[District], cache_dir: Path | None
 ) -> CityLocation:
-    """The city's location model on `client`, with what the districts' own models would have
-    had: their location time side by side on the workers, and one district's search steps (a
-    step of the city model covers every district's customers at once)."""
+    """The city's location model on `client`, with what one location round of each district
+    would have had: `location_time_limit_s` per district side by side on the workers (a cap,
+    also with a work limit, so that the city model cannot eat the plan's time) and a round's
+    share of a district's search steps (a district plan shares them over `MAX_ROUNDS`)."""
     params = city.parameters
-    budget = Budget().with_work(params.search_work)
+    steps = Budget().with_work(params.search_work).location_steps()
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    limit_s = budget.start().stage_limit_s(params.location_time_limit_s)
     return city_location(
         client,
         city,
         districts,
         cache_dir,
-        limit_s * max(1.0, len(districts) / workers),
-        budget.location_steps(),
+        params.location_time_limit_s * max(1.0, len(districts) / workers),
+        None if steps is None else max(1, steps // MAX_ROUNDS),
     )
 
 

@@ -15,7 +15,10 @@ def city_stage(city: CityLocation, districts: StageStats | None, all_home: dict)
         **city.details(),
         "all_home": all_home,
         "districts": districts.details.get("districts", {}) if districts else {},
-        "district_seconds": districts.seconds if districts else 0.0,
+        "seconds": {
+            **city.details()["seconds"],
+            "districts_summed": districts.seconds if districts else 0.0,
+        },
     }
     return StageStats(
         seconds=round(city.build_s + city.solve_s, 3),
