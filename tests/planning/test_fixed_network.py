@@ -29,3 +29,21 @@ def test_a_fixed_network_is_planned_in_one_round_with_its_forced_hubs() -> None:
     assert "network is fixed" in greedy.note
     check_plan(scenario, result)
     check_baselines(scenario, result)
+
+
+def test_all_home_fallback_drops_forced_hubs_that_route_dearer() -> None:
+    """Forced hubs at a prohibitive fee: kept without `all_home_fallback`, dropped with it (the
+    plan serves everyone at home and says why)."""
+    base = small_scenario(5, n_customers=30, n_shops=5, hub_fixed_cost=1e7)
+    ids = [shop.id for shop in base.shops if shop.is_candidate]
+    fixed = {"open_shops": ids[:2], "closed_shops": ids[2:], "search_work": 300}
+    forced = base.model_copy(update={"parameters": base.parameters.model_copy(update=fixed)})
+    kept = plan(plan_inputs(forced))
+    assert sorted(h.shop_id for h in kept.hubs) == sorted(ids[:2])
+    fallback = {**fixed, "all_home_fallback": True}
+    scenario = base.model_copy(update={"parameters": base.parameters.model_copy(update=fallback)})
+    result = plan(plan_inputs(scenario))
+    assert result.hubs == []
+    assert result.stages["location"].details["chosen"] == "all_home"
+    assert result.kpis.total_cost < kept.kpis.total_cost
+    check_plan(scenario, result)

@@ -179,11 +179,18 @@ def test_city_plan_reports_the_city_model(hub_city: Scenario, city_plan: Plan) -
     assert location.details["all_home"]["all_home_total"] is not None
 
 
-def test_districts_route_the_city_hubs(city_plan: Plan) -> None:
-    """The joined plan opens exactly the city model's hubs (fixed in every district)."""
-    hubs = city_plan.stages["location"].details["hubs"]
-    assert hubs
-    assert sorted(h.shop_id for h in city_plan.hubs) == hubs
+def test_districts_route_the_city_hubs_or_serve_all_at_home(city_plan: Plan) -> None:
+    """Each district routes exactly the city model's hubs in it, or none where serving everyone
+    at home routes cheaper, so the city never costs more than its all-home baseline."""
+    location = city_plan.stages["location"].details
+    assert location["hubs"]
+    assert {h.shop_id for h in city_plan.hubs} <= set(location["hubs"])
+    districts = city_plan.stages["districts"].details["districts"]
+    opened = {h.shop_id for h in city_plan.hubs}
+    for figures in districts.values():
+        assert figures["hubs"] == 0 or figures["hubs"] == len(figures["city_hubs"])
+        assert set(figures["city_hubs"]) <= opened or figures["hubs"] == 0
+    assert location["all_home"]["plan_total"] <= location["all_home"]["all_home_total"] + 0.01
 
 
 def test_city_plan_passes_the_plan_checks(hub_city: Scenario, city_plan: Plan) -> None:

@@ -113,7 +113,7 @@ def plan_city(
                        "shops": len(d.shop_ids), "orders": len(d.scenario.orders),
                        "vans": {v.id: v.count for v in d.scenario.vehicle_types},
                        "first_van": d.first_van,
-                       "n_hubs": d.scenario.parameters.n_hubs, **_area_figures(p)}
+                       "city_hubs": d.scenario.parameters.open_shops, **_area_figures(p)}
                 for d, p in zip(districts, plans, strict=True)
             },
         },
