@@ -114,9 +114,7 @@ def scale_run(
     (out / f"scale_{place}_{customers}.json").write_text(
         json.dumps({name: s.model_dump() for name, s in joined.stages.items()}, indent=1,
                    default=str), encoding="utf-8")  # fmt: skip
-    location = joined.stages.get("location")
-    per_district = location.details.get("districts", {}) if location else {}
-    gaps = [d["gap"] for d in per_district.values() if d.get("gap") is not None]
+    location = joined.stages["location"]
     districts = joined.stages["districts"].details
     parcels = sum(d.get("parcels") or 0.0 for d in districts["districts"].values())
     fleet = {v.id: v.count for v in city.vehicle_types}
@@ -151,11 +149,19 @@ def scale_run(
         "routed_total": k.total_cost,
         "cost_per_parcel": round(k.total_cost / parcels, 2) if parcels else None,
         "unassigned": k.unassigned,
-        "location_objective": location.objective if location else None,
-        "location_bound": location.lower_bound if location else None,
-        "location_gap": location.gap if location else None,
-        "bound_scope": location.details.get("bound_scope") if location else None,
-        "location_gap_max_district": max(gaps) if gaps else None,
+        "all_home_total": location.details["all_home"]["all_home_total"],
+        "location_objective": round(location.objective, 2),
+        "location_bound": round(location.lower_bound, 2),
+        "location_gap": location.gap,
+        "bound_scope": location.details["bound_scope"],
+        "location_components": location.details["components"],
+        "location_decomposition": location.details["decomposition"],
+        "location_subproblems": location.details["subproblems"],
+        "location_proven": location.details["proven_optimal"],
+        "location_steps": location.details["steps"],
+        "city_model_build_s": location.details["seconds"]["build"],
+        "city_model_solve_s": location.details["seconds"]["solve"],
+        "moved_to_hub_district": districts["moved_to_hub_district"],
     }
 
 
@@ -194,17 +200,24 @@ def sweep_run(variants: int, cache_dir: Path) -> dict:
 
 
 SCALE_NOTES = """
-plan_s: wall seconds of split + district plans (with their baselines) + join; peak_rss_mb: this
-process plus the Dask workers. location_objective / location_bound / location_gap: sums over the
-districts and (objective - bound) / objective. bound_scope "city": no walkable pair is cut and
-n_hubs is free, so the summed bound bounds the city's location model; "split": the districts cut
-cut_walk_pairs walkable customer-shop pairs (one walking component spans the city), so the bound
-is the split's (a restriction of the city problem). vans_used_*: routes on day one and on the
-busiest day of the horizon; within_fleet: on every day no vehicle type runs more vans than the
-shared fleet has. routed_total: the plan's total cost over its horizon; cost_per_parcel: that
-over the parcels it serves. limit_s: location and routing limits per district (with search_work
-set, the work limit stops the searches and the limits become safety nets, 5x); routing_engine
-auto; forecast zones are customers. Per-district stage figures: `scale_<extract>_<customers>.json`.
+plan_s: wall seconds of split + the city location model + district plans (with their baselines)
++ join; peak_rss_mb: this process plus the Dask workers. location_*: the one location model over
+the city (the plan core's first-round model over all customers and candidate shops): its
+objective, its proven lower bound (a bound of the whole city's model: bound_scope city) and the
+gap between them; location_components: walking components of the model; location_decomposition:
+components solved whole, or areas sharing the fees of border shops when one component is too
+large (location_subproblems: how many; their summed bounds still bound the whole city's model);
+location_steps: search steps all subproblems used; city_model_build_s / _solve_s: building it on
+the workers (area by area) and solving it. cut_walk_pairs: walkable pairs the districts cut (the
+city model keeps them); moved_to_hub_district: customers moved to the district of the hub the
+city model gave them. Every district routes the city model's hubs (forced open, its other
+candidates closed). all_home_total: the districts' all-home baselines summed, against
+routed_total (the plan's total cost over its horizon); cost_per_parcel: routed_total over the
+parcels it serves. vans_used_*: routes on day one and on the busiest day; within_fleet: on every
+day no vehicle type runs more vans than the shared fleet has. limit_s: location and routing limits
+per district (with search_work set, the work limit stops the searches and the limits become safety
+nets, 5x); routing_engine auto; forecast zones are customers. Per-district stage figures:
+`scale_<extract>_<customers>.json`.
 """
 SWEEP_NOTES = """
 parallel_s: the sweep on a 2-worker LocalCluster (cluster started before the clock);

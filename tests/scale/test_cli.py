@@ -65,5 +65,5 @@ def test_plan_city_command_shows_progress_districts_and_city_bound(
         assert re.search(
             rf"│ {district_id}\s+│ {districts[district_id]['customers']}\s", result.output
         )
-    assert "the city's bound" in result.output
+    assert "city location model: objective" in result.output
     assert "district D01" in (out / "map.html").read_text(encoding="utf-8")

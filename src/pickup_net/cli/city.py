@@ -178,14 +178,13 @@ def _district_table(plan: Plan) -> Table:
 
 
 def _location_line(plan: Plan) -> str:
-    """The city's location objective, summed bound and gap, and what the bound bounds."""
+    """The city location model's objective, proven bound and gap, over how many components."""
     location = plan.stages.get("location")
     if location is None or location.objective is None or location.lower_bound is None:
         return "location: no bound"
-    scope = location.details.get("bound_scope", "split")
-    whose = "the city's" if scope == "city" else "the split's (see the warnings)"
     gap = "" if location.gap is None else f", gap {location.gap:.2%}"
     return (
-        f"location: objective {location.objective:,.0f}, bound {location.lower_bound:,.0f}{gap} "
-        f"- {whose} bound"
+        f"city location model: objective {location.objective:,.0f}, bound "
+        f"{location.lower_bound:,.0f}{gap} over {location.details.get('components', '?')} "
+        "walking components - a bound of the whole city's model"
     )

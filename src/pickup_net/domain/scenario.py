@@ -319,6 +319,11 @@ class Parameters(_Model):
     closed_shops: list[str] = Field(
         default_factory=list, description="Shops that must not be hubs (for example declined)."
     )
+    all_home_fallback: bool = Field(
+        False,
+        description="Serve everyone at home when that routes cheaper than the open_shops network "
+        "(a city plan's districts: the city model's hubs are a proposal, not a must).",
+    )
     hub_service_s: PositiveInt = 600
     home_service_s: PositiveInt = 120
     home_window: OpeningHours = "Mo-Su 08:00-20:00"

@@ -7,7 +7,7 @@ routing limit of its own equal to the plan's. Vans and km in a baseline's record
 day's, like the plan's KPIs; its total covers every day, like `kpis.total_cost`.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from pickup_net.domain.budget import BudgetClock
 from pickup_net.location import LocationResult
 from pickup_net.planning.inputs import PlanInputs
 from pickup_net.planning.priced import Located, Priced, parcels, price_choice
-from pickup_net.planning.routed_location import better
+from pickup_net.planning.routed_location import better, fixed_network
 
 GREEDY_COUNTS = (1, 2, 3)
 """Hub counts the greedy baseline tries when the plan's method opens none."""
@@ -70,30 +70,46 @@ def baselines(
 
     All-home is the method's own routing when the method opens no hub (the same problem). Greedy
     uses the method's hub count; when that is zero, it screens `GREEDY_COUNTS` with a short
-    routing limit and routes the best count in full.
+    routing limit and routes the best count in full. A greedy choice identical to the method's
+    (the same hubs and assignment) is the method's own routing, and so is the greedy baseline of
+    a fixed network (every candidate shop forced open or closed: nothing to choose).
     """
+
+    def priced(location: LocationResult, limit_s: float) -> Priced:
+        if _same_choice(location, method.location):
+            return method
+        return price_choice(inputs, located, location, limit_s, spend)
+
     if method.hub_ids:
         home = price_choice(inputs, located, all_home_location(located), routing_s, spend)
         home_note = "every customer served at home"
     else:
         home, home_note = method, "every customer served at home (the method's own routing)"
-    count = len(method.hub_ids)
-    note = f"{count} hubs, as many as the location-routing method opened"
-    if count == 0:
-        screen_s = max(0.05, SCREEN_SHARE * routing_s)
-        tried = {
-            n: price_choice(inputs, located, greedy_location(inputs, located, n), screen_s, spend)
-            for n in GREEDY_COUNTS
-        }
-        count = min(tried, key=lambda n: (tried[n].dropped, tried[n].total))
-        note = f"best of {', '.join(map(str, GREEDY_COUNTS))} hubs screened by short routing"
-    greedy = price_choice(
-        inputs, located, greedy_location(inputs, located, count), routing_s, spend
-    )
+    if fixed_network(inputs, located):
+        greedy, note = method, "the network is fixed (every shop forced): the method's routing"
+    else:
+        greedy, note = _greedy(inputs, located, len(method.hub_ids), routing_s, priced)
     return [
         (baseline_record("all_home", home, located, home_note), home),
         (baseline_record("greedy", greedy, located, note), greedy),
     ]
+
+
+def _greedy(
+    inputs: PlanInputs,
+    located: Located,
+    count: int,
+    routing_s: float,
+    priced: Callable[[LocationResult, float], Priced],
+) -> tuple[Priced, str]:
+    """The greedy baseline of `count` hubs (none: the best screened count), priced, and its note."""
+    note = f"{count} hubs, as many as the location-routing method opened"
+    if count == 0:
+        screen_s = max(0.05, SCREEN_SHARE * routing_s)
+        tried = {n: priced(greedy_location(inputs, located, n), screen_s) for n in GREEDY_COUNTS}
+        count = min(tried, key=lambda n: (tried[n].dropped, tried[n].total))
+        note = f"best of {', '.join(map(str, GREEDY_COUNTS))} hubs screened by short routing"
+    return priced(greedy_location(inputs, located, count), routing_s), note
 
 
 def baseline_record(name: str, priced: Priced, located: Located, note: str) -> Baseline:
@@ -110,6 +126,11 @@ def baseline_record(name: str, priced: Priced, located: Located, note: str) -> B
         costs=priced.costs,
         note=note,
     )
+
+
+def _same_choice(a: LocationResult, b: LocationResult) -> bool:
+    """Whether two hub choices open the same hubs and serve every walker the same way."""
+    return set(a.open_shops) == set(b.open_shops) and a.assignment == b.assignment
 
 
 def cheapest(found: Sequence[tuple[Baseline, Priced]]) -> tuple[Baseline, Priced]:

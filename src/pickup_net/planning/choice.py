@@ -36,7 +36,8 @@ def choose(
     """Keep the method's result unless a baseline the parameters allow routes cheaper; say why
     in one sentence when the plan opens no hub or falls back (`pays_at`: the break-even view).
 
-    A baseline is allowed when it keeps the shops forced open and the exact `n_hubs`, if set.
+    A baseline is allowed when it keeps the shops forced open and the exact `n_hubs`, if set;
+    all-home also when `all_home_fallback` is set.
     """
     allowed = [item for item in found if _allowed(item[1], params)]
     baseline, priced = cheapest(allowed) if allowed else (None, method)
@@ -95,7 +96,10 @@ def versus(
 
 
 def _allowed(priced: Priced, params: Parameters) -> bool:
-    """Whether a baseline keeps what the planner fixed: shops forced open, an exact hub count."""
+    """Whether a baseline keeps what the planner fixed: shops forced open, an exact hub count
+    (or it serves everyone at home and `all_home_fallback` allows that)."""
     hubs = set(priced.hub_ids)
+    if params.all_home_fallback and not hubs:
+        return True
     count_ok = params.n_hubs is None or len(hubs) == params.n_hubs
     return count_ok and set(params.open_shops) <= hubs

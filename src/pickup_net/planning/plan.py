@@ -66,9 +66,11 @@ def plan(
             routing_s,
         )
     with clock.stage("stock"):
-        method = price_choice(inputs, located, search.best.location, routing_s, spend)
-        if better(search.best, method):
-            method = search.best  # the same hubs routed better within the round's shorter limit
+        method = search.best
+        if search.best.routing_s < routing_s:  # a fixed network's round had the full limit
+            method = price_choice(inputs, located, search.best.location, routing_s, spend)
+            if better(search.best, method):
+                method = search.best  # the same hubs routed better within the round's limit
     with clock.stage("routing"):
         found = baselines(inputs, located, method, routing_s, spend)
         pays_at = break_even(_priced_problem(inputs, located, search), params.hub_fixed_cost)

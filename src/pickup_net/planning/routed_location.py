@@ -8,7 +8,8 @@ round that opened it, `hub_observations`). Every round is stocked, routed and pr
 horizon by `priced.price_choice` (the plan's own code path, the same orders of each day), with
 `ROUND_ROUTING_SHARE` of the plan's routing limit for all its days; the best round's hubs are
 routed again with the full limit by the plan, beside its baselines, and only those full-horizon
-routed totals decide the plan.
+routed totals decide the plan. A fixed network (every candidate shop forced open or closed, as a
+city plan gives its districts) has nothing to choose: one round, routed with the full limit.
 """
 
 from dataclasses import dataclass, field
@@ -85,6 +86,8 @@ def locate_by_routing(
     depot = depot_matrix(located)
     round_routing_s = max(0.05, ROUND_ROUTING_SHARE * routing_limit_s)
     steps = spend.budget.location_steps()
+    if fixed_network(inputs, located):
+        return _fixed_round(inputs, located, depot, location_limit_s, routing_limit_s, spend)
     round_steps = None if steps is None else max(1, steps // MAX_ROUNDS)
     seen: dict[tuple[str, ...], int] = {}
     hubs_seen = HubObservations()
@@ -100,14 +103,7 @@ def locate_by_routing(
             break
         seen[key] = number
         priced = price_choice(inputs, located, location, round_routing_s, spend)
-        step = Round(
-            hubs=list(key),
-            model_cost=location.objective,
-            routed_total=priced.total,
-            vans=sum(1 for route in priced.routes if route.visits),
-            km=priced.km,
-            dropped_stops=priced.dropped,
-        )
+        step = _round(priced)
         hubs_seen.add(scenario, located, priced)
         if search is None:
             search = RoutedLocation(best=priced)
@@ -127,6 +123,46 @@ def locate_by_routing(
     if params.home_delivery_cost is not None:
         search.stopped += "; home deliveries priced at the explicit home_delivery_cost"
     return search
+
+
+def fixed_network(inputs: PlanInputs, located: Located) -> bool:
+    """Whether the parameters force every open candidate shop open or closed (no hub to choose)."""
+    params = inputs.parameters
+    forced = set(params.open_shops) | set(params.closed_shops)
+    return all(shop.id in forced for shop in located.shops)
+
+
+def _fixed_round(
+    inputs: PlanInputs,
+    located: Located,
+    depot: Matrices,
+    location_limit_s: float,
+    routing_limit_s: float,
+    spend: BudgetClock,
+) -> RoutedLocation:
+    """The one round of a fixed network: its assignment solved, routed with the full limit."""
+    location = _solve(inputs, located, depot, location_limit_s, None, spend.budget.location_steps())
+    priced = price_choice(inputs, located, location, routing_limit_s, spend)
+    search = RoutedLocation(best=priced, rounds=[_round(priced)])
+    search.stopped = "the network is fixed (every candidate shop forced open or closed): one round"
+    seen = HubObservations()
+    seen.add(inputs.scenario, located, priced)
+    search.prices = location_prices(inputs.scenario, located, priced, seen)
+    if inputs.parameters.home_delivery_cost is not None:
+        search.stopped += "; home deliveries priced at the explicit home_delivery_cost"
+    return search
+
+
+def _round(priced: Priced) -> Round:
+    """The record of one priced round."""
+    return Round(
+        hubs=sorted(priced.location.open_shops),
+        model_cost=priced.location.objective,
+        routed_total=priced.total,
+        vans=sum(1 for route in priced.routes if route.visits),
+        km=priced.km,
+        dropped_stops=priced.dropped,
+    )
 
 
 def _solve(

@@ -7,18 +7,23 @@ from pathlib import Path
 
 from distributed import Client, get_worker
 
-from pickup_net.domain import Plan, Scenario, StageStats
+from pickup_net.domain import Budget, Plan, Scenario, StageStats
 from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.planning import plan
+from pickup_net.planning.routed_location import MAX_ROUNDS
 from pickup_net.scale.area_join import join_plans
 from pickup_net.scale.areas import District, split_city
 from pickup_net.scale.borders import better_round, border_round
+from pickup_net.scale.city_hubs import fix_hubs
+from pickup_net.scale.city_location import CityLocation, city_location
+from pickup_net.scale.city_report import all_home_view, city_stage
 from pickup_net.scale.executor import executor, fan_out
 
 SPLIT_METHOD = (
     "k-means on customers and candidate shops; walking components kept whole unless too large; "
-    "customers follow their nearest candidate shop within max_walk_m; the fleet apportioned by "
-    "orders (districts without a van merged into the nearest with one); n_hubs shared by orders"
+    "customers follow their nearest candidate shop within max_walk_m, then the hub the city's "
+    "location model gives them; the fleet apportioned by orders (districts without a van merged "
+    "into the nearest with one); every district routes the city model's hubs"
 )
 
 
@@ -76,16 +81,19 @@ def plan_city(
     report(None, "split", 0.0)
     split = split_city(scenario, districts)
     split_s = time.perf_counter() - start
-    report(None, "districts", 0.05)
     with executor(client, scheduler, workers) as running:
+        report(None, "city location model", 0.02)
+        city = _city_model(running, scenario, split.districts, cache_dir)
+        areas, moved = fix_hubs(scenario, split.districts, city.hubs, city.assignment)
+        report(None, "districts", 0.05)
         topic = f"pickup-net-city-{uuid.uuid4().hex}" if on_progress else None
         if topic is not None:
             running.subscribe_topic(topic, lambda event: report(*event[1]))
         try:
-            plans = _plan_districts(running, split.districts, cache_dir, on_district, topic)
+            plans = _plan_districts(running, areas, cache_dir, on_district, topic)
             report(None, "second round", 0.9)
             districts, plans, second = _second_round(
-                running, scenario, split.districts, plans, borders, cache_dir, topic
+                running, scenario, areas, plans, borders, cache_dir, topic
             )
         finally:
             if topic is not None:
@@ -98,24 +106,44 @@ def plan_city(
         details={
             "wall_seconds": round(wall_s, 3),
             "walking": split.walking,
+            "moved_to_hub_district": moved,
             "second_round": second,
             "districts": {
                 d.id: {"centre": list(d.centre), "customers": len(d.customer_ids),
                        "shops": len(d.shop_ids), "orders": len(d.scenario.orders),
                        "vans": {v.id: v.count for v in d.scenario.vehicle_types},
                        "first_van": d.first_van,
-                       "n_hubs": d.scenario.parameters.n_hubs, **_area_figures(p)}
+                       "city_hubs": d.scenario.parameters.open_shops, **_area_figures(p)}
                 for d, p in zip(districts, plans, strict=True)
             },
         },
     )  # fmt: skip
     joined = join_plans(scenario, districts, plans, stats)
-    joined.warnings = [*split.warnings, *joined.warnings]
-    if "location" in joined.stages:
-        city_wide = split.walking["cut_pairs"] == 0 and scenario.parameters.n_hubs is None
-        joined.stages["location"].details["bound_scope"] = "city" if city_wide else "split"
+    home = all_home_view(plans, scenario.currency)
+    joined.stages["location"] = city_stage(city, joined.stages.get("location"), home)
+    joined.warnings = [*([home["why"]] if home["why"] else []), *joined.warnings]
     report(None, "join", 1.0)
     return joined
+
+
+def _city_model(
+    client: Client, city: Scenario, districts: list[District], cache_dir: Path | None
+) -> CityLocation:
+    """The city's location model on `client`, with what one location round of each district
+    would have had: `location_time_limit_s` per district side by side on the workers (a cap,
+    also with a work limit, so that the city model cannot eat the plan's time) and a round's
+    share of a district's search steps (a district plan shares them over `MAX_ROUNDS`)."""
+    params = city.parameters
+    steps = Budget().with_work(params.search_work).location_steps()
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    return city_location(
+        client,
+        city,
+        districts,
+        cache_dir,
+        params.location_time_limit_s * max(1.0, len(districts) / workers),
+        None if steps is None else max(1, steps // MAX_ROUNDS),
+    )
 
 
 def _area_figures(area_plan: Plan) -> dict[str, float | int | None]:
