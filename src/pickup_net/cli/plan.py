@@ -15,7 +15,6 @@ from rich.table import Table
 from pickup_net.cli import app
 from pickup_net.cli.calendar_days import calendar_tables
 from pickup_net.cli.scenario_input import load_or_exit, print_errors
-from pickup_net.render.build_up import build_up_lines
 
 if TYPE_CHECKING:
     from pickup_net.domain import Plan
@@ -49,6 +48,7 @@ def plan(
     from pickup_net.io.plan_writer import OutputError, check_output_folder, write_plan
     from pickup_net.network.snapping import SnapError
     from pickup_net.planning import plan as run_plan
+    from pickup_net.render.build_up import build_up_lines
 
     loaded = load_or_exit(scenario)
     try:
