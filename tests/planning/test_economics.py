@@ -15,7 +15,7 @@ from plan_checks import check_baselines
 from pickup_net.domain import Budget, Depot, Plan, Ref, Scenario
 from pickup_net.planning import plan, plan_inputs
 from pickup_net.planning.baselines import all_home_location, baselines, greedy_location
-from pickup_net.planning.choice import versus
+from pickup_net.planning.choice import short_of_stops, versus
 from pickup_net.planning.horizon import DemandLookup
 from pickup_net.planning.hub_observations import HubObservations
 from pickup_net.planning.priced import Located, Priced, locate, price_choice
@@ -142,6 +142,15 @@ def test_a_choice_made_on_stops_left_out_says_so() -> None:
         "leaves 0 stops unrouted over the days against 12 (5,403,573 COP against 5,323,839 COP)"
     )
     assert versus(100.0, 3, 120.0, 3, "EUR") == "routes at 100 EUR against 120 EUR"
+
+
+def test_a_dearer_plan_kept_for_its_stops_says_so() -> None:
+    """A plan kept although a baseline is cheaper says the baseline leaves stops unrouted."""
+    why = short_of_stops("all_home", 5_741_252, 0, 2_050_187, 14, "COP")
+    assert why == (
+        "the all-home baseline is cheaper but cannot serve every stop: the plan leaves 0 stops "
+        "unrouted over the days against 14 (5,741,252 COP against 2,050,187 COP)"
+    )
 
 
 def _paying_scenario(seed: int) -> Scenario:

@@ -42,7 +42,7 @@ def choose(
     allowed = [item for item in found if _allowed(item[1], params)]
     baseline, priced = cheapest(allowed) if allowed else (None, method)
     if baseline is None or not better(priced, method):
-        why = _forced_dearer(method, found, currency)
+        why = _forced_dearer(method, found, currency) or _cheaper_but_short(method, found, currency)
         if not method.hub_ids:
             why = "hubs do not pay here: the location model priced by routing opens none" + (
                 f" (one hub would pay at a hub fee below {pays_at['hub_fee_per_day']:,.0f} "
@@ -82,6 +82,32 @@ def _forced_dearer(kept: Priced, found: Sequence[tuple[Baseline, Priced]], curre
         f"the hubs fixed by open_shops or n_hubs cost {extra:,.0f} {currency}{share} more than "
         f"the {baseline.name.replace('_', '-')} baseline ({priced.total:,.0f} {currency}, "
         f"{baseline.hubs_opened} hubs), which they rule out"
+    )
+
+
+def _cheaper_but_short(
+    kept: Priced, found: Sequence[tuple[Baseline, Priced]], currency: str
+) -> str:
+    """The sentence saying why the plan keeps a dearer result than a baseline: the baseline
+    leaves stops unrouted (a fleet too small for everyone at home); empty when none does that."""
+    short = [
+        item for item in found if item[1].dropped > kept.dropped and item[1].total < kept.total
+    ]
+    if not short:
+        return ""
+    baseline, priced = min(short, key=lambda item: item[1].total)
+    return short_of_stops(
+        baseline.name, kept.total, kept.dropped, priced.total, priced.dropped, currency
+    )
+
+
+def short_of_stops(
+    name: str, total: float, dropped: int, other_total: float, other_dropped: int, currency: str
+) -> str:
+    """Why the plan keeps `total` against the cheaper `name` baseline: it serves more stops."""
+    return (
+        f"the {name.replace('_', '-')} baseline is cheaper but cannot serve every stop: the plan "
+        f"{versus(total, dropped, other_total, other_dropped, currency)}"
     )
 
 
