@@ -11,7 +11,7 @@ import pandas as pd
 
 from pickup_net.domain import Scenario
 from pickup_net.domain.scenario import MAX_FORECAST_GAP_DAYS
-from pickup_net.forecast import Calendar, DemandForecast, Event
+from pickup_net.forecast import Calendar, DemandForecast, Event, forecast_demand
 from pickup_net.planning.history import OrderHistory
 
 ORDER_COLUMNS = ["customer_id", "product_id", "quantity"]
@@ -55,6 +55,24 @@ def forecast_window(history: OrderHistory, plan_date: date, horizon_days: int) -
             "history and plan can be forecast honestly: add recent orders or move plan_date closer"
         )
     return ForecastWindow(start, gap, horizon_days)
+
+
+def horizon_forecast(
+    scenario: Scenario, history: OrderHistory
+) -> tuple[ForecastWindow, DemandForecast]:
+    """The plan's forecast from the end of the history to the end of its horizon (calendar
+    included), and its window: one place for the plan and the city model to build it."""
+    params = scenario.parameters
+    window = forecast_window(history, scenario.plan_date, params.horizon_days)
+    forecast = forecast_demand(
+        history.demand,
+        window.start,
+        window.days,
+        params.seed,
+        cycle_days=1,
+        calendar=scenario_calendar(scenario, history.demand["product_id"].unique()),
+    )
+    return window, forecast
 
 
 def scenario_calendar(scenario: Scenario, history_products: Collection[str]) -> Calendar | None:

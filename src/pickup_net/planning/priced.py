@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from pickup_net.domain import Costs, CustomerAssignment, Day, Hub, Ref, Route, Shop
 from pickup_net.domain.budget import BudgetClock
 from pickup_net.domain.opening_hours import windows_on
-from pickup_net.forecast import forecast_demand
 from pickup_net.location import LocationResult
 from pickup_net.network import Matrices
 from pickup_net.planning.assemble import customer_assignments, hub_records
 from pickup_net.planning.catchment_demand import catchment_zones, customer_demand
 from pickup_net.planning.costs import horizon_costs
-from pickup_net.planning.demand_days import day_orders, forecast_window, scenario_calendar
+from pickup_net.planning.demand_days import day_orders, horizon_forecast
 from pickup_net.planning.history import Customer
 from pickup_net.planning.horizon import DayRouting, Horizon, PlannedDays, plan_days
 from pickup_net.planning.hub_choice import CustomerDemand
@@ -164,15 +163,7 @@ def locate(inputs: PlanInputs, clock: StageClock, spend: BudgetClock) -> Located
         )
         drive = DriveMatrix(places, travel.matrices(places, None, "drive"))
     with clock.stage("forecast"):
-        window = forecast_window(history, scenario.plan_date, params.horizon_days)
-        forecast = forecast_demand(
-            history.demand,
-            window.start,
-            window.days,
-            params.seed,
-            cycle_days=1,
-            calendar=scenario_calendar(scenario, history.demand["product_id"].unique()),
-        )
+        window, forecast = horizon_forecast(scenario, history)
         demand = customer_demand(scenario.products, people, forecast)
         horizon = Horizon(forecast, window, day_orders(history, forecast, window, params.seed))
     return Located(travel, walk, walkers, shops, demand, horizon, drive, warnings)

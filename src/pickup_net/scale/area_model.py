@@ -9,12 +9,11 @@ import scipy.sparse as sp
 
 from pickup_net.domain import Budget, Ref, Scenario, Shop
 from pickup_net.domain.opening_hours import windows_on
-from pickup_net.forecast import forecast_demand
 from pickup_net.io.plan_inputs import load_inputs
 from pickup_net.location import LocationProblem
 from pickup_net.network import Matrices
 from pickup_net.planning.catchment_demand import customer_demand
-from pickup_net.planning.demand_days import forecast_window, scenario_calendar
+from pickup_net.planning.demand_days import horizon_forecast
 from pickup_net.planning.hub_choice import CustomerDemand, location_problem
 from pickup_net.planning.inputs import PlanInputs
 from pickup_net.planning.travel import Travel
@@ -70,14 +69,5 @@ def open_candidates(scenario: Scenario) -> list[Shop]:
 
 def _demand(inputs: PlanInputs) -> dict[str, CustomerDemand]:
     """Expected daily demand per customer from the plan's forecast over its horizon."""
-    scenario, history, params = inputs.scenario, inputs.history, inputs.parameters
-    window = forecast_window(history, scenario.plan_date, params.horizon_days)
-    forecast = forecast_demand(
-        history.demand,
-        window.start,
-        window.days,
-        params.seed,
-        cycle_days=1,
-        calendar=scenario_calendar(scenario, history.demand["product_id"].unique()),
-    )
-    return customer_demand(scenario.products, history.customers, forecast)
+    _, forecast = horizon_forecast(inputs.scenario, inputs.history)
+    return customer_demand(inputs.scenario.products, inputs.history.customers, forecast)
