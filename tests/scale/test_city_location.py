@@ -16,8 +16,14 @@ from pickup_net.domain import Plan, Scenario
 from pickup_net.location import LocationProblem, solve_location
 from pickup_net.location.components import split_components
 from pickup_net.scale import plan_city, split_city
-from pickup_net.scale.city_location import city_parts, city_problem, solve_components_on, stack
-from pickup_net.scale.shared_fees import fee_shares, join_areas
+from pickup_net.scale.city_join import join_areas
+from pickup_net.scale.city_location import (
+    city_parts,
+    city_problem,
+    solve_components_on,
+    stack,
+    whole_model,
+)
 
 
 @st.composite
@@ -117,30 +123,24 @@ def test_city_bound_is_never_above_the_exact_optimum(
     assert 0 < problem.n_customers <= len({o.customer_id for o in small_city.orders})
 
 
-def test_areas_sharing_border_fees_bound_the_exact_optimum(
+def test_areas_joined_and_bounded_whole_bracket_the_exact_optimum(
     small_city: Scenario, thread_client: Client
 ) -> None:
-    """With long walks (border shops in several areas) solved as areas sharing border fees, the
-    summed area bounds are at most the city's exact optimum, and the repaired city solution keeps
-    every shop's limits and costs at least the optimum."""
+    """With long walks (border shops in several areas) solved as areas, joined and bounded on the
+    whole model, the bound is at most the city's exact optimum, and the city solution keeps every
+    shop's limits, costs at least the optimum and no more than the join it started from."""
     params = small_city.parameters.model_copy(update={"max_walk_m": 1_200.0})
     city = small_city.model_copy(update={"parameters": params})
     parts = city_parts(thread_client, city, split_city(city, 3).districts, None)
     problem = stack(parts, None)
-    shared = fee_shares(problem, parts)
-    holders = Counter(shop for part in shared for shop in part.shop_ids)
-    assert max(holders.values()) >= 2
-    fees = dict(zip(problem.shop_ids, problem.fixed_cost, strict=True))
-    paid: dict[str, float] = {}
-    for part in shared:
-        for shop, fee in zip(part.shop_ids, part.fixed_cost, strict=True):
-            paid[shop] = paid.get(shop, 0.0) + fee
-    assert all(paid[s] == pytest.approx(fees[s]) for s in paid)
-    results = [solve_location(part, time_limit_s=5, seed=0, steps=400) for part in shared]
-    solution = join_areas(problem, results)
+    assert max(Counter(shop for part in parts for shop in part.shop_ids).values()) >= 2
+    results = [solve_location(part, time_limit_s=5, seed=0, steps=400) for part in parts]
+    joined = join_areas(problem, results)
+    solution = whole_model(problem, results, 5.0, 400)
     optimum = exact_optimum(problem)
     assert solution.lower_bound <= optimum + 1e-6 * max(1.0, optimum)
     assert solution.objective >= optimum - 1e-6 * max(1.0, optimum)
+    assert solution.objective <= joined.objective + 1e-6
     index = {c: i for i, c in enumerate(problem.customer_ids)}
     shop_index = {s: j for j, s in enumerate(problem.shop_ids)}
     used = np.zeros_like(problem.capacity)

@@ -7,7 +7,9 @@ candidate shops within walking reach of them in a straight line, so no walkable 
 the area's street network) and stacked into one sparse problem over the whole city. That problem
 is cut only at its walking components (`location.split_components`), whose optima and bounds add
 up exactly, and each component is solved on a worker: the sum of their proven bounds is a lower
-bound of the city's model, not of a split of it.
+bound of the city's model, not of a split of it. A component too large to solve whole is solved
+as areas on the workers (full fees), joined (`scale.city_join`), then improved and bounded as a
+whole by the city model's Lagrangian (`location.warm`).
 """
 
 import time
@@ -23,20 +25,24 @@ from scipy.spatial import cKDTree
 from pickup_net.domain import Scenario
 from pickup_net.location import LocationProblem, LocationResult, solve_location
 from pickup_net.location.components import ComponentsResult, combine, split_components
+from pickup_net.location.warm import improve_and_bound
 from pickup_net.network.projection import to_metric_xy, utm_epsg
 from pickup_net.scale.area_model import area_model
 from pickup_net.scale.areas import District
+from pickup_net.scale.city_join import CitySolution, join_areas
 from pickup_net.scale.executor import fan_out
-from pickup_net.scale.shared_fees import CitySolution, fee_shares, join_areas
 
 METHOD = (
     "one location model over the city (the plan core's first-round model), built per area on "
-    "the workers; solved per walking component, or as areas sharing border fees when one "
-    "component is too large; the bound is the city's"
+    "the workers; solved per walking component, or, when one component is too large, as areas "
+    "joined and then bounded by the whole model's Lagrangian; the bound is the city's"
 )
 
 
 WHOLE_PAIRS = 150_000
+AREA_SHARE = 0.7
+"""Share of the time limit the areas' solves take when a component is solved as areas; the
+whole model's improvement and bound get the rest."""
 """Walkable pairs above which one walking component is not solved whole but as areas sharing
 border fees: measured, a component of 1.1 M pairs (20,000 customers) ran 162 Lagrangian steps in
 300 s on a loaded 2-core machine and left a 39% gap."""
@@ -72,7 +78,7 @@ class CityLocation:
 
     def details(self) -> dict:
         """The figures for the joined plan's location stage."""
-        results = self.solution.results
+        results, whole = self.solution.results, self.solution.whole
         return {
             "bound_scope": "city",
             "decomposition": self.decomposition,
@@ -86,7 +92,8 @@ class CityLocation:
             "seconds": {"build": round(self.build_s, 3), "solve": round(self.solve_s, 3)},
             "subproblem_methods": sorted({r.method for r in results}),
             "subproblem_gap_max": round(max((r.gap for r in results), default=0.0), 6),
-            "steps": sum(r.steps for r in results),
+            "steps": sum(r.steps for r in results) + (whole.steps if whole else 0),
+            "whole_model": whole.method if whole else None,
         }
 
 
@@ -102,8 +109,9 @@ def city_location(
 
     Walking components are solved apart (`time_limit_s` and `steps` shared by their walkable
     pairs). When one component holds more than `WHOLE_PAIRS` walkable pairs (and `n_hubs` is
-    free), the areas' subproblems sharing border fees (`scale.shared_fees`) are solved instead,
-    each with `steps` and its share of `time_limit_s` on the workers.
+    free), the areas' subproblems are solved instead, each with `steps` and its share of
+    `AREA_SHARE` of `time_limit_s` on the workers, and their joined solution is improved and
+    bounded on the whole model with the rest (and `steps`).
 
     Raises
     ------
@@ -119,10 +127,10 @@ def city_location(
     seed = city.parameters.seed
     if problem.n_hubs is None and len(parts) > 1 and largest > WHOLE_PAIRS:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
-        share_s = time_limit_s * min(1.0, workers / len(parts))
-        results = _solve_all(client, fee_shares(problem, parts), share_s, seed, steps)
-        solution = join_areas(problem, results)
-        how = "areas sharing the fees of border shops (one walking component too large)"
+        share_s = AREA_SHARE * time_limit_s * min(1.0, workers / len(parts))
+        results = _solve_all(client, parts, share_s, seed, steps)
+        solution = whole_model(problem, results, (1.0 - AREA_SHARE) * time_limit_s, steps)
+        how = "areas joined, then improved and bounded on the whole model (one component too large)"
     else:
         totals = solve_components_on(client, components, time_limit_s, seed, steps)
         solution = CitySolution(
@@ -142,6 +150,31 @@ def city_location(
         pairs=_pairs(problem),
         build_s=build_s,
         solve_s=time.perf_counter() - start - build_s,
+    )
+
+
+def whole_model(
+    problem: LocationProblem,
+    results: Sequence[LocationResult],
+    time_limit_s: float,
+    steps: int | None,
+) -> CitySolution:
+    """The areas' joined solution improved and bounded on the whole city model."""
+    joined = join_areas(problem, results)
+    whole = improve_and_bound(
+        problem,
+        joined.open_shops,
+        joined.assignment,
+        time_limit_s,
+        steps,
+    )
+    return CitySolution(
+        open_shops=sorted(whole.open_shops),
+        assignment=whole.assignment,
+        objective=whole.objective,
+        lower_bound=whole.lower_bound,
+        results=list(results),
+        whole=whole,
     )
 
 

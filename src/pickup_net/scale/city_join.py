@@ -1,20 +1,15 @@
-"""A city-wide bound and solution of one large walking component, from area subproblems that
-share the fees of their border shops.
+"""The city's solution joined from area subproblems solved apart, repaired to the city's limits.
 
-Each area's subproblem holds its own customers and every shop they can walk to (a border shop
-appears in several areas), with the area's share of that shop's fee: the fee split by the
-pickups each area can bring it, the shares adding up to the fee. Any city solution, restricted to
-an area, is feasible there (the area uses no more of a shop than the city does) and the restricted
-costs add up to the city's cost, so the sum of the areas' optima, and of their proven bounds, is
-a lower bound of the city's model (a Lagrangian decomposition of the shops' open variables with
-the fee split as multipliers). The city's solution joins the areas' hubs and assignments and
-repairs what they overuse together: customers of a shop over its limits go home (least saving
-first), homes with an open shop that has room and saves money go there, and shops left without
-customers close (unless forced open); it is priced on the city's model.
+Each area's subproblem holds its own customers and every shop they can walk to, at the shop's
+full fee (a border shop appears in several areas). The city's solution joins the areas' hubs and
+assignments and repairs what they overuse together: customers of a shop over its limits go home
+(least saving first), homes with an open shop that has room and saves money go there, and shops
+left without customers close (unless forced open); it is priced on the city's model. Its bound
+comes from the whole model (`location.warm`), not from the areas.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,13 +19,14 @@ from pickup_net.location import LocationProblem, LocationResult
 
 @dataclass(frozen=True)
 class CitySolution:
-    """The repaired city solution and the summed bound of the area subproblems."""
+    """The city solution, a lower bound of the city's model, and the area subproblems' results."""
 
     open_shops: list[str]
     assignment: dict[str, str | None]
     objective: float
     lower_bound: float
     results: list[LocationResult]
+    whole: LocationResult | None = None  # the whole model's improvement and bound, if one ran
 
     @property
     def gap(self) -> float:
@@ -38,30 +34,9 @@ class CitySolution:
         return max(0.0, (self.objective - self.lower_bound) / max(abs(self.objective), 1e-9))
 
 
-def fee_shares(city: LocationProblem, parts: Sequence[LocationProblem]) -> list[LocationProblem]:
-    """The area subproblems: each part with its share of every shop's fee (by the pickups its
-    customers within reach could bring the shop; an even split where none could)."""
-    fees = dict(zip(city.shop_ids, _fees(city), strict=True))
-    weights = [_reach_pickups(p) for p in parts]
-    total: dict[str, float] = {}
-    holders: dict[str, int] = {}
-    for part, weight in zip(parts, weights, strict=True):
-        for shop, w in zip(part.shop_ids, weight, strict=True):
-            total[shop] = total.get(shop, 0.0) + w
-            holders[shop] = holders.get(shop, 0) + 1
-    shared = []
-    for part, weight in zip(parts, weights, strict=True):
-        share = np.array(
-            [w / total[s] if total[s] > 0 else 1.0 / holders[s]
-             for s, w in zip(part.shop_ids, weight, strict=True)]
-        )  # fmt: skip
-        fee = np.array([fees[s] for s in part.shop_ids]) * share
-        shared.append(replace(part, fixed_cost=fee))
-    return shared
-
-
 def join_areas(city: LocationProblem, results: Sequence[LocationResult]) -> CitySolution:
-    """The city solution from the area subproblems' results, repaired and priced on `city`."""
+    """The city solution from the area subproblems' results, repaired and priced on `city`
+    (without a bound: the areas' bounds at full fees do not bound the city)."""
     cost = sp.csr_array(city.assign_cost)
     index = {c: i for i, c in enumerate(city.customer_ids)}
     shop_index = {s: j for j, s in enumerate(city.shop_ids)}
@@ -93,7 +68,7 @@ def join_areas(city: LocationProblem, results: Sequence[LocationResult]) -> City
             for i, c in enumerate(city.customer_ids)
         },
         objective=objective,
-        lower_bound=min(float(sum(r.lower_bound for r in results)), objective),
+        lower_bound=-np.inf,
         results=list(results),
     )
 
@@ -103,14 +78,6 @@ def _fees(problem: LocationProblem) -> np.ndarray:
     if problem.fixed_cost is None:
         return np.zeros(len(problem.shop_ids))
     return np.asarray(problem.fixed_cost, dtype=float)
-
-
-def _reach_pickups(part: LocationProblem) -> np.ndarray:
-    """Per shop of `part`: the first capacity dimension's demand of the customers who can walk
-    to it (what the area could bring it)."""
-    reach = sp.csr_array(part.assign_cost, copy=True)
-    reach.data = np.ones_like(reach.data)
-    return np.asarray(reach.T @ part.demand[:, 0]).ravel()
 
 
 def _within_limits(city: LocationProblem, hub: np.ndarray, pair: dict) -> None:
