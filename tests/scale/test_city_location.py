@@ -13,16 +13,17 @@ from plan_checks import check_plan
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from pickup_net.domain import Plan, Scenario
-from pickup_net.location import LocationProblem, solve_location
+from pickup_net.location import LocationProblem
 from pickup_net.location.components import split_components
+from pickup_net.scale import city_location as city_location_module
 from pickup_net.scale import plan_city, split_city
 from pickup_net.scale.city_join import join_areas
 from pickup_net.scale.city_location import (
+    city_location,
     city_parts,
     city_problem,
     solve_components_on,
     stack,
-    whole_model,
 )
 
 
@@ -124,19 +125,24 @@ def test_city_bound_is_never_above_the_exact_optimum(
 
 
 def test_areas_joined_and_bounded_whole_bracket_the_exact_optimum(
-    small_city: Scenario, thread_client: Client
+    small_city: Scenario, thread_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With long walks (border shops in several areas) solved as areas, joined and bounded on the
-    whole model, the bound is at most the city's exact optimum, and the city solution keeps every
-    shop's limits, costs at least the optimum and no more than the join it started from."""
+    """With long walks (border shops in several areas) and the component taken as too large,
+    the city is solved as areas, joined and bounded on the whole model (a task on the client's
+    worker): the bound is at most the exact optimum, and the city solution keeps every shop's
+    limits, costs at least the optimum and no more than the areas' join."""
+    monkeypatch.setattr(city_location_module, "WHOLE_PAIRS", 0)
     params = small_city.parameters.model_copy(update={"max_walk_m": 1_200.0})
     city = small_city.model_copy(update={"parameters": params})
-    parts = city_parts(thread_client, city, split_city(city, 3).districts, None)
-    problem = stack(parts, None)
+    areas = split_city(city, 3).districts
+    problem = city_problem(thread_client, city, areas, None)
+    located = city_location(thread_client, city, areas, None, 10.0, 400)
+    assert located.decomposition.startswith("areas joined")
+    assert located.details()["whole_model"].startswith("joined parts")
+    parts = city_parts(thread_client, city, areas, None)
     assert max(Counter(shop for part in parts for shop in part.shop_ids).values()) >= 2
-    results = [solve_location(part, time_limit_s=5, seed=0, steps=400) for part in parts]
-    joined = join_areas(problem, results)
-    solution = whole_model(problem, results, 5.0, 400)
+    joined = join_areas(problem, located.solution.results)
+    solution = located.solution
     optimum = exact_optimum(problem)
     assert solution.lower_bound <= optimum + 1e-6 * max(1.0, optimum)
     assert solution.objective >= optimum - 1e-6 * max(1.0, optimum)
@@ -144,6 +150,7 @@ def test_areas_joined_and_bounded_whole_bracket_the_exact_optimum(
     index = {c: i for i, c in enumerate(problem.customer_ids)}
     shop_index = {s: j for j, s in enumerate(problem.shop_ids)}
     used = np.zeros_like(problem.capacity)
+    assert set(solution.assignment) == set(problem.customer_ids)
     for customer, shop in solution.assignment.items():
         if shop is not None:
             assert shop in solution.open_shops

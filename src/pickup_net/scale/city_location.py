@@ -40,12 +40,12 @@ METHOD = (
 
 
 WHOLE_PAIRS = 150_000
+"""Walkable pairs above which one walking component is not solved by the full search but as
+areas, joined and then bounded whole: measured, a component of 1.1 M pairs (20,000 customers)
+ran 162 Lagrangian steps in 300 s on a loaded 2-core machine and left a 39% gap."""
 AREA_SHARE = 0.7
 """Share of the time limit the areas' solves take when a component is solved as areas; the
 whole model's improvement and bound get the rest."""
-"""Walkable pairs above which one walking component is not solved whole but as areas sharing
-border fees: measured, a component of 1.1 M pairs (20,000 customers) ran 162 Lagrangian steps in
-300 s on a loaded 2-core machine and left a 39% gap."""
 
 
 class CityLocationError(RuntimeError):
@@ -129,7 +129,7 @@ def city_location(
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         share_s = AREA_SHARE * time_limit_s * min(1.0, workers / len(parts))
         results = _solve_all(client, parts, share_s, seed, steps)
-        solution = whole_model(problem, results, (1.0 - AREA_SHARE) * time_limit_s, steps)
+        solution = _whole_on(client, problem, results, (1.0 - AREA_SHARE) * time_limit_s, steps)
         how = "areas joined, then improved and bounded on the whole model (one component too large)"
     else:
         totals = solve_components_on(client, components, time_limit_s, seed, steps)
@@ -151,6 +151,28 @@ def city_location(
         build_s=build_s,
         solve_s=time.perf_counter() - start - build_s,
     )
+
+
+def _whole_on(
+    client: Client,
+    problem: LocationProblem,
+    results: Sequence[LocationResult],
+    time_limit_s: float,
+    steps: int | None,
+) -> CitySolution:
+    """`whole_model` as one task on a worker (the whole model's Lagrangian runs there)."""
+    task = [(problem, results)]
+    _, solution, error = next(fan_out(client, _whole_task, task, time_limit_s, steps))
+    if error is not None:
+        raise CityLocationError(f"whole city model: {error}")
+    return solution
+
+
+def _whole_task(
+    task: tuple[LocationProblem, Sequence[LocationResult]], time_limit_s: float, steps: int | None
+) -> CitySolution:
+    """The whole model's step on a worker."""
+    return whole_model(task[0], task[1], time_limit_s, steps)
 
 
 def whole_model(
