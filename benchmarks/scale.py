@@ -205,9 +205,10 @@ plan_s: wall seconds of split + the city location model + district plans (with t
 the city (the plan core's first-round model over all customers and candidate shops): its
 objective, its proven lower bound (a bound of the whole city's model: bound_scope city) and the
 gap between them; location_components: walking components of the model; location_decomposition:
-components solved whole, or areas sharing the fees of border shops when one component is too
-large (location_subproblems: how many; their summed bounds still bound the whole city's model);
-location_steps: search steps all subproblems used; city_model_build_s / _solve_s: building it on
+components solved whole, or, when one component is too large, areas at full fees
+(location_subproblems: how many) joined, with unpaid hubs closed, and bounded by the whole city
+model's Lagrangian; location_steps: search steps all subproblems and the whole-model step used;
+city_model_build_s / _solve_s: building it on
 the workers (area by area) and solving it. cut_walk_pairs: walkable pairs the districts cut (the
 city model keeps them); moved_to_hub_district: customers moved to the district of the hub the
 city model gave them. Every district routes the city model's hubs (forced open, its other

@@ -16,7 +16,7 @@ from plan_checks import without_timing
 import pickup_net
 from pickup_net.domain import Scenario
 from pickup_net.io.plan_writer import write_plan
-from pickup_net.scale import plan_city
+from pickup_net.scale import city_location, plan_city
 
 DASK = Path(sys.executable).parent / "dask"
 SOURCE = Path(pickup_net.__file__).resolve().parents[1]
@@ -88,4 +88,26 @@ def test_cluster_run_equals_local_cluster_run(
     write_plan(plan_city(city, 2, client=local_client), tmp_path / "local")
     cluster, local = _plan_json(tmp_path / "cluster"), _plan_json(tmp_path / "local")
     assert len(cluster["stages"]["districts"]["details"]["districts"]) == 2
+    assert cluster == local
+
+
+def test_areas_and_whole_model_on_the_cluster_equal_the_local_run(
+    tiny: Scenario,
+    scheduler: str,
+    local_client: Client,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With its walking component taken as too large, the city's location model is solved as
+    areas and bounded whole on the workers: the scheduler's worker programs give the plan.json
+    of the LocalCluster."""
+    monkeypatch.setattr(city_location, "WHOLE_PAIRS", 0)
+    params = tiny.parameters.model_copy(
+        update={"search_work": 1_000, "location_time_limit_s": 60, "routing_time_limit_s": 60}
+    )
+    city = tiny.model_copy(update={"parameters": params})
+    write_plan(plan_city(city, 2, scheduler=scheduler), tmp_path / "cluster")
+    write_plan(plan_city(city, 2, client=local_client), tmp_path / "local")
+    cluster, local = _plan_json(tmp_path / "cluster"), _plan_json(tmp_path / "local")
+    assert cluster["stages"]["location"]["details"]["decomposition"].startswith("areas joined")
     assert cluster == local
