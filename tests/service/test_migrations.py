@@ -1,6 +1,8 @@
 """Alembic migrations: a released database keeps its rows, and migrations match the models."""
 
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -13,7 +15,7 @@ from sqlalchemy import MetaData, create_engine, insert, select, text
 from sqlalchemy.engine import Engine
 
 from pickup_net.service.config import sqlalchemy_url
-from pickup_net.service.db import make_engine
+from pickup_net.service.db import make_engine, switch_to_wal
 from pickup_net.service.db_models import Base
 from pickup_net.service.migrate import BASELINE, alembic_config, head_revision
 from service.api_helpers import IN_CI, POSTGRES_URL, Server
@@ -142,3 +144,37 @@ def test_servers_starting_together_migrate_once(database_url: str) -> None:
         assert [version for (version,) in versions] == [head_revision()]
     finally:
         engine.dispose()
+
+
+def test_wal_switch_waits_for_a_writer(tmp_path: Path) -> None:
+    """Switching a SQLite file to WAL while another process writes to it (the server's first
+    connection beside `pickup-net token create`'s migration) waits for the writer, where SQLite
+    alone answers "database is locked" at once, busy timeout or not."""
+    path = tmp_path / "busy.sqlite3"
+    writing, done = threading.Event(), threading.Event()
+
+    def write() -> None:
+        writer = sqlite3.connect(path, isolation_level=None)
+        writer.execute("CREATE TABLE held (x INTEGER)")
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO held VALUES (1)")
+        writing.set()
+        time.sleep(0.5)
+        writer.execute("COMMIT")
+        writer.close()
+        done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    reader = sqlite3.connect(path, timeout=30, check_same_thread=False)
+    try:
+        assert writing.wait(10)
+        cursor = reader.cursor()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        switch_to_wal(cursor)
+        assert done.is_set()
+        assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        reader.close()
+        thread.join()

@@ -1,5 +1,7 @@
 """The database engine and sessions: a SQLite file by default, PostgreSQL by URL."""
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -23,17 +25,35 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+BUSY_TIMEOUT_S = 30.0
+
+
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
     """Wait for locks first, then switch to WAL once: a second process (the server and
     `pickup-net token` started together) finds the file in WAL mode already, or waits for the
     first one's migration instead of failing with "database is locked"."""
     cursor = connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")
-    if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL, retrying while another process writes: SQLite answers this
+    switch with "database is locked" at once, without its busy timeout, while a writer holds
+    the file (a migration in the process started beside this one)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause_s = 0.01
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause_s)
+            pause_s = min(2 * pause_s, 0.5)
 
 
 @lru_cache
