@@ -20,6 +20,7 @@ from pickup_net.scale import city_location, plan_city
 
 DASK = Path(sys.executable).parent / "dask"
 SOURCE = Path(pickup_net.__file__).resolve().parents[1]
+DASK_CONFIG = SOURCE.parent / "deploy" / "dask-config"
 
 
 def _free_port() -> int:
@@ -31,10 +32,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """`dask scheduler` and two single-threaded `dask worker` programs on free local ports,
-    importing this checkout's code; stopped at the end."""
+    importing this checkout's code and configured as the README shows; stopped at the end."""
     address = f"tcp://127.0.0.1:{_free_port()}"
     env = {
         **os.environ,
+        "DASK_CONFIG": str(DASK_CONFIG),
         "PYTHONPATH": os.pathsep.join([str(SOURCE), os.environ.get("PYTHONPATH", "")]),
     }
     programs = [
@@ -66,6 +68,19 @@ def scheduler() -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 program.kill()
                 program.wait()
+
+
+def test_workers_keep_glibc_memory_thresholds(scheduler: str, local_client: Client) -> None:
+    """Workers of the local cluster and of `dask worker` started with the shipped configuration
+    run without Dask's `MALLOC_TRIM_THRESHOLD_` (which halves a solver's steps) and keep its
+    one-thread BLAS."""
+    with Client(scheduler, timeout="60s") as client:
+        for each in (client, local_client):
+            environs = each.run(lambda: dict(os.environ)).values()
+            assert len(environs) == 2
+            for environ in environs:
+                assert "MALLOC_TRIM_THRESHOLD_" not in environ
+                assert environ["OPENBLAS_NUM_THREADS"] == "1"
 
 
 def _plan_json(plan_dir: Path) -> dict:

@@ -129,7 +129,7 @@ def lagrangian_bound(
         else:
             served = np.bincount(inst.row[pos], weights=y[inst.shop[pos]], minlength=inst.n)
         grad = 1.0 - home_take - served
-        norm = float(grad @ grad)
+        norm = float((grad * grad).sum())  # not BLAS: its threads spin against the knapsacks'
         if norm == 0.0:
             break
         target = upper_bound if np.isfinite(upper_bound) else bound + 0.1 * abs(bound) + 1.0

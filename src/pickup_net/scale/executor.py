@@ -5,9 +5,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import dask
 from distributed import Client, LocalCluster, as_completed
 
 Item = TypeVar("Item")
+
+KEEP_MALLOC = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+"""Dask's nannies start workers with glibc's `MALLOC_TRIM_THRESHOLD_`, which also fixes the
+threshold above which arrays are mapped afresh: every array of a solver's iteration then costs
+new pages (measured: half the Lagrangian steps on a city model). Unset, glibc's own rule holds."""
 
 
 @contextmanager
@@ -18,13 +24,15 @@ def dask_client(
     single-threaded workers (processes, or threads of this process) that is closed on exit.
 
     Solvers hold the GIL and use one core each, hence one thread per worker, and each task plans
-    in its worker's own process (a one-process `Budget`).
+    in its worker's own process (a one-process `Budget`); the workers keep glibc's own memory
+    thresholds (`KEEP_MALLOC`).
     """
     if scheduler:
         with Client(scheduler) as client:
             yield client
         return
     with (
+        dask.config.set(KEEP_MALLOC),
         LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0"
         ) as cluster,
