@@ -151,7 +151,7 @@ def test_wal_switch_waits_for_a_writer(tmp_path: Path) -> None:
     connection beside `pickup-net token create`'s migration) waits for the writer, where SQLite
     alone answers "database is locked" at once, busy timeout or not."""
     path = tmp_path / "busy.sqlite3"
-    writing, done = threading.Event(), threading.Event()
+    writing, refused, done = threading.Event(), threading.Event(), threading.Event()
 
     def write() -> None:
         writer = sqlite3.connect(path, isolation_level=None)
@@ -159,7 +159,8 @@ def test_wal_switch_waits_for_a_writer(tmp_path: Path) -> None:
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("INSERT INTO held VALUES (1)")
         writing.set()
-        time.sleep(0.5)
+        refused.wait(10)
+        time.sleep(0.3)
         writer.execute("COMMIT")
         writer.close()
         done.set()
@@ -172,9 +173,11 @@ def test_wal_switch_waits_for_a_writer(tmp_path: Path) -> None:
         cursor = reader.cursor()
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             cursor.execute("PRAGMA journal_mode=WAL")
+        refused.set()
         switch_to_wal(cursor)
         assert done.is_set()
         assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
+        refused.set()
         reader.close()
         thread.join()

@@ -11,21 +11,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from pickup_net.service.config import get_settings, sqlalchemy_url
 from pickup_net.service.migrate import upgrade
 
+BUSY_TIMEOUT_S = 30.0
+"""How long a SQLite connection waits for another process's write before it gives up."""
+
 
 def make_engine(url: str) -> Engine:
     """An engine for `url` with its database upgraded to the newest schema (Alembic); SQLite
     runs in WAL mode with a busy timeout so that threads and processes write one after another."""
     url = sqlalchemy_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     upgrade(engine)
     return engine
-
-
-BUSY_TIMEOUT_S = 30.0
 
 
 def _sqlite_pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
